@@ -1,0 +1,116 @@
+"""Frozen result dataclasses shared by the core modules, and ``ConfidenceInterval``.
+
+Fields of a result are plain floats when every input of the call was a scalar, otherwise
+numpy arrays of the broadcast shape.  Results never round; presentation layers do.
+No formulas live here: a result that can recompute its interval at another level keeps
+a reference to the function that made it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["ConfidenceInterval", "Result", "ProportionResult"]
+
+
+@dataclass(frozen=True)
+class ConfidenceInterval:
+    """A confidence interval ``[low, high]`` (floats or arrays of one shape)."""
+
+    low: Any
+    high: Any
+
+    def __iter__(self):
+        yield self.low
+        yield self.high
+
+
+@dataclass(frozen=True)
+class Result:
+    """Base class: ``to_frame`` and ``to_dict`` over the public fields."""
+
+    def _public_fields(self):
+        return [f for f in dataclasses.fields(self) if f.repr and not f.name.startswith("_")]
+
+    def to_dict(self):
+        """The public fields as a dict (arrays stay arrays)."""
+        return {f.name: getattr(self, f.name) for f in self._public_fields()}
+
+    def to_frame(self):
+        """One row per element, one column per field (pandas DataFrame).
+
+        Multi-dimensional results are flattened in C order.
+        """
+        import pandas as pd
+
+        values = self.to_dict()
+        shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+        columns = {}
+        for name, value in values.items():
+            arr = np.asarray(value)
+            if arr.dtype.kind == "U":
+                arr = arr.astype(object)
+            columns[name] = np.broadcast_to(arr, shape).reshape(-1)
+        return pd.DataFrame(columns)
+
+
+@dataclass(frozen=True)
+class ProportionResult(Result):
+    """Estimate, interval and margin of error of one proportion (or an array of them).
+
+    Attributes
+    ----------
+    estimate : float or ndarray
+        The proportion as given.
+    low, high : float or ndarray
+        Interval bounds (0 or 1 on the open side of a one-sided interval).
+    moe : float or ndarray
+        Half the width of a two-sided interval; for a one-sided interval, the distance from
+        the estimate to its finite bound.
+    moe_below, moe_above : float or ndarray
+        ``estimate - low`` and ``high - estimate`` (unequal for asymmetric methods).
+    n : float or ndarray
+        Sample size as given.
+    n_effective : float or ndarray
+        ``n / deff`` further shrunk by the finite population correction.
+    method, alternative : str
+    confidence_level : float
+    problem : str or ndarray
+        Why an element is NaN ('' where it is fine).
+    """
+
+    estimate: Any
+    low: Any
+    high: Any
+    moe: Any
+    moe_below: Any
+    moe_above: Any
+    n: Any
+    n_effective: Any
+    method: str
+    confidence_level: float
+    alternative: str
+    problem: Any
+    _recompute: Callable = field(default=None, repr=False, compare=False)
+
+    @property
+    def ci(self):
+        """The interval as a :class:`ConfidenceInterval`."""
+        return ConfidenceInterval(self.low, self.high)
+
+    def confidence_interval(self, confidence_level=None):
+        """The interval at another confidence level, same method and inputs.
+
+        >>> import surveystats as ss
+        >>> r = ss.proportion_ci(0.194, 1000)
+        >>> lo, hi = r.confidence_interval(0.90)
+        >>> round(lo, 4), round(hi, 4)
+        (0.1745, 0.2151)
+        """
+        if confidence_level is None:
+            return self.ci
+        return self._recompute(confidence_level).ci

@@ -1,0 +1,50 @@
+"""Thin, named wrappers of the scipy.special ufuncs the core uses.
+
+Nothing here is a statistical method; the wrappers only give the quantiles and tail
+probabilities names that read like the formulas in the papers.
+"""
+
+import numpy as np
+from scipy import special as _sc
+
+
+def z_upper(tail):
+    """Normal quantile leaving probability ``tail`` above it (``qnorm(1 - tail)``)."""
+    return -_sc.ndtri(tail)
+
+
+def normal_sf(z):
+    """Upper tail of the standard normal, ``P(Z > z)``."""
+    return _sc.ndtr(-np.asarray(z, dtype=float))
+
+
+def normal_cdf(z):
+    """Lower tail of the standard normal, ``P(Z <= z)``."""
+    return _sc.ndtr(z)
+
+
+def chi2_sf(statistic, df):
+    """Upper tail of the chi-square distribution."""
+    return _sc.chdtrc(df, statistic)
+
+
+def beta_ppf(q, a, b):
+    """Quantile of the Beta(a, b) distribution (regularized incomplete beta inverse)."""
+    return _sc.betaincinv(a, b, q)
+
+
+def beta_cdf(x, a, b):
+    """Regularized incomplete beta function ``I_x(a, b)``, the Beta(a, b) CDF."""
+    return _sc.betainc(a, b, x)
+
+
+def binom_logpmf(k, n, p):
+    """Log binomial probability for real-valued ``k`` and ``n`` (via log-gamma)."""
+    return (_sc.gammaln(n + 1) - _sc.gammaln(k + 1) - _sc.gammaln(n - k + 1)
+            + _sc.xlogy(k, p) + _sc.xlog1py(n - k, -p))
+
+
+xlogy = _sc.xlogy
+xlog1py = _sc.xlog1py
+expit = _sc.expit
+logit = _sc.logit

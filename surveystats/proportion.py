@@ -1,0 +1,488 @@
+"""One proportion: confidence intervals, margin of error, sample size, design effects.
+
+Lives here: :func:`proportion_ci` and its registry of interval methods (one small private
+function each, citing its source), :func:`margin_of_error`, :func:`sample_size`,
+:func:`kish_deff`, :func:`effective_n`.
+Does not live here: comparisons of two proportions (``compare.py``), respondent-level
+design-based estimation (``design.py``), any formatting.
+
+Every interval method has the signature ``(p, x, n, a_lo, a_hi) -> (low, high)`` where
+``p`` is the proportion, ``x = p * n`` the (effective) count, ``n`` the effective sample
+size, and ``a_lo``/``a_hi`` the tail probabilities outside the lower and upper bounds
+(both alpha/2 for a two-sided interval).  ``x`` is a whole number whenever ``p * n`` is
+within floating-point rounding of one; otherwise (after a design effect) it is fractional
+and the beta-function methods use the continuous extension, as R's ``survey`` package does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _special as sp
+from ._results import ProportionResult
+from ._roots import find_root
+from ._validation import (Inputs, as_float_array, check_alternative, check_choice,
+                          check_confidence_level)
+from .exceptions import InvalidValueError
+
+__all__ = ["proportion_ci", "margin_of_error", "sample_size", "kish_deff", "effective_n",
+           "INTERVAL_METHODS"]
+
+
+# --------------------------------------------------------------------------- methods
+def _clip(low, high):
+    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+
+
+def _per_side(bounds, p, n, a_lo, a_hi):
+    """Evaluate a ``bounds(p, n, z) -> (low, high)`` formula once per distinct tail."""
+    low, high = bounds(p, n, sp.z_upper(a_lo))
+    if a_hi != a_lo:
+        high = bounds(p, n, sp.z_upper(a_hi))[1]
+    return low, high
+
+
+def _wald(p, x, n, a_lo, a_hi):
+    """Simple asymptotic (Wald) interval, p ± z·sqrt(p(1-p)/n), clipped to [0, 1].
+
+    Newcombe (1998), method 1; Brown, Cai & DasGupta (2001), section 2.1.
+    """
+    def bounds(p, n, z):
+        half = z * np.sqrt(p * (1.0 - p) / n)
+        return p - half, p + half
+    return _clip(*_per_side(bounds, p, n, a_lo, a_hi))
+
+
+def _wilson(p, x, n, a_lo, a_hi):
+    """Wilson (1927) score interval; Newcombe (1998) method 3; R ``prop.test(correct=FALSE)``."""
+    def bounds(p, n, z):
+        z2n = z * z / n
+        centre = (p + z2n / 2.0) / (1.0 + z2n)
+        half = z / (1.0 + z2n) * np.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
+        return centre - half, centre + half
+    low, high = _per_side(bounds, p, n, a_lo, a_hi)
+    return _clip(np.where(p == 0.0, 0.0, low), np.where(p == 1.0, 1.0, high))
+
+
+def _wilson_cc(p, x, n, a_lo, a_hi):
+    """Wilson score interval with continuity correction, Newcombe (1998) method 4.
+
+    Newcombe's closed form (his equations for L and U).  R's ``prop.test(correct=TRUE)``
+    agrees except where ``x`` lies within 0.5 of ``n/2``, where R shrinks the correction.
+    """
+    def bounds(p, n, z):
+        z2 = z * z
+        denom = 2.0 * (n + z2)
+        root_lo = np.sqrt(np.maximum(z2 - 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) + 1.0), 0.0))
+        root_hi = np.sqrt(np.maximum(z2 + 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) - 1.0), 0.0))
+        low = (2.0 * n * p + z2 - 1.0 - z * root_lo) / denom
+        high = (2.0 * n * p + z2 + 1.0 + z * root_hi) / denom
+        return low, high
+    low, high = _per_side(bounds, p, n, a_lo, a_hi)
+    return _clip(np.where(p == 0.0, 0.0, low), np.where(p == 1.0, 1.0, high))
+
+
+def _agresti_coull(p, x, n, a_lo, a_hi):
+    """Agresti & Coull (1998): Wald interval around (x + z²/2)/(n + z²); BCD (2001) 4.1.3."""
+    def bounds(p, n, z):
+        n_tilde = n + z * z
+        p_tilde = (p * n + z * z / 2.0) / n_tilde
+        half = z * np.sqrt(p_tilde * (1.0 - p_tilde) / n_tilde)
+        return p_tilde - half, p_tilde + half
+    return _clip(*_per_side(bounds, p, n, a_lo, a_hi))
+
+
+def _clopper_pearson(p, x, n, a_lo, a_hi):
+    """Clopper & Pearson (1934) exact interval from beta quantiles; R ``binom.test``."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(x > 0.0, sp.beta_ppf(a_lo, np.maximum(x, 1e-300), n - x + 1.0), 0.0)
+        high = np.where(x < n, sp.beta_ppf(1.0 - a_hi, x + 1.0, np.maximum(n - x, 1e-300)), 1.0)
+    return low, high
+
+
+def _jeffreys(p, x, n, a_lo, a_hi):
+    """Jeffreys interval: Beta(x + 1/2, n - x + 1/2) quantiles, with the lower bound 0 at
+    x = 0 and the upper bound 1 at x = n (Brown, Cai & DasGupta 2001, section 4.1.2)."""
+    low = np.where(x > 0.0, sp.beta_ppf(a_lo, x + 0.5, n - x + 0.5), 0.0)
+    high = np.where(x < n, sp.beta_ppf(1.0 - a_hi, x + 0.5, n - x + 0.5), 1.0)
+    return low, high
+
+
+def _mid_p_tail(pi, x, n, target):
+    # P(X > x) + P(X = x)/2 under Binomial(n, pi), minus the target; increasing in pi.
+    upper_tail = sp.beta_cdf(pi, x + 1.0, n - x)
+    return upper_tail + 0.5 * np.exp(sp.binom_logpmf(x, n, pi)) - target
+
+
+def _mid_p(p, x, n, a_lo, a_hi):
+    """Mid-p exact interval (Lancaster 1961; Newcombe 1998 method 6).
+
+    The lower bound solves P(X > x) + P(X = x)/2 = a_lo, the upper bound
+    P(X < x) + P(X = x)/2 = a_hi.  Each root lies between the Clopper-Pearson-type beta
+    quantiles of x and x + 1, which bracket it; at x = 0 the upper bound has the closed
+    form 1 - (2 a)^(1/n), and at x = n the lower bound (2 a)^(1/n).
+    """
+    inner = (x > 0.0) & (x < n)
+    xi = np.where(inner, x, 0.5)
+    ni = np.where(inner, n, 1.0)
+    low_bracket = (sp.beta_ppf(a_lo, xi, ni - xi + 1.0), sp.beta_ppf(a_lo, xi + 1.0, ni - xi))
+    high_bracket = (sp.beta_ppf(1.0 - a_hi, xi, ni - xi + 1.0),
+                    sp.beta_ppf(1.0 - a_hi, xi + 1.0, ni - xi))
+    low_inner = find_root(_mid_p_tail, *low_bracket, args=(xi, ni, a_lo))
+    high_inner = find_root(_mid_p_tail, *high_bracket, args=(xi, ni, 1.0 - a_hi))
+    with np.errstate(divide="ignore"):
+        low = np.where(inner, low_inner, np.where(x >= n, (2.0 * a_lo) ** (1.0 / n), 0.0))
+        high = np.where(inner, high_inner, np.where(x <= 0.0, 1.0 - (2.0 * a_hi) ** (1.0 / n), 1.0))
+    return low, high
+
+
+def _logit(p, x, n, a_lo, a_hi):
+    """Wald interval on the log-odds scale, back-transformed (BCD 2001, section 4.2.1).
+
+    Undefined at x = 0 and x = n; there the bound that exists is the Clopper-Pearson one
+    (the other is 0 or 1), the convention of R's ``binom`` package for its logit method.
+    """
+    def bounds(p, n, z):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            centre = sp.logit(p)
+            half = z / np.sqrt(n * p * (1.0 - p))
+        return sp.expit(centre - half), sp.expit(centre + half)
+    low, high = _per_side(bounds, p, n, a_lo, a_hi)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(x >= n, a_lo ** (1.0 / n), np.where(x <= 0.0, 0.0, low))
+        high = np.where(x <= 0.0, 1.0 - a_hi ** (1.0 / n), np.where(x >= n, 1.0, high))
+    return low, high
+
+
+def _arcsine(p, x, n, a_lo, a_hi):
+    """Variance-stabilized interval sin²(arcsin(√p) ± z/(2√n)) (BCD 2001, section 4.2.2,
+    without Anscombe's 3/8 offset; the ``asin`` method of R ``survey::svyciprop``)."""
+    def bounds(p, n, z):
+        angle = np.arcsin(np.sqrt(p))
+        half = z / (2.0 * np.sqrt(n))
+        return (np.sin(np.clip(angle - half, 0.0, np.pi / 2)) ** 2,
+                np.sin(np.clip(angle + half, 0.0, np.pi / 2)) ** 2)
+    return _per_side(bounds, p, n, a_lo, a_hi)
+
+
+def _deviance_gap(theta, x, n, theta_hat, z2):
+    # 2 [l(p_hat) - l(pi)] - z^2 on the log-odds scale theta = logit(pi).
+    pi = sp.expit(theta)
+    pi_hat = sp.expit(theta_hat)
+    loglik = sp.xlogy(x, pi) + sp.xlogy(n - x, 1.0 - pi)
+    loglik_hat = sp.xlogy(x, pi_hat) + sp.xlogy(n - x, 1.0 - pi_hat)
+    return 2.0 * (loglik_hat - loglik) - z2
+
+
+def _likelihood(p, x, n, a_lo, a_hi):
+    """Likelihood-ratio interval: {pi : 2[l(p) - l(pi)] <= z²} (Newcombe 1998, method 7).
+
+    Solved on the log-odds scale, where the deviance is convex; the bracket
+    [logit(p) ± 60] always contains the root for 0 < x < n.  At x = 0 the upper bound is
+    1 - exp(-z²/(2n)), at x = n the lower bound is exp(-z²/(2n)).
+    """
+    z_lo2 = sp.z_upper(a_lo) ** 2
+    z_hi2 = sp.z_upper(a_hi) ** 2
+    inner = (x > 0.0) & (x < n)
+    xi = np.where(inner, x, 1.0)
+    ni = np.where(inner, n, 2.0)
+    theta_hat = sp.logit(xi / ni)
+    neg = lambda t, *a: -_deviance_gap(t, *a)  # decreasing below theta_hat
+    low_inner = sp.expit(find_root(neg, theta_hat - 60.0, theta_hat, args=(xi, ni, theta_hat, z_lo2)))
+    high_inner = sp.expit(find_root(_deviance_gap, theta_hat, theta_hat + 60.0,
+                                    args=(xi, ni, theta_hat, z_hi2)))
+    low = np.where(inner, low_inner, np.where(x >= n, np.exp(-z_lo2 / (2.0 * n)), 0.0))
+    high = np.where(inner, high_inner, np.where(x <= 0.0, -np.expm1(-z_hi2 / (2.0 * n)), 1.0))
+    return low, high
+
+
+INTERVAL_METHODS = {
+    "wald": _wald,
+    "wilson": _wilson,
+    "wilson-cc": _wilson_cc,
+    "agresti-coull": _agresti_coull,
+    "clopper-pearson": _clopper_pearson,
+    "jeffreys": _jeffreys,
+    "mid-p": _mid_p,
+    "logit": _logit,
+    "arcsine": _arcsine,
+    "likelihood": _likelihood,
+}
+
+
+# --------------------------------------------------------------------------- helpers
+def _tails(confidence_level, alternative):
+    """Tail probabilities outside the lower and upper bound."""
+    alpha = 1.0 - confidence_level
+    if alternative == "two-sided":
+        return alpha / 2.0, alpha / 2.0
+    return alpha, alpha
+
+
+def _fpc_factor(n, population):
+    """(N - n)/(N - 1): the finite population correction of a variance (1 when N is None)."""
+    if population is None:
+        return 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(population > 1.0, (population - n) / (population - 1.0), 0.0)
+
+
+def _effective_n(n, deff, population):
+    fpc = _fpc_factor(n, population)
+    with np.errstate(divide="ignore"):
+        return n / (deff * fpc)
+
+
+def _whole_count(p, n):
+    """p·n, snapped to the nearest whole number when within floating-point rounding of it."""
+    x = p * n
+    nearest = np.round(x)
+    return np.where(np.abs(x - nearest) <= 1e-9 * np.maximum(1.0, x), nearest, x)
+
+
+def _checked_inputs(p, n, deff, population):
+    named = dict(p=p, n=n, deff=deff)
+    if population is not None:
+        named["population"] = population
+    inputs = Inputs(**named)
+    inputs.proportion("p")
+    inputs.positive("n")
+    inputs.positive("deff")
+    if population is not None:
+        inputs.positive("population", allow_inf=True, placeholder=np.inf)
+        inputs.at_least("population", "n", np.inf)
+    return inputs
+
+
+# --------------------------------------------------------------------------- public API
+def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, population=None,
+                  alternative="two-sided"):
+    """Confidence interval and margin of error for a proportion from a sample of ``n``.
+
+    Parameters
+    ----------
+    p : float or array_like
+        Estimated proportion(s) in [0, 1] (0.194, not 19.4).
+    n : float or array_like
+        Sample size(s) behind ``p``; broadcasts with ``p``.
+    method : str
+        One of ``INTERVAL_METHODS``: 'wilson' (default), 'wald', 'wilson-cc',
+        'agresti-coull', 'clopper-pearson', 'jeffreys', 'mid-p', 'logit', 'arcsine',
+        'likelihood'.
+    confidence_level : float
+        Between 0 and 1, default 0.95.
+    deff : float or array_like
+        Design effect; the interval uses the effective sample size ``n / deff`` and, for the
+        count-based methods, the effective count ``p · n / deff`` (as R ``survey::svyciprop``).
+    population : float or array_like, optional
+        Population size for the finite population correction ``(N - n)/(N - 1)``.
+    alternative : {'two-sided', 'less', 'greater'}
+        'less' gives ``[0, high]`` and 'greater' ``[low, 1]``, each at the full level.
+
+    Returns
+    -------
+    ProportionResult
+        ``estimate, low, high, moe, moe_below, moe_above, n, n_effective, method,
+        confidence_level, alternative, problem``; floats for scalar input, else arrays.
+
+    Examples
+    --------
+    NATO membership was the best security guarantee for 19.4% of 1,000 Ukrainians polled in
+    November 2025.  How sure is that figure?
+
+    >>> import surveystats as ss
+    >>> r = ss.proportion_ci(0.194, 1000)
+    >>> round(r.low, 4), round(r.high, 4), round(r.moe, 4)
+    (0.17, 0.2205, 0.0252)
+
+    With a design effect of 1.5 the effective sample is 667 and the margin grows:
+
+    >>> round(ss.proportion_ci(0.194, 1000, deff=1.5).moe, 4)
+    0.0308
+
+    Arrays broadcast; a bad element becomes NaN and says why:
+
+    >>> r = ss.proportion_ci([0.194, 0.311, 1.4], 1000, method="clopper-pearson")
+    >>> r.low.round(4)
+    array([0.17  , 0.2824,    nan])
+    >>> r.problem[2]
+    'p is outside [0, 1]'
+    """
+    method = check_choice("method", method, INTERVAL_METHODS)
+    level = check_confidence_level(confidence_level)
+    alternative = check_alternative(alternative)
+    inputs = _checked_inputs(p, n, deff, population)
+    p_, n_ = inputs["p"], inputs["n"]
+    n_eff = _effective_n(n_, inputs["deff"], inputs["population"] if population is not None else None)
+    census = ~np.isfinite(n_eff)
+    n_calc = np.where(census, 1.0, n_eff)
+    x = _whole_count(p_, n_calc)
+
+    a_lo, a_hi = _tails(level, alternative)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = INTERVAL_METHODS[method](p_, x, n_calc, a_lo, a_hi)
+    if alternative == "less":
+        low = np.zeros_like(low)
+    elif alternative == "greater":
+        high = np.ones_like(high)
+    if census.any():
+        low = np.where(census, p_, low)
+        high = np.where(census, p_, high)
+
+    moe_below = p_ - low
+    moe_above = high - p_
+    if alternative == "two-sided":
+        moe = (high - low) / 2.0
+    else:
+        moe = moe_above if alternative == "less" else moe_below
+
+    def recompute(other_level):
+        return proportion_ci(p, n, method=method, confidence_level=other_level, deff=deff,
+                             population=population, alternative=alternative)
+
+    fin = inputs.finish
+    return ProportionResult(
+        estimate=fin(p_), low=fin(low), high=fin(high), moe=fin(moe),
+        moe_below=fin(moe_below), moe_above=fin(moe_above), n=fin(n_), n_effective=fin(n_eff),
+        method=method, confidence_level=level, alternative=alternative,
+        problem=inputs.problem, _recompute=recompute)
+
+
+def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
+    """The margin of error pollsters publish: z·sqrt(p(1 - p)·deff·fpc / n).
+
+    This is the Wald half-width; at ``p = 0.5`` it is the largest margin a poll of ``n``
+    can have, the figure usually quoted for a whole poll.
+
+    Parameters
+    ----------
+    p : float or array_like
+        Proportion(s) in [0, 1]; pass 0.5 for the poll-wide maximum.
+    n : float or array_like
+        Sample size(s).
+    confidence_level, deff, population
+        As in :func:`proportion_ci`.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> import surveystats as ss
+    >>> round(ss.margin_of_error(0.5, 1000), 4)      # the classic ±3.1 points
+    0.031
+    >>> round(ss.margin_of_error(0.194, 1000, deff=1.5), 4)
+    0.0301
+    """
+    level = check_confidence_level(confidence_level)
+    inputs = _checked_inputs(p, n, deff, population)
+    n_eff = _effective_n(inputs["n"], inputs["deff"],
+                         inputs["population"] if population is not None else None)
+    p_ = inputs["p"]
+    z = sp.z_upper((1.0 - level) / 2.0)
+    return inputs.finish(z * np.sqrt(p_ * (1.0 - p_) / n_eff))
+
+
+def sample_size(moe, *, p=0.5, confidence_level=0.95, deff=1.0, population=None):
+    """Respondents needed for a margin of error of ``moe`` (rounded up).
+
+    Solves ``margin_of_error(p, n) = moe``: ``n0 = z² p (1 - p) deff / moe²``, and with a
+    finite population ``N``, ``n = N n0 / (n0 + N - 1)`` (the same correction
+    ``(N - n)/(N - 1)`` as :func:`margin_of_error`).
+
+    Parameters
+    ----------
+    moe : float or array_like
+        Wanted margin of error as a proportion (0.03 for ±3 points).
+    p : float or array_like
+        Expected proportion; 0.5 (the default) is the conservative choice.
+    confidence_level, deff, population
+        As in :func:`proportion_ci`.
+
+    Returns
+    -------
+    float or ndarray
+        Whole numbers of respondents.
+
+    Examples
+    --------
+    >>> import surveystats as ss
+    >>> ss.sample_size(0.03)
+    1068.0
+    >>> ss.sample_size(0.03, deff=1.5)
+    1601.0
+    >>> ss.sample_size(0.03, population=5000)
+    880.0
+    """
+    level = check_confidence_level(confidence_level)
+    named = dict(moe=moe, p=p, deff=deff)
+    if population is not None:
+        named["population"] = population
+    inputs = Inputs(**named)
+    inputs.proportion("p")
+    inputs.positive("deff")
+    m = inputs["moe"]
+    inputs.where("moe", ~((m > 0.0) & (m < 1.0)), "must be between 0 and 1 (0.03 for ±3 points)", 0.5)
+    if population is not None:
+        inputs.positive("population", allow_inf=True, placeholder=np.inf)
+    m, p_ = inputs["moe"], inputs["p"]
+    z = sp.z_upper((1.0 - level) / 2.0)
+    n0 = z * z * p_ * (1.0 - p_) * inputs["deff"] / (m * m)
+    if population is not None:
+        big_n = inputs["population"]
+        with np.errstate(invalid="ignore"):
+            n0 = np.where(np.isinf(big_n), n0, big_n * n0 / (n0 + big_n - 1.0))
+    # Round up, but not past a value that is whole up to floating-point noise.
+    return inputs.finish(np.ceil(n0 - 1e-9 * np.maximum(n0, 1.0)))
+
+
+def kish_deff(weights, *, axis=-1):
+    """Kish's design effect due to unequal weights: n·Σw² / (Σw)².
+
+    Parameters
+    ----------
+    weights : array_like
+        Respondent weights (>= 0, not all zero) along ``axis``; NaN weights are an error.
+    axis : int
+        The axis of respondents, for several samples at once.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> import surveystats as ss
+    >>> ss.kish_deff([1, 1, 1, 1])
+    1.0
+    >>> round(ss.kish_deff([0.5, 1.0, 1.5, 2.0]), 4)
+    1.2
+    """
+    w = as_float_array("weights", weights)
+    if w.ndim == 0 or w.shape[axis] == 0:
+        raise InvalidValueError("weights must be a non-empty array of respondent weights")
+    if not np.all(np.isfinite(w)):
+        raise InvalidValueError("weights contains NaN or infinite values; drop or fix those respondents")
+    if np.any(w < 0):
+        raise InvalidValueError("weights must be >= 0; found a negative weight")
+    total = w.sum(axis=axis)
+    if np.any(total == 0):
+        raise InvalidValueError("weights sum to 0; at least one weight must be positive")
+    result = w.shape[axis] * np.sum(w * w, axis=axis) / (total * total)
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def effective_n(n, deff):
+    """Effective sample size ``n / deff``.
+
+    Examples
+    --------
+    >>> import surveystats as ss
+    >>> round(ss.effective_n(1000, 1.5), 2)
+    666.67
+    """
+    inputs = Inputs(n=n, deff=deff)
+    inputs.positive("n")
+    inputs.positive("deff")
+    return inputs.finish(inputs["n"] / inputs["deff"])
