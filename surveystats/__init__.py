@@ -15,6 +15,15 @@ from .exceptions import InvalidOptionError, InvalidValueError, ShapeError, Surve
 from .proportion import (INTERVAL_METHODS, effective_n, kish_deff, margin_of_error,
                          proportion_ci, sample_size)
 
+# compare-exports
+# shares-exports
+# trend-exports
+# power-exports
+# multiple-exports
+# frame-exports
+# annotate-exports
+# design-exports
+
 __version__ = "0.1.0"
 
 __all__ = [
