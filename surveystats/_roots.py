@@ -8,7 +8,6 @@ bracket (statsmodels' brentq-based score intervals do, on ordinary inputs).
 """
 
 import numpy as np
-from scipy.optimize import elementwise
 
 _TOLERANCES = dict(xatol=1e-15, xrtol=1e-14, fatol=0.0, frtol=0.0)
 
@@ -34,5 +33,7 @@ def find_root(func, low, high, args=()):
     high = np.asarray(high, dtype=float)
     if low.size == 0:
         return np.broadcast_arrays(low, high, *args)[0].astype(float)
+    from scipy.optimize import elementwise  # imported here: scipy.optimize is slow to import
+
     res = elementwise.find_root(func, (low, high), args=args, tolerances=_TOLERANCES)
     return np.where(res.success, res.x, np.nan)
