@@ -20,9 +20,29 @@ from .proportion import (INTERVAL_METHODS, effective_n, kish_deff, margin_of_err
 # trend-exports
 # power-exports
 # multiple-exports
-# frame-exports
-# annotate-exports
 # design-exports
+
+# Layers that need pandas (or parse text) load on first use, so that `import surveystats`
+# and one-figure CLI commands stay fast.  name -> submodule.
+_LAZY = {
+    # frame-lazy
+    # annotate-lazy
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'surveystats' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 __version__ = "0.1.0"
 
