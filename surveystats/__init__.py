@@ -6,8 +6,8 @@ on scalars, numpy arrays and pandas columns alike.
 
 >>> import surveystats as ss
 >>> r = ss.proportion_ci(0.194, 1000)
->>> f"{r.estimate:.1%} ± {r.moe:.1%}"
-'19.4% ± 2.5%'
+>>> f"{r.estimate:.1%} ± {r.moe:.2%}"
+'19.4% ± 2.45%'
 """
 
 from ._results import ConfidenceInterval, ProportionResult

@@ -109,7 +109,7 @@ class ProportionResult(Result):
         >>> r = ss.proportion_ci(0.194, 1000)
         >>> lo, hi = r.confidence_interval(0.90)
         >>> round(lo, 4), round(hi, 4)
-        (0.1745, 0.2151)
+        (0.1743, 0.2154)
         """
         if confidence_level is None:
             return self.ci

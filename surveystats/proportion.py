@@ -293,18 +293,18 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
     >>> import surveystats as ss
     >>> r = ss.proportion_ci(0.194, 1000)
     >>> round(r.low, 4), round(r.high, 4), round(r.moe, 4)
-    (0.17, 0.2205, 0.0252)
+    (0.1707, 0.2197, 0.0245)
 
     With a design effect of 1.5 the effective sample is 667 and the margin grows:
 
     >>> round(ss.proportion_ci(0.194, 1000, deff=1.5).moe, 4)
-    0.0308
+    0.03
 
     Arrays broadcast; a bad element becomes NaN and says why:
 
     >>> r = ss.proportion_ci([0.194, 0.311, 1.4], 1000, method="clopper-pearson")
     >>> r.low.round(4)
-    array([0.17  , 0.2824,    nan])
+    array([0.1699, 0.2824,    nan])
     >>> r.problem[2]
     'p is outside [0, 1]'
     """
