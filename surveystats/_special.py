@@ -48,3 +48,13 @@ xlogy = _sc.xlogy
 xlog1py = _sc.xlog1py
 expit = _sc.expit
 logit = _sc.logit
+
+
+def chi2_upper(tail, df):
+    """Chi-square quantile leaving probability ``tail`` above it (``qchisq(1 - tail, df)``)."""
+    return _sc.chdtri(df, tail)
+
+
+def poisson_logpmf(k, lam):
+    """Log Poisson probability ``log P(Y = k)`` (``dpois(k, lam, log = TRUE)``)."""
+    return _sc.xlogy(k, lam) - lam - _sc.gammaln(np.asarray(k, dtype=float) + 1.0)

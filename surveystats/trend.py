@@ -1,0 +1,242 @@
+"""Several waves of one question: the Cochran-Armitage test for a trend in proportions.
+
+Lives here: :func:`trend_test` (Cochran-Armitage trend test as R's ``prop.trend.test``, the
+chi-square test of homogeneity across the waves as R's ``prop.test(correct = FALSE)``, and
+the slope of the weighted least-squares line through the wave proportions) and its result
+class :class:`TrendResult`.
+Does not live here: comparisons of two waves (``compare.py``), one row per question from a
+data frame (``frame.py``), p-value adjustment across questions (``multiple.py``).
+
+The waves lie along one axis; every other axis indexes independent questions, so a table of
+10,000 questions by 5 waves is one call.  With ``k`` waves, counts ``x_i = p_i n_i``,
+pooled proportion ``P = sum(x) / sum(n)``, scores ``s_i`` and their ``n``-weighted mean
+``s_bar``:
+
+* slope ``b = sum(n_i (s_i - s_bar)(p_i - P)) / sum(n_i (s_i - s_bar)^2)``, the
+  coefficient of R's ``lm(x/n ~ score, weights = n / (P (1 - P)))``;
+* trend statistic ``b^2 sum(n_i (s_i - s_bar)^2) / (P (1 - P))``, the regression sum of
+  squares of that ``lm`` (chi-square, 1 df);
+* homogeneity statistic ``sum(n_i (p_i - P)^2) / (P (1 - P))``, Pearson's chi-square for the
+  2 x k table (``k - 1`` df).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _special as sp
+from ._results import Result
+from ._validation import Inputs, as_float_array, check_confidence_level
+from .exceptions import InvalidValueError, ShapeError
+
+__all__ = ["trend_test", "TrendResult"]
+
+
+@dataclass(frozen=True)
+class TrendResult(Result):
+    """Cochran-Armitage trend test and chi-square homogeneity test over waves.
+
+    Attributes
+    ----------
+    statistic, pvalue : float or ndarray
+        Cochran-Armitage chi-square statistic (1 df) and its upper-tail p-value, as R's
+        ``prop.trend.test``.
+    df : float or ndarray
+        Degrees of freedom of the trend test (1).
+    slope : float or ndarray
+        Change in proportion per unit of score (per wave with the default scores), the
+        weighted least-squares slope of R's ``prop.trend.test``.
+    homogeneity_statistic, homogeneity_pvalue, homogeneity_df : float or ndarray
+        Pearson chi-square test that all waves share one proportion (R's
+        ``prop.test(x, n, correct = FALSE)``), ``k - 1`` df.
+    significant : bool or ndarray
+        ``pvalue < 1 - confidence_level`` of the trend test (False where it is NaN).
+    confidence_level : float
+    problem : str or ndarray
+        Why a question is NaN ('' where it is fine).
+    """
+
+    statistic: Any
+    pvalue: Any
+    df: Any
+    slope: Any
+    homogeneity_statistic: Any
+    homogeneity_pvalue: Any
+    homogeneity_df: Any
+    significant: Any
+    confidence_level: float
+    problem: Any
+
+
+def _move_waves_last(name, value, axis):
+    arr = as_float_array(name, value)
+    if arr.ndim == 0:
+        return arr
+    try:
+        return np.moveaxis(arr, axis, -1)
+    except np.exceptions.AxisError:
+        raise ShapeError(f"axis={axis} is out of range for {name} with shape {arr.shape}") from None
+
+
+def _question_problems(element_problem, k):
+    """Reduce per-wave reasons to one reason per question, naming the first bad wave."""
+    bad = element_problem != ""
+    any_bad = bad.any(axis=-1)
+    first = np.argmax(bad, axis=-1)
+    reason = np.take_along_axis(element_problem, first[..., None], axis=-1)[..., 0]
+    labels = np.array([f"wave {i + 1} of {k}: " for i in range(k)], dtype=object)
+    out = np.full(any_bad.shape, "", dtype=object)
+    out[any_bad] = labels[first[any_bad]] + reason[any_bad]
+    return out
+
+
+def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
+    """Is there a linear trend in a proportion across survey waves (Cochran-Armitage)?
+
+    Parameters
+    ----------
+    p : array_like
+        Proportions in [0, 1], one per wave along ``axis`` (oldest first); other axes index
+        independent questions.
+    n : array_like
+        Sample sizes, broadcasting with ``p``.  The counts ``p * n`` are snapped to whole
+        numbers when within rounding (1e-9 relative) of one.
+    scores : array_like, optional
+        The score of each wave (e.g. the survey years); a 1-D array of the length of the
+        wave axis, or an array broadcasting with ``p`` (waves along ``axis``).  Default
+        ``1, 2, ..., k`` as R; the test statistic and p-value do not change under
+        ``a + b * scores`` (``b != 0``), the slope is per unit of score.
+    axis : int
+        The axis of the waves (at least two).
+    confidence_level : float
+        Sets ``significant``: ``pvalue < 1 - confidence_level``.
+
+    Returns
+    -------
+    TrendResult
+        ``statistic, pvalue, df, slope, homogeneity_statistic, homogeneity_pvalue,
+        homogeneity_df, significant, confidence_level, problem``, one value per question
+        (Python floats for a single question).
+
+    Notes
+    -----
+    A bad number in any wave of a question (p outside [0, 1], n <= 0, NaN, a missing score)
+    makes that question NaN with a reason in ``problem``; for a single question it raises.
+    A question whose waves are all 0% or all 100% has nothing to test (R's
+    ``prop.trend.test`` stops with an error there); neither do equal scores.
+
+    Examples
+    --------
+    Was NATO membership as a concession "completely unacceptable" to fewer Ukrainians each
+    year?  56.9% (2023), 48.7% (2024), 41.1% (2025), independent samples of 1,000:
+
+    >>> import surveystats as ss
+    >>> r = ss.trend_test([0.569, 0.487, 0.411], [1000, 1000, 1000])
+    >>> round(r.statistic, 2), r.pvalue < 1e-10, round(r.slope, 3)
+    (49.95, True, -0.079)
+    >>> round(r.homogeneity_statistic, 2), r.homogeneity_df
+    (49.98, 2.0)
+
+    A fall of 7.9 points a year, and the waves hardly depart from a straight line: the
+    trend takes up almost all of the homogeneity statistic.  With the years as scores
+    the test is the same and the slope is per year:
+
+    >>> round(ss.trend_test([0.569, 0.487, 0.411], 1000, scores=[2023, 2024, 2025]).statistic, 2)
+    49.95
+
+    Many questions at once (rows), waves along the last axis; a bad wave spoils only its row:
+
+    >>> r = ss.trend_test([[0.569, 0.487, 0.411], [0.30, 0.31, 1.2]], 1000)
+    >>> r.statistic.round(2)
+    array([49.95,   nan])
+    >>> r.problem[1]
+    'wave 3 of 3: p is outside [0, 1]'
+    """
+    level = check_confidence_level(confidence_level)
+    p_arr = _move_waves_last("p", p, axis)
+    n_arr = _move_waves_last("n", n, axis)
+    if p_arr.ndim == 0:
+        raise ShapeError("p must hold one proportion per wave (an array along axis), got a scalar")
+    if n_arr.ndim == 0:
+        n_arr = np.broadcast_to(n_arr, p_arr.shape[-1:])
+    try:
+        shape = np.broadcast_shapes(p_arr.shape, n_arr.shape)
+    except ValueError:
+        raise ShapeError(f"p {p_arr.shape} and n {n_arr.shape} do not broadcast together "
+                         f"(waves moved to the last axis)") from None
+    k = shape[-1]
+    if scores is None:
+        s_arr = np.arange(1.0, k + 1.0)
+    else:
+        s_arr = as_float_array("scores", scores)
+        if s_arr.ndim == 1:
+            if s_arr.shape[0] != k:
+                raise ShapeError(f"scores has {s_arr.shape[0]} values but there are {k} waves")
+        else:
+            s_arr = _move_waves_last("scores", s_arr, axis)
+    try:
+        shape = np.broadcast_shapes(shape, s_arr.shape)
+    except ValueError:
+        raise ShapeError(f"scores {s_arr.shape} does not broadcast with p and n {shape} "
+                         f"(waves moved to the last axis)") from None
+    if k < 2:
+        raise ShapeError(f"a trend needs at least two waves along axis {axis}; got {k}")
+
+    # Element checks on a never-scalar Inputs: per-wave reasons, reduced to one per question.
+    inputs = Inputs(p=np.broadcast_to(p_arr, shape), n=np.broadcast_to(n_arr, shape),
+                    scores=np.broadcast_to(s_arr, shape))
+    inputs.proportion("p")
+    inputs.positive("n")
+    s = inputs["scores"]
+    inputs.where("scores", ~np.isfinite(s), "is missing or not finite", 0.0)
+    problem = _question_problems(inputs.problem, k)
+
+    p_, n_, s = inputs["p"], inputs["n"], inputs["scores"]
+    x = p_ * n_
+    nearest = np.round(x)
+    x = np.where(np.abs(x - nearest) <= 1e-9 * np.maximum(1.0, x), nearest, x)
+    freq = x / n_
+
+    n_total = n_.sum(axis=-1)
+    pooled = x.sum(axis=-1) / n_total
+    s_bar = (n_ * s).sum(axis=-1) / n_total
+    s_dev = s - s_bar[..., None]
+    resid = freq - pooled[..., None]
+    sxx = (n_ * s_dev * s_dev).sum(axis=-1)
+    sxy = (n_ * s_dev * resid).sum(axis=-1)
+    pq = pooled * (1.0 - pooled)
+
+    fine = problem == ""
+    flat = fine & (pq <= 0.0)
+    problem[flat] = "every wave is 0% or every wave is 100%: no variation to test"
+    same = fine & ~flat & ~(sxx > 0.0)
+    problem[same] = "all waves have the same score: no trend to test"
+    bad = problem != ""
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = sxy / sxx
+        statistic = slope * sxy / pq
+        homogeneity = (n_ * resid * resid).sum(axis=-1) / pq
+    df = np.ones_like(statistic)
+    homogeneity_df = np.full_like(statistic, float(k - 1))
+    pvalue = sp.chi2_sf(statistic, 1.0)
+    homogeneity_pvalue = sp.chi2_sf(homogeneity, float(k - 1))
+
+    single = statistic.ndim == 0
+    if single and bad:
+        raise InvalidValueError(str(problem[()]))
+
+    def finish(value):
+        value = np.where(bad, np.nan, value)
+        return float(value) if single else value
+
+    significant = ~bad & (pvalue < 1.0 - level)
+    return TrendResult(
+        statistic=finish(statistic), pvalue=finish(pvalue), df=finish(df),
+        slope=finish(slope), homogeneity_statistic=finish(homogeneity),
+        homogeneity_pvalue=finish(homogeneity_pvalue), homogeneity_df=finish(homogeneity_df),
+        significant=bool(significant) if single else significant,
+        confidence_level=level, problem="" if single else problem)
