@@ -292,6 +292,10 @@ def _power_value(text):
 
 
 def _cmd_batch(args):
+    import os
+
+    if not os.path.isfile(args.input):
+        raise FileNotFoundError(2, "No such file", args.input)
     from .frame import compare_waves_csv
 
     level = parse_level(args.confidence)

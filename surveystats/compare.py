@@ -1,0 +1,881 @@
+"""Two proportions: change between independent waves, and change within a panel.
+
+Lives here: :func:`compare_proportions` (difference ``p2 - p1`` of two independent samples,
+its interval from the ``METHODS`` registry, its test from the ``TESTS`` registry, plus the
+ratio ``p2 / p1`` from ``RATIO_METHODS``, the odds ratio and Cohen's h), and :func:`mcnemar`
+(the same respondents asked twice).
+Does not live here: two answers of one question in the same sample (``shares.py``), three or
+more waves (``trend.py``), planning (``power.py``), formatting of any kind.
+
+Signatures of the registries (all arrays broadcast together; ``x = p·n`` is the effective count,
+a whole number whenever ``p·n`` is within rounding of one; ``n`` the effective sample size):
+
+- interval method ``(p1, x1, n1, p2, x2, n2, a_lo, a_hi) -> (low, high)`` for ``p2 - p1``, where
+  ``a_lo``/``a_hi`` are the tail probabilities outside the lower/upper bound;
+- ratio method, same arguments, ``-> (low, high)`` for ``p2 / p1``;
+- test ``(p1, x1, n1, p2, x2, n2, d0, alternative) -> (statistic, pvalue)``.
+
+The score intervals (Miettinen-Nurminen, Farrington-Manning, Koopman) are found by vectorized
+bracketing root search (:func:`surveystats._roots.find_root`).  Each bracket runs from the
+estimate, where the score statistic is 0, to the end of the parameter space (a difference of
+-1 or +1, a ratio of 0 or infinity), where the restricted variance is 0 and the statistic is
+infinite; the function searched is the bounded transform ``z²/(1 + z²)`` minus its critical
+value, which is finite at both ends and has opposite signs there, so the bracket always holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from scipy.special import gammaln as _gammaln
+
+from . import _special as sp
+from ._results import ConfidenceInterval, Result
+from ._roots import find_root
+from ._validation import Inputs, check_alternative, check_choice, check_confidence_level
+from .exceptions import InvalidOptionError
+from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
+from .proportion import _tails, _whole_count
+
+__all__ = ["compare_proportions", "mcnemar", "ComparisonResult", "PairedResult",
+           "METHODS", "TESTS", "RATIO_METHODS"]
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ComparisonResult(Result):
+    """Change between two independent samples, ``p2 - p1`` (second minus first).
+
+    Attributes
+    ----------
+    p1, n1, p2, n2 : float or ndarray
+        The inputs as given.
+    estimate : float or ndarray
+        ``p2 - p1``.
+    low, high : float or ndarray
+        Interval for ``p2 - p1`` by ``method`` (-1 or 1 on the open side of a one-sided one).
+    statistic, pvalue : float or ndarray
+        Test of ``p2 - p1 = null_difference`` by ``test``.
+    significant : bool or ndarray
+        ``pvalue < 1 - confidence_level``.
+    ratio, ratio_low, ratio_high : float or ndarray
+        Relative change ``p2 / p1`` and its interval by ``ratio_method``.
+    odds_ratio, odds_ratio_low, odds_ratio_high : float or ndarray
+        Odds of the second sample over odds of the first, Woolf (log) interval.
+    cohens_h : float or ndarray
+        ``2·asin(sqrt(p2)) - 2·asin(sqrt(p1))``.
+    method, test, ratio_method, alternative : str
+    confidence_level, null_difference : float or ndarray
+    problem : str or ndarray
+        Why an element is NaN ('' where it is fine).
+    """
+
+    p1: Any
+    n1: Any
+    p2: Any
+    n2: Any
+    estimate: Any
+    low: Any
+    high: Any
+    statistic: Any
+    pvalue: Any
+    significant: Any
+    ratio: Any
+    ratio_low: Any
+    ratio_high: Any
+    odds_ratio: Any
+    odds_ratio_low: Any
+    odds_ratio_high: Any
+    cohens_h: Any
+    method: str
+    test: str
+    ratio_method: str
+    confidence_level: float
+    alternative: str
+    null_difference: Any
+    problem: Any
+    _recompute: Callable = field(default=None, repr=False, compare=False)
+
+    @property
+    def ci(self):
+        """The interval of the difference as a :class:`ConfidenceInterval`."""
+        return ConfidenceInterval(self.low, self.high)
+
+    def confidence_interval(self, confidence_level=None):
+        """Interval of ``p2 - p1`` at another confidence level (same method and inputs).
+
+        >>> import surveystats as ss
+        >>> r = ss.compare_proportions(0.487, 1000, 0.411, 1000)
+        >>> lo, hi = r.confidence_interval(0.99)
+        >>> round(lo, 4), round(hi, 4)
+        (-0.1326, -0.0187)
+        """
+        if confidence_level is None:
+            return self.ci
+        return self._recompute(confidence_level).ci
+
+
+@dataclass(frozen=True)
+class PairedResult(Result):
+    """McNemar's test for the same respondents asked twice, and the paired change.
+
+    Attributes
+    ----------
+    b, c : float or ndarray
+        Respondents who said yes then no (``b``) and no then yes (``c``).
+    n : float or ndarray
+        Panel size (NaN when not given).
+    estimate, low, high : float or ndarray
+        Paired change ``(c - b) / n`` (second wave minus first) and its interval; NaN without ``n``.
+    statistic, pvalue, significant : float, float, bool (or ndarrays)
+        McNemar's chi-square (1 df), as R ``mcnemar.test``.
+    correction : bool
+    method : str
+        Interval method of the paired change ('wald').
+    confidence_level : float
+    problem : str or ndarray
+    """
+
+    b: Any
+    c: Any
+    n: Any
+    estimate: Any
+    low: Any
+    high: Any
+    statistic: Any
+    pvalue: Any
+    significant: Any
+    correction: bool
+    method: str
+    confidence_level: float
+    problem: Any
+    _recompute: Callable = field(default=None, repr=False, compare=False)
+
+    @property
+    def ci(self):
+        """The interval of the paired change as a :class:`ConfidenceInterval`."""
+        return ConfidenceInterval(self.low, self.high)
+
+    def confidence_interval(self, confidence_level=None):
+        """Interval of the paired change at another confidence level."""
+        if confidence_level is None:
+            return self.ci
+        return self._recompute(confidence_level).ci
+
+
+# --------------------------------------------------------------------------- difference
+def _clip_difference(low, high):
+    return np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)
+
+
+def _wald_bounds(d, se, extra, a_lo, a_hi):
+    return _clip_difference(d - sp.z_upper(a_lo) * se - extra, d + sp.z_upper(a_hi) * se + extra)
+
+
+def _wald(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Simple asymptotic (Wald) interval, d ± z·sqrt(p1q1/n1 + p2q2/n2), truncated to [-1, 1].
+
+    Newcombe (1998), method 1; R ``prop.test(correct = FALSE)``.
+    """
+    se = np.sqrt(p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
+    return _wald_bounds(p2 - p1, se, 0.0, a_lo, a_hi)
+
+
+def _wald_cc(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Wald interval widened by the continuity correction (1/n1 + 1/n2)/2, truncated to [-1, 1].
+
+    Newcombe (1998), method 2.  R ``prop.test(correct = TRUE)`` agrees except where
+    ``|p2 - p1| < (1/n1 + 1/n2)/2``, where R shrinks the correction to ``|p2 - p1|``.
+    """
+    se = np.sqrt(p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
+    return _wald_bounds(p2 - p1, se, 0.5 * (1.0 / n1 + 1.0 / n2), a_lo, a_hi)
+
+
+def _agresti_caffo(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Agresti & Caffo (2000): Wald interval after adding one success and one failure to each
+    sample; R ``PropCIs::wald2ci(adjust = "AC")``."""
+    q1 = (x1 + 1.0) / (n1 + 2.0)
+    q2 = (x2 + 1.0) / (n2 + 2.0)
+    se = np.sqrt(q1 * (1.0 - q1) / (n1 + 2.0) + q2 * (1.0 - q2) / (n2 + 2.0))
+    return _wald_bounds(q2 - q1, se, 0.0, a_lo, a_hi)
+
+
+def _square_and_add(single, p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    # Newcombe's hybrid: combine the distances from each estimate to its own interval bounds.
+    d = p2 - p1
+    l1, u1 = single(p1, x1, n1, a_lo, a_lo)
+    l2, u2 = single(p2, x2, n2, a_lo, a_lo)
+    low = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    if a_hi != a_lo:
+        l1, u1 = single(p1, x1, n1, a_hi, a_hi)
+        l2, u2 = single(p2, x2, n2, a_hi, a_hi)
+    high = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return _clip_difference(low, high)
+
+
+def _newcombe(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Newcombe's hybrid score interval from two Wilson intervals (Newcombe 1998, method 10)."""
+    return _square_and_add(_ONE_SAMPLE["wilson"], p1, x1, n1, p2, x2, n2, a_lo, a_hi)
+
+
+def _newcombe_cc(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Newcombe's hybrid score interval from two continuity-corrected Wilson intervals
+    (Newcombe 1998, method 11)."""
+    return _square_and_add(_ONE_SAMPLE["wilson-cc"], p1, x1, n1, p2, x2, n2, a_lo, a_hi)
+
+
+def _restricted_mle(p1, n1, p2, n2, d):
+    """Maximum-likelihood (pi1, pi2) subject to pi2 - pi1 = d.
+
+    The closed-form root of the likelihood cubic (Miettinen & Nurminen 1985, appendix;
+    Farrington & Manning 1990, eq. 13), written for the difference pi2 - pi1.
+    """
+    theta = n1 / n2
+    a = 1.0 + theta
+    b = -(1.0 + theta + p2 + theta * p1 + d * (theta + 2.0))
+    c = d * d + d * (2.0 * p2 + theta + 1.0) + p2 + theta * p1
+    e = -p2 * d * (1.0 + d)
+    b3a = b / (3.0 * a)
+    v = b3a * b3a * b3a - b * c / (6.0 * a * a) + e / (2.0 * a)
+    s = np.sqrt(np.maximum(b3a * b3a - c / (3.0 * a), 0.0))
+    u = np.where(v > 0.0, s, -s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosine = np.where(u != 0.0, v / (u * u * u), 0.0)
+    w = (np.pi + np.arccos(np.clip(cosine, -1.0, 1.0))) / 3.0
+    pi2 = np.clip(2.0 * u * np.cos(w) - b3a, np.maximum(0.0, d), np.minimum(1.0, 1.0 + d))
+    return pi2 - d, pi2
+
+
+def _score_variance(p1, n1, p2, n2, d, factor):
+    pi1, pi2 = _restricted_mle(p1, n1, p2, n2, d)
+    return factor * (pi1 * (1.0 - pi1) / n1 + pi2 * (1.0 - pi2) / n2)
+
+
+def _bounded_score(d, p1, n1, p2, n2, factor, target):
+    # z²/(1 + z²) - target, with z the score statistic at difference d; 0/0 (at the estimate
+    # when the variance vanishes) counts as z = 0.
+    num2 = (p2 - p1 - d) ** 2
+    var = _score_variance(p1, n1, p2, n2, d, factor)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(num2 > 0.0, num2 / (num2 + var), 0.0)
+    return ratio - target
+
+
+def _mn_factor(n1, n2):
+    total = n1 + n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 1.0, total / (total - 1.0), np.nan)
+
+
+_SOLVE_CHUNK = 1 << 14      # elements per pass of the guess-and-certify stage (cache-sized)
+
+
+def _steffensen(step, x, args, rounds=2):
+    # Fixed-point iteration x -> step(x) accelerated by Aitken's delta-squared (Steffensen):
+    # quadratic convergence from a good start.  Returns the last value and the last change.
+    change = np.zeros_like(x)
+    for _ in range(rounds):
+        y = step(x, *args)
+        w = step(y, *args)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            denom = w - 2.0 * y + x
+            new = np.where(np.abs(denom) > 0.0, w - (w - y) ** 2 / denom, w)
+        new = np.where(np.isfinite(new), new, w)
+        change = np.abs(new - x)
+        x = new
+    return x, change
+
+
+def _score_limit(func, func_args, step, step_args, start, wide_lo, wide_hi, skip,
+                 to_root=None):
+    """The root of ``func`` (monotone, one sign change on [wide_lo, wide_hi]), elementwise.
+
+    Stage 1, in cache-sized chunks: a guess from Steffensen iteration of the score equation
+    written as a fixed point (``step``), accepted only where ``func`` is shown to change
+    sign across [guess - h, guess + h], h = 1e-14·(1 + |guess|): the root is then certified
+    to that precision.  Stage 2, for the rest: :func:`find_root` on a narrow bracket around
+    the guess, and where that does not straddle the root, on the wide bracket, which always
+    does.  Elements in ``skip`` are not solved (NaN; the caller fills in exact limits).
+    """
+    arrays = np.broadcast_arrays(start, wide_lo, wide_hi, skip, *func_args, *step_args)
+    shape = arrays[0].shape
+    flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
+    start, wide_lo, wide_hi, skip = flat[:4]
+    fargs = flat[4:4 + len(func_args)]
+    sargs = flat[4 + len(func_args):]
+    root = np.full(start.size, np.nan)
+    narrow_lo = wide_lo.copy()
+    narrow_hi = wide_hi.copy()
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for first in range(0, start.size, _SOLVE_CHUNK):
+            part = slice(first, first + _SOLVE_CHUNK)
+            guess, change = _steffensen(step, start[part], [a[part] for a in sargs])
+            if to_root is not None:
+                guess, change = to_root(guess, change)
+            lo_w, hi_w = wide_lo[part], wide_hi[part]
+            h = 1e-14 * (1.0 + np.abs(guess))
+            lo, hi = guess - h, guess + h
+            usable = (lo >= lo_w) & (hi <= hi_w) & np.isfinite(guess)
+            lo, hi = np.where(usable, lo, lo_w), np.where(usable, hi, hi_w)
+            chunk_args = [a[part] for a in fargs]
+            f_lo, f_hi = func(lo, *chunk_args), func(hi, *chunk_args)
+            certified = usable & (np.sign(f_lo) * np.sign(f_hi) < 0.0)
+            root[part] = np.where(certified, guess, np.nan)
+            spread = 8.0 * change + 1e-9 * (1.0 + np.abs(guess))
+            good = np.isfinite(guess) & np.isfinite(spread)
+            narrow_lo[part] = np.where(good, np.maximum(guess - spread, lo_w), lo_w)
+            narrow_hi[part] = np.where(good, np.minimum(guess + spread, hi_w), hi_w)
+    rest = np.flatnonzero(np.isnan(root) & ~skip)
+    if rest.size:
+        args = tuple(a[rest] for a in fargs)
+        lo, hi = narrow_lo[rest], narrow_hi[rest]
+        flip = ~(lo < hi)
+        lo, hi = np.where(flip, wide_lo[rest], lo), np.where(flip, wide_hi[rest], hi)
+        found = find_root(func, lo, hi, args=args)
+        miss = np.isnan(found)
+        if miss.any():
+            found[miss] = find_root(func, wide_lo[rest][miss], wide_hi[rest][miss],
+                                    args=tuple(a[miss] for a in args))
+        root[rest] = found
+    root[skip] = np.nan
+    return root.reshape(shape)
+
+
+def _mn_step(x, p1, n1, p2, n2, factor, signed_z):
+    # The score equation d_hat - d = -/+ z·sqrt(V(d)) as a fixed point d = step(d).
+    return p2 - p1 + signed_z * np.sqrt(_score_variance(p1, n1, p2, n2, np.clip(x, -1.0, 1.0), factor))
+
+
+def _score_interval(p1, n1, p2, n2, a_lo, a_hi, factor):
+    # Brackets [-1, d] and [d, 1]; at d = -1 (d = 1) the lower (upper) bound is exactly -1 (1).
+    p1, n1, p2, n2, factor = np.broadcast_arrays(p1, n1, p2, n2, factor)
+    d = p2 - p1
+    at_bottom = d <= -1.0
+    at_top = d >= 1.0
+    wall = np.ones(d.shape)
+    bounds = []
+    for tail, sign, skip in ((a_lo, -1.0, at_bottom), (a_hi, 1.0, at_top)):
+        z = sp.z_upper(tail)
+        wide = (-wall, d) if sign < 0 else (d, wall)
+        # start from the Wald-type bound with the score variance at the estimate
+        start = d + sign * z * np.sqrt(factor * (p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2))
+        bounds.append(_score_limit(
+            _bounded_score, (p1, n1, p2, n2, factor, z * z / (1.0 + z * z)),
+            _mn_step, (p1, n1, p2, n2, factor, sign * z), start, *wide, skip))
+    low, high = bounds
+    return np.where(at_bottom, -1.0, low), np.where(at_top, 1.0, high)
+
+
+def _miettinen_nurminen(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Miettinen & Nurminen (1985) score interval: inverts the score test with the restricted
+    MLE variance times N/(N - 1) (Newcombe 1998, method 6; R ``PropCIs::diffscoreci``)."""
+    return _score_interval(p1, n1, p2, n2, a_lo, a_hi, _mn_factor(n1, n2))
+
+
+def _farrington_manning(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Score interval without the N/(N - 1) factor: Mee (1984), Farrington & Manning (1990)
+    (Newcombe 1998, method 5 'Mee')."""
+    return _score_interval(p1, n1, p2, n2, a_lo, a_hi, 1.0)
+
+
+METHODS = {
+    "wald": _wald,
+    "wald-cc": _wald_cc,
+    "agresti-caffo": _agresti_caffo,
+    "newcombe": _newcombe,
+    "newcombe-cc": _newcombe_cc,
+    "miettinen-nurminen": _miettinen_nurminen,
+    "farrington-manning": _farrington_manning,
+}
+
+
+# --------------------------------------------------------------------------- ratio p2 / p1
+def _katz(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Katz et al. (1978) log interval for p2/p1: exp(log ratio ± z·sqrt(1/x2 - 1/n2 + 1/x1 - 1/n1)).
+
+    Undefined (NaN) when either count is 0 (Fagerland, Lydersen & Laake 2015, section 3.1).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.log(p2) - np.log(p1)
+        se = np.sqrt(1.0 / x2 - 1.0 / n2 + 1.0 / x1 - 1.0 / n1)
+        ok = (x1 > 0.0) & (x2 > 0.0)
+        low = np.where(ok, np.exp(centre - sp.z_upper(a_lo) * se), np.nan)
+        high = np.where(ok, np.exp(centre + sp.z_upper(a_hi) * se), np.nan)
+    return low, high
+
+
+def _koopman_score(rho, x1, n1, x2, n2, target):
+    # z²/(1 + z²) - target for the ratio phi = rho / (1 - rho), everything multiplied through
+    # by (1 - rho) so that rho = 0 (phi = 0) and rho = 1 (phi = infinity) are ordinary points.
+    s = x1 + x2
+    bq = (1.0 - rho) * (n1 + x2) + rho * (n2 + x1)
+    root = bq + np.sqrt(np.maximum(bq * bq - 4.0 * rho * (1.0 - rho) * (n1 + n2) * s, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pi1 = np.where(root > 0.0, 2.0 * (1.0 - rho) * s / root, 0.0)
+        pi2 = np.where(root > 0.0, 2.0 * rho * s / root, 0.0)
+        num = (1.0 - rho) * x2 / n2 - rho * x1 / n1
+        var = ((1.0 - rho) ** 2 * pi2 * (1.0 - pi2) / n2 + rho * rho * pi1 * (1.0 - pi1) / n1)
+        ratio = np.where(num != 0.0, num * num / (num * num + var), 0.0)
+    return ratio - target
+
+
+def _koopman_step(phi, x1, n1, x2, n2, signed_z):
+    # phi = (p2_hat -/+ z·sqrt(V(phi))) / p1_hat, V the restricted variance of
+    # p2_hat - phi·p1_hat (Farrington & Manning 1990, for the ratio).
+    phi = np.maximum(phi, 0.0)
+    s = x1 + x2
+    bq = n1 + x2 + phi * (n2 + x1)
+    pi1 = 2.0 * s / (bq + np.sqrt(np.maximum(bq * bq - 4.0 * phi * (n1 + n2) * s, 0.0)))
+    pi2 = phi * pi1
+    var = pi2 * (1.0 - pi2) / n2 + phi * phi * pi1 * (1.0 - pi1) / n1
+    return (x2 / n2 + signed_z * np.sqrt(np.maximum(var, 0.0))) / (x1 / n1)
+
+
+def _phi_to_rho(phi, change):
+    # rho = phi / (1 + phi) and the matching change (d rho = d phi / (1 + phi)^2).
+    return phi / (1.0 + phi), change / (1.0 + phi) ** 2
+
+
+def _koopman(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Koopman (1984) asymptotic score interval for p2/p1 (the Pearson chi-square with the
+    restricted MLE; Fagerland, Lydersen & Laake 2015, section 3.4).
+
+    Solved for rho = phi/(1 + phi) in [0, 1], bracketed by [0, rho_hat] and [rho_hat, 1],
+    starting from the Katz interval.  A zero count in the second sample gives the lower
+    bound 0, in the first the upper bound infinity.
+    """
+    x1, n1, x2, n2 = np.broadcast_arrays(x1, n1, x2, n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho_hat = np.where(x1 + x2 > 0.0, (x2 / n2) / (x1 / n1 + x2 / n2), 0.5)
+        phi_hat = (x2 / n2) / (x1 / n1)
+        katz_se = np.sqrt(1.0 / x2 - 1.0 / n2 + 1.0 / x1 - 1.0 / n1)
+    free = (x2 > 0.0, x1 > 0.0)          # lower bound above 0, upper bound finite
+    zero, one = np.zeros(rho_hat.shape), np.ones(rho_hat.shape)
+    rhos = []
+    for tail, sign, is_free in ((a_lo, -1.0, free[0]), (a_hi, 1.0, free[1])):
+        z = sp.z_upper(tail)
+        wide = (zero, np.where(is_free, rho_hat, 1.0)) if sign < 0 else \
+            (np.where(is_free, rho_hat, 0.0), one)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            start = phi_hat * np.exp(sign * z * katz_se)
+        start = np.where(np.isfinite(start), start, 1.0)
+        rhos.append(_score_limit(
+            _koopman_score, (x1, n1, x2, n2, z * z / (1.0 + z * z)),
+            _koopman_step, (x1, n1, x2, n2, sign * z), start, *wide, ~is_free,
+            to_root=_phi_to_rho))
+    rho_low, rho_high = rhos
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.where(free[0], rho_low / (1.0 - rho_low), 0.0)
+        high = np.where(free[1], rho_high / (1.0 - rho_high), np.inf)
+    return low, high
+
+
+RATIO_METHODS = {
+    "koopman": _koopman,
+    "katz": _katz,
+}
+
+
+def _woolf(x1, n1, x2, n2, a_lo, a_hi):
+    """Woolf (1955) logit interval for the odds ratio; NaN when a cell of the 2x2 table is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y1, y2 = n1 - x1, n2 - x2
+        centre = np.log(x2) + np.log(y1) - np.log(x1) - np.log(y2)
+        se = np.sqrt(1.0 / x1 + 1.0 / y1 + 1.0 / x2 + 1.0 / y2)
+        ok = (x1 > 0.0) & (y1 > 0.0) & (x2 > 0.0) & (y2 > 0.0)
+        low = np.where(ok, np.exp(centre - sp.z_upper(a_lo) * se), np.nan)
+        high = np.where(ok, np.exp(centre + sp.z_upper(a_hi) * se), np.nan)
+    return low, high
+
+
+# --------------------------------------------------------------------------- tests
+def _normal_pvalue(z, alternative):
+    if alternative == "two-sided":
+        return np.minimum(2.0 * sp.normal_sf(np.abs(z)), 1.0)
+    if alternative == "greater":
+        return sp.normal_sf(z)
+    return sp.normal_cdf(z)
+
+
+def _ratio_z(num, var):
+    # num / sqrt(var) with 0/0 = 0 (no difference and no variance: no evidence either way).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(num == 0.0, 0.0, num / np.sqrt(var))
+
+
+def _z_pooled(p1, x1, n1, p2, x2, n2, d0, alternative):
+    """Pooled z test, z = (p2 - p1)/sqrt(pbar(1 - pbar)(1/n1 + 1/n2)); z² is R's
+    ``prop.test(correct = FALSE)`` statistic.  Both proportions 0 (or both 1): z = 0, p = 1."""
+    pooled = (x1 + x2) / (n1 + n2)
+    z = _ratio_z(p2 - p1, pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+    return z, _normal_pvalue(z, alternative)
+
+
+def _z_unpooled(p1, x1, n1, p2, x2, n2, d0, alternative):
+    """Unpooled (Wald) z test, z = (p2 - p1 - d0)/sqrt(p1q1/n1 + p2q2/n2)."""
+    z = _ratio_z(p2 - p1 - d0, p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
+    return z, _normal_pvalue(z, alternative)
+
+
+def _chi2_yates(p1, x1, n1, p2, x2, n2, d0, alternative):
+    """Chi-square test with Yates' correction, exactly as R ``prop.test(correct = TRUE)``:
+    the correction is min(0.5, |x1 - E1|); one-sided p-values from sign(p2 - p1)·sqrt(X²).
+    The statistic is the chi-square (1 df)."""
+    pooled = (x1 + x2) / (n1 + n2)
+    gap = np.abs(p2 - p1) * n1 * n2 / (n1 + n2)      # |x - E| in every cell of the 2x2 table
+    excess = gap - np.minimum(0.5, gap)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chi2 = np.where(excess == 0.0, 0.0,
+                        excess ** 2 * (1.0 / n1 + 1.0 / n2) / (pooled * (1.0 - pooled)))
+    if alternative == "two-sided":
+        return chi2, sp.chi2_sf(chi2, 1.0)
+    return chi2, _normal_pvalue(np.sign(p2 - p1) * np.sqrt(chi2), alternative)
+
+
+def _mn_test(p1, x1, n1, p2, x2, n2, d0, alternative):
+    """Miettinen & Nurminen (1985) score test of p2 - p1 = d0, any d0 in (-1, 1): the restricted
+    MLE under the null from the closed-form cubic, variance times N/(N - 1).  Its acceptance
+    region is exactly the 'miettinen-nurminen' interval."""
+    var = _score_variance(p1, n1, p2, n2, d0, _mn_factor(n1, n2))
+    z = _ratio_z(p2 - p1 - d0, var)
+    return z, _normal_pvalue(z, alternative)
+
+
+_FISHER_BLOCK = 64          # support points summed per pass of a tail
+_FISHER_CHUNK = 1 << 15     # pairs per chunk (bounds memory to a few MB per array)
+_R_RELATIVE_ERROR = np.log1p(1e-7)   # fisher.test: d <= d[x] * (1 + 1e-7)
+
+
+def _hyper_logpmf(k, n1, n2, m, const):
+    g = _gammaln
+    return const - g(k + 1.0) - g(n1 - k + 1.0) - g(m - k + 1.0) - g(n2 - m + k + 1.0)
+
+
+def _hyper_tail(start, stop, step, n1, n2, m, const):
+    """Sum of the hypergeometric pmf over start, start + step, ..., stop (inclusive), a run on
+    which the pmf decreases (beyond the mode).  Summed in blocks until the terms fall below
+    e^-45 of the first one or the run ends; the loop is over blocks, not elements."""
+    total = np.zeros(start.shape)
+    active = np.flatnonzero((stop - start) * step >= 0.0)
+    k = start[active]
+    lp = _hyper_logpmf(k, n1[active], n2[active], m[active], const[active])
+    first = lp.copy()
+    offsets = np.arange(_FISHER_BLOCK, dtype=float)
+    while active.size:
+        a1, a2, am, aend = n1[active], n2[active], m[active], stop[active]
+        grid = k[:, None] + step * offsets                      # support points of this block
+        prev = grid[:, :-1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if step > 0:   # log pmf(k + 1) - log pmf(k)
+                inc = (np.log((a1[:, None] - prev) * (am[:, None] - prev))
+                       - np.log((prev + 1.0) * (a2[:, None] - am[:, None] + prev + 1.0)))
+            else:          # log pmf(k - 1) - log pmf(k)
+                inc = (np.log(prev * (a2[:, None] - am[:, None] + prev))
+                       - np.log((a1[:, None] - prev + 1.0) * (am[:, None] - prev + 1.0)))
+        inside = (aend[:, None] - grid) * step >= 0.0
+        logs = lp[:, None] + np.concatenate([np.zeros((k.size, 1)), np.cumsum(inc, axis=1)], axis=1)
+        total[active] += np.where(inside, np.exp(np.where(inside, logs, -np.inf)), 0.0).sum(axis=1)
+        k = grid[:, -1] + step
+        keep = ((aend - k) * step >= 0.0) & (logs[:, -1] > first - 45.0)
+        active, k, first = active[keep], k[keep], first[keep]
+        lp = _hyper_logpmf(k, n1[active], n2[active], m[active], const[active])
+    return total
+
+
+def _fisher_chunk(x1, n1, x2, n2, alternative):
+    m = x1 + x2
+    g = _gammaln
+    const = g(n1 + 1.0) + g(n2 + 1.0) - g(n1 + n2 + 1.0) + g(m + 1.0) + g(n1 + n2 - m + 1.0)
+    lo = np.maximum(0.0, m - n2)
+    hi = np.minimum(n1, m)
+    mode = np.clip(np.floor((m + 1.0) * (n1 + 1.0) / (n1 + n2 + 2.0)), lo, hi)
+
+    def tail(start, stop, step):
+        return _hyper_tail(start, stop, step, n1, n2, m, const)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if alternative == "greater":       # p2 > p1: few successes in sample 1, P(X1 <= x1)
+            below = x1 <= mode
+            p = np.where(below, tail(np.where(below, x1, lo - 1.0), lo, -1.0),
+                         1.0 - tail(np.where(below, hi + 1.0, x1 + 1.0), hi, 1.0))
+        elif alternative == "less":        # P(X1 >= x1)
+            above = x1 >= mode
+            p = np.where(above, tail(np.where(above, x1, hi + 1.0), hi, 1.0),
+                         1.0 - tail(np.where(above, lo - 1.0, x1 - 1.0), lo, -1.0))
+        else:
+            # R: sum of the probabilities of all tables no more likely than the observed one.
+            # The pmf is unimodal, so those tables form the tails [lo, k_left] and
+            # [k_right, hi]; both cut points are found by integer bisection.
+            threshold = _hyper_logpmf(x1, n1, n2, m, const) + _R_RELATIVE_ERROR
+            everything = _hyper_logpmf(mode, n1, n2, m, const) <= threshold
+            left_a, left_b = lo - 1.0, mode          # lp(left_a) <= thr < lp(left_b)
+            right_a, right_b = mode, hi + 1.0        # lp(right_a) > thr >= lp(right_b)
+            while True:
+                open_left = left_b - left_a > 1.0
+                open_right = right_b - right_a > 1.0
+                if not (open_left.any() or open_right.any()):
+                    break
+                mid = np.floor((left_a + left_b) / 2.0)
+                ok = _hyper_logpmf(mid, n1, n2, m, const) <= threshold
+                left_a = np.where(open_left & ok, mid, left_a)
+                left_b = np.where(open_left & ~ok, mid, left_b)
+                mid = np.floor((right_a + right_b) / 2.0)
+                ok = _hyper_logpmf(mid, n1, n2, m, const) <= threshold
+                right_b = np.where(open_right & ok, mid, right_b)
+                right_a = np.where(open_right & ~ok, mid, right_a)
+            p = tail(left_a, lo, -1.0) + tail(right_b, hi, 1.0)
+            p = np.where(everything, 1.0, p)
+    return np.clip(p, 0.0, 1.0)
+
+
+def _fisher(p1, x1, n1, p2, x2, n2, d0, alternative):
+    """Fisher's exact conditional test, two-sided as R ``fisher.test`` (the probabilities of all
+    tables with the observed margins that are no more likely than the observed table, with
+    R's relative tolerance 1e-7).  The statistic is the second sample's count, the statistic
+    the test conditions on.  Counts and sample sizes are rounded to whole numbers (they are
+    fractional only after a design effect)."""
+    n1r = np.maximum(np.round(n1), 1.0)
+    n2r = np.maximum(np.round(n2), 1.0)
+    x1r = np.clip(np.round(x1), 0.0, n1r)
+    x2r = np.clip(np.round(x2), 0.0, n2r)
+    x1r, n1r, x2r, n2r = (a.ravel() for a in np.broadcast_arrays(x1r, n1r, x2r, n2r))
+    shape = np.broadcast_shapes(np.shape(x1), np.shape(n1), np.shape(x2), np.shape(n2))
+    pvalue = np.empty(x1r.size)
+    for start in range(0, x1r.size, _FISHER_CHUNK):   # chunks bound memory; each is vectorized
+        part = slice(start, start + _FISHER_CHUNK)
+        pvalue[part] = _fisher_chunk(x1r[part], n1r[part], x2r[part], n2r[part], alternative)
+    return x2r.reshape(shape), pvalue.reshape(shape)
+
+
+TESTS = {
+    "z-pooled": _z_pooled,
+    "z-unpooled": _z_unpooled,
+    "chi2-yates": _chi2_yates,
+    "fisher": _fisher,
+    "miettinen-nurminen": _mn_test,
+}
+
+_TESTS_OF_EQUALITY = ("z-pooled", "chi2-yates", "fisher")
+
+
+# --------------------------------------------------------------------------- public API
+def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
+                        confidence_level=0.95, deff1=1.0, deff2=1.0, alternative="two-sided",
+                        null_difference=0.0, ratio_method="koopman"):
+    """Change between two independent samples (two survey waves): ``p2 - p1``.
+
+    Parameters
+    ----------
+    p1, n1 : float or array_like
+        Proportion and sample size of the first sample (the earlier wave).
+    p2, n2 : float or array_like
+        Proportion and sample size of the second sample.
+    method : str
+        Interval for ``p2 - p1``, one of ``METHODS``: 'newcombe' (default; Wilson-based hybrid
+        score, Newcombe's method 10), 'newcombe-cc', 'wald', 'wald-cc', 'agresti-caffo',
+        'miettinen-nurminen', 'farrington-manning'.
+    test : str
+        One of ``TESTS``: 'z-pooled' (default; R ``prop.test(correct = FALSE)``),
+        'z-unpooled', 'chi2-yates' (R ``prop.test(correct = TRUE)``), 'fisher' (exact, as R
+        ``fisher.test``), 'miettinen-nurminen' (score test, also for a non-zero
+        ``null_difference``).
+    confidence_level : float
+        Sets the interval level and ``significant = pvalue < 1 - confidence_level``.
+    deff1, deff2 : float or array_like
+        Design effects; each sample enters with its effective size ``n / deff`` and effective
+        count ``p·n / deff``.
+    alternative : {'two-sided', 'less', 'greater'}
+        'greater' tests ``p2 - p1 > null_difference`` and gives the interval ``[low, 1]``;
+        'less' the reverse.
+    null_difference : float or array_like
+        The difference under the null hypothesis, in (-1, 1).  Only the 'z-unpooled' and
+        'miettinen-nurminen' tests take a non-zero value.
+    ratio_method : str
+        Interval of the ratio ``p2 / p1``, one of ``RATIO_METHODS``: 'koopman' (default; score
+        interval, defined with zero counts) or 'katz' (log interval, closed form, NaN when a
+        count is 0).
+
+    Returns
+    -------
+    ComparisonResult
+        ``estimate`` (= p2 - p1), ``low, high, statistic, pvalue, significant``, the ratio
+        ``p2 / p1`` with ``ratio_low, ratio_high``, the odds ratio (Woolf interval), Cohen's h,
+        and the inputs and options.
+
+    Notes
+    -----
+    The statistic is a z value for the z and score tests, the chi-square for 'chi2-yates',
+    and the second sample's count for 'fisher'.  When both proportions are 0 (or both 1)
+    the pooled tests report statistic 0 and p-value 1 (R gives NaN).
+
+    Examples
+    --------
+    "Completely unacceptable" to give up NATO membership for peace: 48.7% of 1,000 Ukrainians
+    in 2024, 41.1% of another 1,000 in 2025 (Info Sapiens for the New Europe Center).
+
+    >>> import surveystats as ss
+    >>> r = ss.compare_proportions(0.487, 1000, 0.411, 1000)
+    >>> round(r.estimate, 3), round(r.low, 4), round(r.high, 4)
+    (-0.076, -0.1192, -0.0324)
+    >>> round(r.pvalue, 5), r.significant
+    (0.00063, True)
+
+    A relative fall of about 16%:
+
+    >>> round(r.ratio, 3), round(r.ratio_low, 3), round(r.ratio_high, 3)
+    (0.844, 0.765, 0.93)
+
+    Three years, 2023 to 2025 (56.9% to 41.1%), by the score method and tested against a
+    fall of 10 points:
+
+    >>> r = ss.compare_proportions(0.569, 1000, 0.411, 1000, method="miettinen-nurminen",
+    ...                            test="miettinen-nurminen", null_difference=-0.10)
+    >>> round(r.low, 4), round(r.high, 4), round(r.pvalue, 4)
+    (-0.2009, -0.1145, 0.0091)
+    """
+    method = check_choice("method", method, METHODS)
+    test = check_choice("test", test, TESTS)
+    ratio_method = check_choice("ratio_method", ratio_method, RATIO_METHODS)
+    level = check_confidence_level(confidence_level)
+    alternative = check_alternative(alternative)
+    inputs = Inputs(p1=p1, n1=n1, p2=p2, n2=n2, deff1=deff1, deff2=deff2,
+                    null_difference=null_difference)
+    inputs.proportion("p1")
+    inputs.proportion("p2")
+    for name in ("n1", "n2", "deff1", "deff2"):
+        inputs.positive(name)
+    d0 = inputs["null_difference"]
+    inputs.where("null_difference", ~((d0 > -1.0) & (d0 < 1.0)), "must be strictly between -1 and 1", 0.0)
+    d0 = inputs["null_difference"]
+    if test in _TESTS_OF_EQUALITY and np.any(d0 != 0.0):
+        raise InvalidOptionError(
+            f"test={test!r} tests p2 - p1 = 0 only; for null_difference != 0 use "
+            "test='miettinen-nurminen' (score test) or 'z-unpooled'")
+
+    q1, q2 = inputs["p1"], inputs["p2"]
+    m1 = inputs["n1"] / inputs["deff1"]
+    m2 = inputs["n2"] / inputs["deff2"]
+    x1, x2 = _whole_count(q1, m1), _whole_count(q2, m2)
+    a_lo, a_hi = _tails(level, alternative)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = METHODS[method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
+        statistic, pvalue = TESTS[test](q1, x1, m1, q2, x2, m2, d0, alternative)
+        ratio = np.where((q1 == 0.0) & (q2 == 0.0), np.nan, q2 / q1)
+        ratio_low, ratio_high = RATIO_METHODS[ratio_method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
+        odds = q2 * (1.0 - q1) / (q1 * (1.0 - q2))
+        odds_ratio = np.where(np.isnan(odds), np.nan, odds)
+        odds_low, odds_high = _woolf(x1, m1, x2, m2, a_lo, a_hi)
+    if alternative == "less":
+        low, ratio_low, odds_low = np.full_like(low, -1.0), np.zeros_like(ratio_low), np.zeros_like(odds_low)
+    elif alternative == "greater":
+        high, ratio_high, odds_high = (np.ones_like(high), np.full_like(ratio_high, np.inf),
+                                       np.full_like(odds_high, np.inf))
+    cohens_h = 2.0 * np.arcsin(np.sqrt(q2)) - 2.0 * np.arcsin(np.sqrt(q1))
+
+    fin = inputs.finish
+    pvalue = fin(pvalue)
+    significant = np.asarray(pvalue) < 1.0 - level     # NaN compares False
+    if inputs.scalar:
+        significant = bool(significant)
+
+    def recompute(other_level):
+        return compare_proportions(p1, n1, p2, n2, method=method, test=test,
+                                   confidence_level=other_level, deff1=deff1, deff2=deff2,
+                                   alternative=alternative, null_difference=null_difference,
+                                   ratio_method=ratio_method)
+
+    return ComparisonResult(
+        p1=fin(q1), n1=fin(inputs["n1"]), p2=fin(q2), n2=fin(inputs["n2"]),
+        estimate=fin(q2 - q1), low=fin(low), high=fin(high), statistic=fin(statistic),
+        pvalue=pvalue, significant=significant, ratio=fin(ratio), ratio_low=fin(ratio_low),
+        ratio_high=fin(ratio_high), odds_ratio=fin(odds_ratio), odds_ratio_low=fin(odds_low),
+        odds_ratio_high=fin(odds_high), cohens_h=fin(cohens_h), method=method, test=test,
+        ratio_method=ratio_method, confidence_level=level, alternative=alternative,
+        null_difference=fin(d0), problem=inputs.problem, _recompute=recompute)
+
+
+def mcnemar(b, c, *, correction=True, n=None, confidence_level=0.95):
+    """McNemar's test for a panel (the same respondents in two waves), as R ``mcnemar.test``.
+
+    Parameters
+    ----------
+    b : float or array_like
+        Respondents who said yes in the first wave and no in the second.
+    c : float or array_like
+        Respondents who said no in the first wave and yes in the second.
+    correction : bool
+        Continuity correction ``(|c - b| - 1)²/(b + c)`` (R's default; not applied when b = c).
+    n : float or array_like, optional
+        Panel size; with it the result has the paired change ``(c - b)/n`` (second wave minus
+        first) and its Wald interval ``± z·sqrt(b + c - (c - b)²/n)/n`` (Agresti 2002,
+        section 10.1.1), truncated to [-1, 1].
+    confidence_level : float
+        Interval level; ``significant = pvalue < 1 - confidence_level``.
+
+    Returns
+    -------
+    PairedResult
+
+    Examples
+    --------
+    An illustrative panel of 1,000 respondents asked twice: 61 changed from yes to no,
+    140 from no to yes.
+
+    >>> import surveystats as ss
+    >>> r = ss.mcnemar(61, 140, n=1000)
+    >>> round(r.statistic, 3), r.pvalue < 1e-7
+    (30.269, True)
+    >>> round(r.estimate, 3), round(r.low, 4), round(r.high, 4)
+    (0.079, 0.0516, 0.1064)
+    """
+    level = check_confidence_level(confidence_level)
+    if not isinstance(correction, (bool, np.bool_)):
+        raise InvalidOptionError(f"correction={correction!r} must be True or False")
+    named = dict(b=b, c=c)
+    if n is not None:
+        named["n"] = n
+    inputs = Inputs(**named)
+    inputs.nonnegative_count("b")
+    inputs.nonnegative_count("c")
+    discordant = inputs["b"] + inputs["c"]
+    inputs.where("b", discordant == 0.0,
+                 "and c are both 0: nobody changed, McNemar's test is undefined", 1.0)
+    if n is not None:
+        inputs.positive("n")
+        inputs.where("n", inputs["n"] < inputs["b"] + inputs["c"], "must be at least b + c",
+                     np.inf)
+    bb, cc = inputs["b"], inputs["c"]
+    discordant = bb + cc
+    gap = np.abs(cc - bb)
+    if correction:
+        gap = np.where(gap > 0.0, gap - 1.0, 0.0)
+    statistic = gap * gap / discordant
+    pvalue = inputs.finish(sp.chi2_sf(statistic, 1.0))
+    significant = np.asarray(pvalue) < 1.0 - level
+    if inputs.scalar:
+        significant = bool(significant)
+
+    if n is not None:
+        size = inputs["n"]
+        estimate = (cc - bb) / size
+        with np.errstate(invalid="ignore"):
+            se = np.sqrt(np.maximum(discordant - (cc - bb) ** 2 / size, 0.0)) / size
+        z = sp.z_upper((1.0 - level) / 2.0)
+        low, high = _clip_difference(estimate - z * se, estimate + z * se)
+        size_out = inputs.finish(size)
+    else:
+        estimate = low = high = np.full(inputs.shape, np.nan)
+        size_out = inputs.finish(np.nan)
+
+    def recompute(other_level):
+        return mcnemar(b, c, correction=correction, n=n, confidence_level=other_level)
+
+    fin = inputs.finish
+    return PairedResult(
+        b=fin(bb), c=fin(cc), n=size_out, estimate=fin(estimate), low=fin(low), high=fin(high),
+        statistic=fin(statistic), pvalue=pvalue, significant=significant,
+        correction=bool(correction), method="wald", confidence_level=level,
+        problem=inputs.problem, _recompute=recompute)
