@@ -15,25 +15,19 @@ from .exceptions import InvalidOptionError, InvalidValueError, ShapeError, Surve
 from .proportion import (INTERVAL_METHODS, effective_n, kish_deff, margin_of_error,
                          proportion_ci, sample_size)
 
-from .compare import (ComparisonResult, PairedResult, compare_proportions,  # compare-exports
-                      mcnemar)
-__all__ = [*globals().get("__all__", ()), "compare_proportions", "mcnemar", "ComparisonResult",
-           "PairedResult"]
-from .shares import compare_leads, compare_shares, multinomial_ci  # shares-exports
-__all__ = [*globals().get("__all__", ()), "compare_shares", "compare_leads", "multinomial_ci"]
-from .trend import TrendResult, trend_test  # trend-exports
-__all__ = [*globals().get("__all__", ()), "trend_test", "TrendResult"]
-from .power import (DetectableChangeResult, PowerResult, SampleSizeResult,  # power-exports
-                    detectable_change, power_two_proportions, sample_size_two_proportions)
-__all__ = [*globals().get("__all__", ()), "power_two_proportions", "sample_size_two_proportions",
-           "detectable_change", "PowerResult", "SampleSizeResult", "DetectableChangeResult"]
-from .multiple import ADJUST_METHODS, adjust_pvalues  # multiple-exports
-__all__ = [*globals().get("__all__", ()), "adjust_pvalues", "ADJUST_METHODS"]
 # design-exports
 
-# Layers that need pandas (or parse text) load on first use, so that `import surveystats`
-# and one-figure CLI commands stay fast.  name -> submodule.
+# Everything beyond the single-proportion core loads on first use, so that `import
+# surveystats` and one-figure CLI commands import only what they call.  name -> submodule.
 _LAZY = {
+    "compare_proportions": "compare", "mcnemar": "compare", "ComparisonResult": "compare",
+    "PairedResult": "compare",
+    "compare_shares": "shares", "compare_leads": "shares", "multinomial_ci": "shares",
+    "trend_test": "trend", "TrendResult": "trend",
+    "power_two_proportions": "power", "sample_size_two_proportions": "power",
+    "detectable_change": "power", "PowerResult": "power", "SampleSizeResult": "power",
+    "DetectableChangeResult": "power",
+    "adjust_pvalues": "multiple", "ADJUST_METHODS": "multiple",
     "compare_waves": "frame", "describe": "frame", "trend_by_question": "frame",
     "compare_waves_csv": "frame",  # frame-lazy
     # annotate-lazy
@@ -56,7 +50,8 @@ def __dir__():
 
 __version__ = "0.1.0"
 
-__all__ += [
+# Lazy names are listed too: `from surveystats import *` loads them through __getattr__.
+__all__ = [*_LAZY,
     "proportion_ci", "margin_of_error", "sample_size", "kish_deff", "effective_n",
     "INTERVAL_METHODS", "ConfidenceInterval", "ProportionResult",
     "SurveyStatsError", "InvalidOptionError", "InvalidValueError", "ShapeError",
