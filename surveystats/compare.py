@@ -760,7 +760,7 @@ def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
     x1, x2 = _whole_count(q1, m1), _whole_count(q2, m2)
     a_lo, a_hi = _tails(level, alternative)
 
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         low, high = METHODS[method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
         statistic, pvalue = TESTS[test](q1, x1, m1, q2, x2, m2, d0, alternative)
         ratio = np.where((q1 == 0.0) & (q2 == 0.0), np.nan, q2 / q1)
