@@ -514,6 +514,14 @@ def _one_line(error):
 
     if isinstance(error, (UsageError, SurveyStatsError)):
         text = str(error)
+    elif type(error).__name__ == "ParserError":  # pandas: a row with the wrong number of fields
+        import re
+
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        text = (f"malformed CSV: line {found.group(2)} has {found.group(3)} fields, the header "
+                f"has {found.group(1)}" if found else f"malformed CSV: {error}")
+    elif type(error).__name__ == "EmptyDataError":
+        text = "the input file is empty (no header line)"
     elif isinstance(error, FileNotFoundError):
         text = f"no such file: {error.filename}"
     elif isinstance(error, OSError):

@@ -107,6 +107,7 @@ class _RowProblems:
         self.size = size
         self._text = None  # made on the first problem: a clean table never builds strings
         self.bad = np.zeros(size, dtype=bool)
+        self.not_number = {}  # column -> rows whose text is not a number
 
     @property
     def text(self):
@@ -124,22 +125,37 @@ class _RowProblems:
         self.bad |= mask
 
 
-def _numbers(values, column):
-    """A column as a float array; text that is not a number is refused, naming the column."""
-    try:
-        return pd.to_numeric(pd.Series(values), errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise InvalidValueError(f"column {column!r} must hold numbers: {exc}") from None
+def _numbers(values, column, problems=None):
+    """A column as a float array.
+
+    With ``problems`` (a ``_RowProblems``), text that is not a number becomes NaN and the row
+    gets a problem naming the value (the mask of those rows is kept in
+    ``problems.not_number[column]``); without it, such text is refused, naming the column.
+    """
+    series = pd.Series(values)
+    if problems is None:
+        try:
+            return pd.to_numeric(series, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise InvalidValueError(f"column {column!r} must hold numbers: {exc}") from None
+    numbers = pd.to_numeric(series, errors="coerce")
+    not_number = (numbers.isna() & series.notna()).to_numpy()
+    problems.not_number[column] = not_number
+    if not_number.any():
+        # one message per offending row (only those rows are visited)
+        problems.add(not_number, np.array([f"{column}={str(v)!r} is not a number"
+                                           for v in series[not_number]], dtype=object))
+    return numbers.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _shown(values):
     return np.char.mod("%g", np.asarray(values, dtype=float)).astype(object)
 
 
-def _scaled_shares(values, column, scale):
+def _scaled_shares(values, column, scale, problems=None):
     """Shares as proportions.  Refuses a column that looks like percentages unless
     ``scale='percent'`` says it is one."""
-    p = _numbers(values, column)
+    p = _numbers(values, column, problems)
     if scale == "percent":
         return p / 100.0
     finite = p[np.isfinite(p)]
@@ -162,29 +178,30 @@ def _checked_rows(frame, p, n, deff, scale):
     """
     size = len(frame)
     problems = _RowProblems(size)
-    p_shown = _scaled_shares(frame[p].to_numpy(), p, scale)
-    n_shown = _numbers(frame[n].to_numpy(), n)
+    p_shown = _scaled_shares(frame[p].to_numpy(), p, scale, problems)
+    n_shown = _numbers(frame[n].to_numpy(), n, problems)
+    not_number, not_number_n = problems.not_number[p], problems.not_number[n]
     unit = "[0, 100]" if scale == "percent" else "[0, 1]"
     factor = SCALES[scale]
 
-    p_missing = np.isnan(p_shown)
+    p_missing = np.isnan(p_shown) & ~not_number
     problems.add(p_missing, f"{p} is missing")
-    p_bad = ~p_missing & ~((p_shown >= 0.0) & (p_shown <= 1.0))
+    p_bad = ~p_missing & ~not_number & ~((p_shown >= 0.0) & (p_shown <= 1.0))
     if p_bad.any():
         problems.add(p_bad, f"{p}=" + _shown(p_shown[p_bad] * factor) + f" is outside {unit}")
 
-    n_missing = np.isnan(n_shown)
+    n_missing = np.isnan(n_shown) & ~not_number_n
     problems.add(n_missing, f"{n} is missing")
-    n_bad = ~n_missing & ~((n_shown > 0.0) & np.isfinite(n_shown))
+    n_bad = ~n_missing & ~not_number_n & ~((n_shown > 0.0) & np.isfinite(n_shown))
     if n_bad.any():
         problems.add(n_bad, f"{n}=" + _shown(n_shown[n_bad]) + " must be greater than 0 and finite")
 
     deff_clean = None
     if deff is not None:
-        d = _numbers(frame[deff].to_numpy(), deff)
-        d_missing = np.isnan(d)
+        d = _numbers(frame[deff].to_numpy(), deff, problems)
+        d_missing = np.isnan(d) & ~problems.not_number[deff]
         problems.add(d_missing, f"{deff} is missing")
-        d_bad = ~d_missing & ~((d > 0.0) & np.isfinite(d))
+        d_bad = ~d_missing & ~problems.not_number[deff] & ~((d > 0.0) & np.isfinite(d))
         if d_bad.any():
             problems.add(d_bad, f"{deff}=" + _shown(d[d_bad]) + " must be greater than 0 and finite")
         deff_clean = np.where(d_missing | d_bad, np.nan, d)

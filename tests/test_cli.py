@@ -155,6 +155,49 @@ def test_power_three_modes():
     assert f"{100 * d.decrease:.1f}" in out and f"{100 * d.increase:.1f}" in out
 
 
+# ------------------------------------------------------------------------ batch
+WAVES = ("question,wave,p,n\n"
+         "nato_unacceptable,2023,0.569,1000\nnato_unacceptable,2024,0.487,1000\n"
+         "nato_unacceptable,2025,0.411,1000\nother,2024,0.30,800\nother,2025,0.33,800\n")
+
+
+def test_batch_file_to_file_equals_library(tmp_path):
+    import pandas as pd
+
+    source, target = tmp_path / "waves.csv", tmp_path / "changes.csv"
+    source.write_text(WAVES)
+    proc = run("batch", source, "-o", target)
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote" in proc.stderr
+    got = pd.read_csv(target)
+    expected = ss.compare_waves(pd.read_csv(io.StringIO(WAVES)))
+    assert list(got.columns) == list(expected.columns)
+    for col in ("change", "low", "high", "pvalue", "pvalue_adjusted"):
+        assert got[col].to_numpy() == pytest.approx(expected[col].to_numpy(), rel=1e-12)
+
+
+def test_batch_to_stdout_percent_scale_and_bad_value_row(tmp_path):
+    source = tmp_path / "pct.csv"
+    source.write_text("question,wave,p,n\nq,1,56.9,1000\nq,2,48.7,1000\nq,3,abc,1000\n")
+    assert_one_line_error(run("batch", source, "-o", "-"), "percent")
+    proc = run("batch", source, "-o", "-", "--scale", "percent")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert len(rows) == 2
+    r = ss.compare_proportions(0.569, 1000, 0.487, 1000)
+    assert float(rows[0]["change"]) == pytest.approx(r.estimate, rel=1e-12)
+    assert "'abc' is not a number" in rows[1]["problem"] and rows[1]["change"] == ""
+
+
+def test_batch_malformed_row_names_its_line(tmp_path):
+    source = tmp_path / "bad.csv"
+    source.write_text("question,wave,p,n\nq,1,0.5,1000\nq,2,0.4,1000,oops\n")
+    assert_one_line_error(run("batch", source, "-o", "-"), "line 3")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert_one_line_error(run("batch", empty, "-o", "-"), "empty")
+
+
 # ------------------------------------------------------------------------ demo
 def test_demo_runs_main_job():
     out = ok("demo")

@@ -545,3 +545,20 @@ def test_example_file_runs():
     nato = out[out["question"] == "nato_concession_unacceptable"]
     # R: prop.test(c(569, 487), c(1000, 1000), correct = FALSE)$p.value
     np.testing.assert_allclose(nato["pvalue"].iloc[0], 0.00023979913816175814, rtol=RTOL)
+
+
+def test_text_that_is_not_a_number_is_a_row_problem():
+    # DESIGN.md: a wrong number inside a batch becomes NaN with a reason; the rest goes on.
+    frame = pd.DataFrame({"question": ["a", "a", "a", "b", "b"],
+                          "wave": [1, 2, 3, 1, 2],
+                          "p": ["0.5", "n/a", 0.4, 0.3, 0.35],
+                          "n": [100, 100, "1OO", 200, 200]})
+    out = compare_waves(frame)
+    a = out[out["question"] == "a"]
+    assert a["problem"].tolist() == ["wave 2: p='n/a' is not a number",
+                                     "wave 2: p='n/a' is not a number; "
+                                     "wave 3: n='1OO' is not a number"]
+    assert a["change"].isna().all()
+    b = out[out["question"] == "b"].iloc[0]
+    expected = ss.compare_proportions(0.3, 200, 0.35, 200)
+    assert b["problem"] == "" and b["pvalue"] == pytest.approx(expected.pvalue, rel=1e-15)
