@@ -30,7 +30,7 @@ _LAZY = {
     "adjust_pvalues": "multiple", "ADJUST_METHODS": "multiple",
     "compare_waves": "frame", "describe": "frame", "trend_by_question": "frame",
     "compare_waves_csv": "frame",  # frame-lazy
-    # annotate-lazy
+    "annotate": "annotate", "Annotation": "annotate", "Finding": "annotate",  # annotate-lazy
 }
 
 

@@ -58,3 +58,11 @@ def chi2_upper(tail, df):
 def poisson_logpmf(k, lam):
     """Log Poisson probability ``log P(Y = k)`` (``dpois(k, lam, log = TRUE)``)."""
     return _sc.xlogy(k, lam) - lam - _sc.gammaln(np.asarray(k, dtype=float) + 1.0)
+
+
+log_expit = _sc.log_expit
+
+
+def log_choose(n, k):
+    """Log binomial coefficient log C(n, k) for real-valued ``n`` and ``k`` (via log-gamma)."""
+    return _sc.gammaln(n + 1.0) - _sc.gammaln(k + 1.0) - _sc.gammaln(n - k + 1.0)

@@ -164,6 +164,11 @@ class Inputs:
 
     # -- output -------------------------------------------------------------------------
     @property
+    def flagged(self):
+        """True when at least one element was flagged as bad."""
+        return self._bad is not None
+
+    @property
     def problem(self):
         """'' for a scalar call; else an array of reasons ('' where the element is fine)."""
         if self.scalar:

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _special as sp
 from ._results import ProportionResult
-from ._roots import find_root
+from ._roots import find_root_halley
 from ._validation import (Inputs, as_float_array, check_alternative, check_choice,
                           check_confidence_level)
 from .exceptions import InvalidValueError
@@ -53,14 +53,16 @@ def _wald(p, x, n, a_lo, a_hi):
     return _clip(*_per_side(bounds, p, n, a_lo, a_hi))
 
 
+def _wilson_bounds(p, n, z):
+    z2n = z * z / n
+    centre = (p + z2n / 2.0) / (1.0 + z2n)
+    half = z / (1.0 + z2n) * np.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
+    return centre - half, centre + half
+
+
 def _wilson(p, x, n, a_lo, a_hi):
     """Wilson (1927) score interval; Newcombe (1998) method 3; R ``prop.test(correct=FALSE)``."""
-    def bounds(p, n, z):
-        z2n = z * z / n
-        centre = (p + z2n / 2.0) / (1.0 + z2n)
-        half = z / (1.0 + z2n) * np.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
-        return centre - half, centre + half
-    low, high = _per_side(bounds, p, n, a_lo, a_hi)
+    low, high = _per_side(_wilson_bounds, p, n, a_lo, a_hi)
     return _clip(np.where(p == 0.0, 0.0, low), np.where(p == 1.0, 1.0, high))
 
 
@@ -108,28 +110,46 @@ def _jeffreys(p, x, n, a_lo, a_hi):
     return low, high
 
 
-def _mid_p_tail(pi, x, n, target):
-    # P(X > x) + P(X = x)/2 under Binomial(n, pi), minus the target; increasing in pi.
-    upper_tail = sp.beta_cdf(pi, x + 1.0, n - x)
-    return upper_tail + 0.5 * np.exp(sp.binom_logpmf(x, n, pi)) - target
+def _mid_p_tail(pi, x, n, log_choose, target):
+    """P(X > x) + P(X = x)/2 - target under Binomial(n, pi), with its first two
+    derivatives in pi (increasing).  With u = x/pi and v = (n - x)/(1 - pi):
+    d/dpi P(X > x) = pmf·v and d/dpi pmf = pmf·(u - v), so the first derivative is
+    pmf·(u + v)/2 and the second pmf·((u - v)(u + v) - u/pi + v/(1 - pi))/2."""
+    pmf = np.exp(log_choose + sp.xlogy(x, pi) + sp.xlog1py(n - x, -pi))
+    value = sp.beta_cdf(pi, x + 1.0, n - x) + 0.5 * pmf - target
+    u = x / pi
+    v = (n - x) / (1.0 - pi)
+    first = 0.5 * pmf * (u + v)
+    second = 0.5 * pmf * ((u - v) * (u + v) - u / pi + v / (1.0 - pi))
+    return value, first, second
 
 
 def _mid_p(p, x, n, a_lo, a_hi):
     """Mid-p exact interval (Lancaster 1961; Newcombe 1998 method 6).
 
     The lower bound solves P(X > x) + P(X = x)/2 = a_lo, the upper bound
-    P(X < x) + P(X = x)/2 = a_hi.  Each root lies between the Clopper-Pearson-type beta
-    quantiles of x and x + 1, which bracket it; at x = 0 the upper bound has the closed
-    form 1 - (2 a)^(1/n), and at x = n the lower bound (2 a)^(1/n).
+    P(X < x) + P(X = x)/2 = a_hi, both under Binomial(n, pi).  The left side is
+    increasing in pi, from 0 at pi = 0 to 1 at pi = 1 for 0 < x < n, so [0, 1] brackets
+    each root; safeguarded Halley steps start from the Wilson bounds (close to mid-p) and
+    typically need two evaluations of the binomial tail.  At x = 0 the upper bound has the
+    closed form 1 - (2 a)^(1/n), and at x = n the lower bound (2 a)^(1/n).
     """
     inner = (x > 0.0) & (x < n)
-    xi = np.where(inner, x, 0.5)
-    ni = np.where(inner, n, 1.0)
-    low_bracket = (sp.beta_ppf(a_lo, xi, ni - xi + 1.0), sp.beta_ppf(a_lo, xi + 1.0, ni - xi))
-    high_bracket = (sp.beta_ppf(1.0 - a_hi, xi, ni - xi + 1.0),
-                    sp.beta_ppf(1.0 - a_hi, xi + 1.0, ni - xi))
-    low_inner = find_root(_mid_p_tail, *low_bracket, args=(xi, ni, a_lo))
-    high_inner = find_root(_mid_p_tail, *high_bracket, args=(xi, ni, 1.0 - a_hi))
+    if np.all(inner):
+        xi, ni, pi_ = x, n, p
+    else:
+        xi = np.where(inner, x, 0.5)
+        ni = np.where(inner, n, 1.0)
+        pi_ = xi / ni
+    log_choose = sp.log_choose(ni, xi)
+    start_lo, start_hi = _per_side(_wilson_bounds, pi_, ni, a_lo, a_hi)
+    zeros, ones = np.zeros_like(start_lo), np.ones_like(start_lo)
+    low_inner = find_root_halley(_mid_p_tail, start_lo, zeros, ones,
+                                 args=(xi, ni, log_choose, a_lo))
+    high_inner = find_root_halley(_mid_p_tail, start_hi, zeros, ones,
+                                  args=(xi, ni, log_choose, 1.0 - a_hi))
+    if np.all(inner):
+        return low_inner, high_inner
     with np.errstate(divide="ignore"):
         low = np.where(inner, low_inner, np.where(x >= n, (2.0 * a_lo) ** (1.0 / n), 0.0))
         high = np.where(inner, high_inner, np.where(x <= 0.0, 1.0 - (2.0 * a_hi) ** (1.0 / n), 1.0))
@@ -165,34 +185,50 @@ def _arcsine(p, x, n, a_lo, a_hi):
     return _per_side(bounds, p, n, a_lo, a_hi)
 
 
-def _deviance_gap(theta, x, n, theta_hat, z2):
-    # 2 [l(p_hat) - l(pi)] - z^2 on the log-odds scale theta = logit(pi).
+def _deviance_gap(theta, x, n, loglik_hat, z2, sign):
+    """sign·(2[l(p_hat) - l(theta)] - z²) on the log-odds scale, with its first two
+    derivatives: l(theta) = x log pi + (n - x) log(1 - pi), pi = expit(theta), so
+    l' = x - n pi and l'' = -n pi (1 - pi).  ``sign`` = -1 below p_hat, where the deviance
+    decreases, makes the function increasing on both sides."""
+    loglik = x * sp.log_expit(theta) + (n - x) * sp.log_expit(-theta)
     pi = sp.expit(theta)
-    pi_hat = sp.expit(theta_hat)
-    loglik = sp.xlogy(x, pi) + sp.xlogy(n - x, 1.0 - pi)
-    loglik_hat = sp.xlogy(x, pi_hat) + sp.xlogy(n - x, 1.0 - pi_hat)
-    return 2.0 * (loglik_hat - loglik) - z2
+    value = sign * (2.0 * (loglik_hat - loglik) - z2)
+    first = sign * 2.0 * (n * pi - x)
+    second = sign * 2.0 * n * pi * (1.0 - pi)
+    return value, first, second
 
 
 def _likelihood(p, x, n, a_lo, a_hi):
     """Likelihood-ratio interval: {pi : 2[l(p) - l(pi)] <= z²} (Newcombe 1998, method 7).
 
-    Solved on the log-odds scale, where the deviance is convex; the bracket
-    [logit(p) ± 60] always contains the root for 0 < x < n.  At x = 0 the upper bound is
-    1 - exp(-z²/(2n)), at x = n the lower bound is exp(-z²/(2n)).
+    Solved on the log-odds scale, where the deviance is convex with its minimum 0 at
+    logit(p) and grows without bound on both sides for 0 < x < n, so
+    [logit(p) - 1000, logit(p)] and [logit(p), logit(p) + 1000] bracket the two roots (a
+    bound beyond ±1000 is 0 or 1 in floating point anyway).  Safeguarded Halley steps start
+    from the quadratic approximation logit(p) ± z/sqrt(n p (1 - p)).  At x = 0 the upper
+    bound is 1 - exp(-z²/(2n)), at x = n the lower bound is exp(-z²/(2n)).
     """
-    z_lo2 = sp.z_upper(a_lo) ** 2
-    z_hi2 = sp.z_upper(a_hi) ** 2
+    z_lo = sp.z_upper(a_lo)
+    z_hi = sp.z_upper(a_hi)
     inner = (x > 0.0) & (x < n)
-    xi = np.where(inner, x, 1.0)
-    ni = np.where(inner, n, 2.0)
+    if np.all(inner):
+        xi, ni = x, n
+    else:
+        xi = np.where(inner, x, 1.0)
+        ni = np.where(inner, n, 2.0)
     theta_hat = sp.logit(xi / ni)
-    neg = lambda t, *a: -_deviance_gap(t, *a)  # decreasing below theta_hat
-    low_inner = sp.expit(find_root(neg, theta_hat - 60.0, theta_hat, args=(xi, ni, theta_hat, z_lo2)))
-    high_inner = sp.expit(find_root(_deviance_gap, theta_hat, theta_hat + 60.0,
-                                    args=(xi, ni, theta_hat, z_hi2)))
-    low = np.where(inner, low_inner, np.where(x >= n, np.exp(-z_lo2 / (2.0 * n)), 0.0))
-    high = np.where(inner, high_inner, np.where(x <= 0.0, -np.expm1(-z_hi2 / (2.0 * n)), 1.0))
+    loglik_hat = xi * sp.log_expit(theta_hat) + (ni - xi) * sp.log_expit(-theta_hat)
+    spread = 1.0 / np.sqrt(xi * (1.0 - xi / ni))
+    low_inner = sp.expit(find_root_halley(
+        _deviance_gap, theta_hat - z_lo * spread, theta_hat - 1000.0, theta_hat,
+        args=(xi, ni, loglik_hat, z_lo * z_lo, -1.0)))
+    high_inner = sp.expit(find_root_halley(
+        _deviance_gap, theta_hat + z_hi * spread, theta_hat, theta_hat + 1000.0,
+        args=(xi, ni, loglik_hat, z_hi * z_hi, 1.0)))
+    if np.all(inner):
+        return low_inner, high_inner
+    low = np.where(inner, low_inner, np.where(x >= n, np.exp(-z_lo * z_lo / (2.0 * n)), 0.0))
+    high = np.where(inner, high_inner, np.where(x <= 0.0, -np.expm1(-z_hi * z_hi / (2.0 * n)), 1.0))
     return low, high
 
 
@@ -211,6 +247,9 @@ INTERVAL_METHODS = {
 
 
 # --------------------------------------------------------------------------- helpers
+_P_ONLY_METHODS = frozenset({"wald", "wilson", "wilson-cc", "agresti-coull", "arcsine"})
+
+
 def _tails(confidence_level, alternative):
     """Tail probabilities outside the lower and upper bound."""
     alpha = 1.0 - confidence_level
@@ -224,34 +263,64 @@ def _fpc_factor(n, population):
     if population is None:
         return 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(population > 1.0, (population - n) / (population - 1.0), 0.0)
+        factor = np.where(population > 1.0, (population - n) / (population - 1.0), 0.0)
+        return np.where(np.isinf(population), 1.0, factor)   # N = inf: no correction
 
 
 def _effective_n(n, deff, population):
-    fpc = _fpc_factor(n, population)
     with np.errstate(divide="ignore"):
-        return n / (deff * fpc)
+        if population is None:      # fpc = 1: n / deff, bit for bit n / (deff * 1.0)
+            return n if (np.ndim(deff) == 0 and deff == 1.0) else n / deff
+        return n / (deff * _fpc_factor(n, population))
 
 
 def _whole_count(p, n):
-    """p·n, snapped to the nearest whole number when within floating-point rounding of it."""
+    """p·n, snapped to the nearest whole number when within floating-point rounding of it;
+    exactly n when p = 1 (snapping a fractional n would otherwise leave x just below n)."""
     x = p * n
     nearest = np.round(x)
-    return np.where(np.abs(x - nearest) <= 1e-9 * np.maximum(1.0, x), nearest, x)
+    x = np.where(np.abs(x - nearest) <= 1e-9 * np.maximum(1.0, x), nearest, x)
+    return np.where(p == 1.0, n, x)
+
+
+def _plain_number(value):
+    """``value`` as a float when it is a finite positive scalar (the usual deff), else None."""
+    if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
+        value = float(value)
+        if 0.0 < value < np.inf:
+            return value
+    return None
 
 
 def _checked_inputs(p, n, deff, population):
-    named = dict(p=p, n=n, deff=deff)
+    """Inputs of p, n, deff and population, checked.  A valid scalar ``deff`` (the usual
+    case) is kept out of the broadcast: ``inputs.deff`` is then that float, else the array."""
+    named = dict(p=p, n=n)
+    deff_number = _plain_number(deff)
+    if deff_number is None:
+        named["deff"] = deff
     if population is not None:
         named["population"] = population
     inputs = Inputs(**named)
     inputs.proportion("p")
     inputs.positive("n")
-    inputs.positive("deff")
+    if deff_number is None:
+        inputs.positive("deff")
+        inputs.deff = inputs["deff"]
+    else:
+        inputs.deff = deff_number
     if population is not None:
         inputs.positive("population", allow_inf=True, placeholder=np.inf)
         inputs.at_least("population", "n", np.inf)
     return inputs
+
+
+def _problem(inputs):
+    """``inputs.problem``, but a free read-only view of '' when no element was flagged
+    (building 10^6 empty strings costs as much as a closed-form interval)."""
+    if inputs.scalar or inputs.flagged:
+        return inputs.problem
+    return np.broadcast_to(np.array("", dtype=object), inputs.shape)
 
 
 # --------------------------------------------------------------------------- public API
@@ -313,10 +382,18 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
     alternative = check_alternative(alternative)
     inputs = _checked_inputs(p, n, deff, population)
     p_, n_ = inputs["p"], inputs["n"]
-    n_eff = _effective_n(n_, inputs["deff"], inputs["population"] if population is not None else None)
-    census = ~np.isfinite(n_eff)
-    n_calc = np.where(census, 1.0, n_eff)
-    x = _whole_count(p_, n_calc)
+    n_eff = _effective_n(n_, inputs.deff, inputs["population"] if population is not None else None)
+    # n_eff is infinite for a census (population = n); with no population and a scalar
+    # deff >= 1 it is at most n, finite, and the check is skipped.
+    if population is None and np.ndim(inputs.deff) == 0 and inputs.deff >= 1.0:
+        census = None
+    else:
+        census = np.isinf(n_eff)
+        census = census if census.any() else None
+    n_calc = n_eff if census is None else np.where(census, 1.0, n_eff)
+    # Only the count-based methods read x; the closed-form ones work from p alone, so they
+    # skip the snapping (a fifth of their run time on large arrays).
+    x = _whole_count(p_, n_calc) if method not in _P_ONLY_METHODS else None
 
     a_lo, a_hi = _tails(level, alternative)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -325,14 +402,15 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
         low = np.zeros_like(low)
     elif alternative == "greater":
         high = np.ones_like(high)
-    if census.any():
+    if census is not None:
         low = np.where(census, p_, low)
         high = np.where(census, p_, high)
 
     moe_below = p_ - low
     moe_above = high - p_
     if alternative == "two-sided":
-        moe = (high - low) / 2.0
+        moe = np.subtract(high, low)
+        moe *= 0.5
     else:
         moe = moe_above if alternative == "less" else moe_below
 
@@ -345,7 +423,7 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
         estimate=fin(p_), low=fin(low), high=fin(high), moe=fin(moe),
         moe_below=fin(moe_below), moe_above=fin(moe_above), n=fin(n_), n_effective=fin(n_eff),
         method=method, confidence_level=level, alternative=alternative,
-        problem=inputs.problem, _recompute=recompute)
+        problem=_problem(inputs), _recompute=recompute)
 
 
 def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
@@ -377,7 +455,7 @@ def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
     """
     level = check_confidence_level(confidence_level)
     inputs = _checked_inputs(p, n, deff, population)
-    n_eff = _effective_n(inputs["n"], inputs["deff"],
+    n_eff = _effective_n(inputs["n"], inputs.deff,
                          inputs["population"] if population is not None else None)
     p_ = inputs["p"]
     z = sp.z_upper((1.0 - level) / 2.0)
