@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["ConfidenceInterval", "Result", "ProportionResult"]
+__all__ = ["ConfidenceInterval", "Result", "IntervalResult", "ProportionResult"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,28 @@ class Result:
 
 
 @dataclass(frozen=True)
-class ProportionResult(Result):
+class IntervalResult(Result):
+    """Base of results with an interval ``low, high`` that can be recomputed at another level.
+
+    A subclass declares ``low``, ``high`` and, as its last field, ``_recompute`` (a function
+    of the confidence level that repeats the call with the same method and inputs).
+    """
+
+    @property
+    def ci(self):
+        """The interval as a :class:`ConfidenceInterval`."""
+        return ConfidenceInterval(self.low, self.high)
+
+    def confidence_interval(self, confidence_level=None):
+        """The interval at another confidence level (same method and inputs); ``None``: this one.
+        """
+        if confidence_level is None:
+            return self.ci
+        return self._recompute(confidence_level).ci
+
+
+@dataclass(frozen=True)
+class ProportionResult(IntervalResult):
     """Estimate, interval and margin of error of one proportion (or an array of them).
 
     Attributes
@@ -81,6 +102,14 @@ class ProportionResult(Result):
     confidence_level : float
     problem : str or ndarray
         Why an element is NaN ('' where it is fine).
+
+    Examples
+    --------
+    >>> import surveystats as ss
+    >>> r = ss.proportion_ci(0.194, 1000)
+    >>> lo, hi = r.confidence_interval(0.90)
+    >>> round(lo, 4), round(hi, 4)
+    (0.1743, 0.2154)
     """
 
     estimate: Any
@@ -97,20 +126,3 @@ class ProportionResult(Result):
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
 
-    @property
-    def ci(self):
-        """The interval as a :class:`ConfidenceInterval`."""
-        return ConfidenceInterval(self.low, self.high)
-
-    def confidence_interval(self, confidence_level=None):
-        """The interval at another confidence level, same method and inputs.
-
-        >>> import surveystats as ss
-        >>> r = ss.proportion_ci(0.194, 1000)
-        >>> lo, hi = r.confidence_interval(0.90)
-        >>> round(lo, 4), round(hi, 4)
-        (0.1743, 0.2154)
-        """
-        if confidence_level is None:
-            return self.ci
-        return self._recompute(confidence_level).ci

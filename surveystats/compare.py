@@ -32,7 +32,7 @@ import numpy as np
 from scipy.special import gammaln as _gammaln
 
 from . import _special as sp
-from ._results import ConfidenceInterval, Result
+from ._results import IntervalResult, Result
 from ._roots import find_root
 from ._validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
@@ -45,7 +45,7 @@ __all__ = ["compare_proportions", "mcnemar", "ComparisonResult", "PairedResult",
 
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
-class ComparisonResult(Result):
+class ComparisonResult(IntervalResult):
     """Change between two independent samples, ``p2 - p1`` (second minus first).
 
     Attributes
@@ -70,6 +70,14 @@ class ComparisonResult(Result):
     confidence_level, null_difference : float or ndarray
     problem : str or ndarray
         Why an element is NaN ('' where it is fine).
+
+    Examples
+    --------
+    >>> import surveystats as ss
+    >>> r = ss.compare_proportions(0.487, 1000, 0.411, 1000)
+    >>> lo, hi = r.confidence_interval(0.99)
+    >>> round(lo, 4), round(hi, 4)
+    (-0.1326, -0.0187)
     """
 
     p1: Any
@@ -98,27 +106,9 @@ class ComparisonResult(Result):
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
 
-    @property
-    def ci(self):
-        """The interval of the difference as a :class:`ConfidenceInterval`."""
-        return ConfidenceInterval(self.low, self.high)
-
-    def confidence_interval(self, confidence_level=None):
-        """Interval of ``p2 - p1`` at another confidence level (same method and inputs).
-
-        >>> import surveystats as ss
-        >>> r = ss.compare_proportions(0.487, 1000, 0.411, 1000)
-        >>> lo, hi = r.confidence_interval(0.99)
-        >>> round(lo, 4), round(hi, 4)
-        (-0.1326, -0.0187)
-        """
-        if confidence_level is None:
-            return self.ci
-        return self._recompute(confidence_level).ci
-
 
 @dataclass(frozen=True)
-class PairedResult(Result):
+class PairedResult(IntervalResult):
     """McNemar's test for the same respondents asked twice, and the paired change.
 
     Attributes
@@ -152,17 +142,6 @@ class PairedResult(Result):
     confidence_level: float
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
-
-    @property
-    def ci(self):
-        """The interval of the paired change as a :class:`ConfidenceInterval`."""
-        return ConfidenceInterval(self.low, self.high)
-
-    def confidence_interval(self, confidence_level=None):
-        """Interval of the paired change at another confidence level."""
-        if confidence_level is None:
-            return self.ci
-        return self._recompute(confidence_level).ci
 
 
 # --------------------------------------------------------------------------- difference

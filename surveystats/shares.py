@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _special as sp
-from ._results import ConfidenceInterval, Result
+from ._results import ConfidenceInterval, IntervalResult, Result
 from ._roots import find_root
 from ._validation import (Inputs, as_float_array, check_alternative, check_choice,
                           check_confidence_level)
@@ -37,7 +37,7 @@ __all__ = ["compare_shares", "compare_leads", "multinomial_ci", "SharesResult",
 
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
-class SharesResult(Result):
+class SharesResult(IntervalResult):
     """Difference between two answers' shares in one sample, with interval and test.
 
     Attributes
@@ -61,6 +61,13 @@ class SharesResult(Result):
 
     The lead of the first answer, ``p_a - p_b``, is :attr:`lead` with interval
     ``(lead_low, lead_high)``.
+
+    Examples
+    --------
+    >>> import surveystats as ss
+    >>> lo, hi = ss.compare_shares(0.311, 0.194, 1000).confidence_interval(0.99)
+    >>> round(lo, 4), round(hi, 4)
+    (-0.1741, -0.0599)
     """
 
     p_a: Any
@@ -94,26 +101,9 @@ class SharesResult(Result):
         """Upper bound for :attr:`lead` (``-low``)."""
         return -self.low
 
-    @property
-    def ci(self):
-        """The interval for ``p_b - p_a`` as a :class:`ConfidenceInterval`."""
-        return ConfidenceInterval(self.low, self.high)
-
-    def confidence_interval(self, confidence_level=None):
-        """The interval for ``p_b - p_a`` at another confidence level, same method and inputs.
-
-        >>> import surveystats as ss
-        >>> lo, hi = ss.compare_shares(0.311, 0.194, 1000).confidence_interval(0.99)
-        >>> round(lo, 4), round(hi, 4)
-        (-0.1741, -0.0599)
-        """
-        if confidence_level is None:
-            return self.ci
-        return self._recompute(confidence_level).ci
-
 
 @dataclass(frozen=True)
-class LeadChangeResult(Result):
+class LeadChangeResult(IntervalResult):
     """Change of a lead (``p_a - p_b``) from one poll to an independent later one.
 
     Attributes
@@ -147,17 +137,6 @@ class LeadChangeResult(Result):
     alternative: str
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
-
-    @property
-    def ci(self):
-        """The interval for the change of the lead as a :class:`ConfidenceInterval`."""
-        return ConfidenceInterval(self.low, self.high)
-
-    def confidence_interval(self, confidence_level=None):
-        """The interval at another confidence level, same inputs."""
-        if confidence_level is None:
-            return self.ci
-        return self._recompute(confidence_level).ci
 
 
 @dataclass(frozen=True)
