@@ -134,25 +134,24 @@ def _mid_p(p, x, n, a_lo, a_hi):
     typically need two evaluations of the binomial tail.  At x = 0 the upper bound has the
     closed form 1 - (2 a)^(1/n), and at x = n the lower bound (2 a)^(1/n).
     """
+    x, n = np.broadcast_arrays(x, n)
     inner = (x > 0.0) & (x < n)
-    if np.all(inner):
-        xi, ni, pi_ = x, n, p
-    else:
-        xi = np.where(inner, x, 0.5)
-        ni = np.where(inner, n, 1.0)
-        pi_ = xi / ni
+    all_inner = bool(inner.all())
+    xi, ni = (x, n) if all_inner else (x[inner], n[inner])   # solve only where needed
     log_choose = sp.log_choose(ni, xi)
-    start_lo, start_hi = _per_side(_wilson_bounds, pi_, ni, a_lo, a_hi)
+    start_lo, start_hi = _per_side(_wilson_bounds, xi / ni, ni, a_lo, a_hi)
     zeros, ones = np.zeros_like(start_lo), np.ones_like(start_lo)
     low_inner = find_root_halley(_mid_p_tail, start_lo, zeros, ones,
                                  args=(xi, ni, log_choose, a_lo))
     high_inner = find_root_halley(_mid_p_tail, start_hi, zeros, ones,
                                   args=(xi, ni, log_choose, 1.0 - a_hi))
-    if np.all(inner):
+    if all_inner:
         return low_inner, high_inner
     with np.errstate(divide="ignore"):
-        low = np.where(inner, low_inner, np.where(x >= n, (2.0 * a_lo) ** (1.0 / n), 0.0))
-        high = np.where(inner, high_inner, np.where(x <= 0.0, 1.0 - (2.0 * a_hi) ** (1.0 / n), 1.0))
+        low = np.where(x >= n, (2.0 * a_lo) ** (1.0 / n), 0.0)
+        high = np.where(x <= 0.0, 1.0 - (2.0 * a_hi) ** (1.0 / n), 1.0)
+    low[inner] = low_inner
+    high[inner] = high_inner
     return low, high
 
 
@@ -210,12 +209,10 @@ def _likelihood(p, x, n, a_lo, a_hi):
     """
     z_lo = sp.z_upper(a_lo)
     z_hi = sp.z_upper(a_hi)
+    x, n = np.broadcast_arrays(x, n)
     inner = (x > 0.0) & (x < n)
-    if np.all(inner):
-        xi, ni = x, n
-    else:
-        xi = np.where(inner, x, 1.0)
-        ni = np.where(inner, n, 2.0)
+    all_inner = bool(inner.all())
+    xi, ni = (x, n) if all_inner else (x[inner], n[inner])   # solve only where needed
     theta_hat = sp.logit(xi / ni)
     loglik_hat = xi * sp.log_expit(theta_hat) + (ni - xi) * sp.log_expit(-theta_hat)
     spread = 1.0 / np.sqrt(xi * (1.0 - xi / ni))
@@ -225,10 +222,12 @@ def _likelihood(p, x, n, a_lo, a_hi):
     high_inner = sp.expit(find_root_halley(
         _deviance_gap, theta_hat + z_hi * spread, theta_hat, theta_hat + 1000.0,
         args=(xi, ni, loglik_hat, z_hi * z_hi, 1.0)))
-    if np.all(inner):
+    if all_inner:
         return low_inner, high_inner
-    low = np.where(inner, low_inner, np.where(x >= n, np.exp(-z_lo * z_lo / (2.0 * n)), 0.0))
-    high = np.where(inner, high_inner, np.where(x <= 0.0, -np.expm1(-z_hi * z_hi / (2.0 * n)), 1.0))
+    low = np.where(x >= n, np.exp(-z_lo * z_lo / (2.0 * n)), 0.0)
+    high = np.where(x <= 0.0, -np.expm1(-z_hi * z_hi / (2.0 * n)), 1.0)
+    low[inner] = low_inner
+    high[inner] = high_inner
     return low, high
 
 
