@@ -9,6 +9,7 @@ a reference to the function that made it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -33,12 +34,21 @@ class ConfidenceInterval:
 class Result:
     """Base class: ``to_frame`` and ``to_dict`` over the public fields."""
 
+    #: Values derived from fields on first access (so a batch call does not pay for
+    #: arrays nobody reads), listed in ``to_dict`` right after the field they follow.
+    _derived_after = {}
+
     def _public_fields(self):
         return [f for f in dataclasses.fields(self) if f.repr and not f.name.startswith("_")]
 
     def to_dict(self):
-        """The public fields as a dict (arrays stay arrays)."""
-        return {f.name: getattr(self, f.name) for f in self._public_fields()}
+        """The public fields (and derived values) as a dict (arrays stay arrays)."""
+        out = {}
+        for f in self._public_fields():
+            out[f.name] = getattr(self, f.name)
+            for name in self._derived_after.get(f.name, ()):
+                out[name] = getattr(self, name)
+        return out
 
     def to_frame(self):
         """One row per element, one column per field (pandas DataFrame).
@@ -93,7 +103,8 @@ class ProportionResult(IntervalResult):
         Half the width of a two-sided interval; for a one-sided interval, the distance from
         the estimate to its finite bound.
     moe_below, moe_above : float or ndarray
-        ``estimate - low`` and ``high - estimate`` (unequal for asymmetric methods).
+        ``estimate - low`` and ``high - estimate`` (unequal for asymmetric methods);
+        computed on first access, and included by ``to_dict`` and ``to_frame``.
     n : float or ndarray
         Sample size as given.
     n_effective : float or ndarray
@@ -116,8 +127,6 @@ class ProportionResult(IntervalResult):
     low: Any
     high: Any
     moe: Any
-    moe_below: Any
-    moe_above: Any
     n: Any
     n_effective: Any
     method: str
@@ -125,4 +134,16 @@ class ProportionResult(IntervalResult):
     alternative: str
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
+
+    _derived_after = {"moe": ("moe_below", "moe_above")}
+
+    @functools.cached_property
+    def moe_below(self):
+        """``estimate - low`` (computed on first access)."""
+        return self.estimate - self.low
+
+    @functools.cached_property
+    def moe_above(self):
+        """``high - estimate`` (computed on first access)."""
+        return self.high - self.estimate
 

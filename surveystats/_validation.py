@@ -68,6 +68,18 @@ def as_float_array(name, value):
     return arr
 
 
+def _all_in(a, low, high, *, low_open=False, high_open=False):
+    """Fast check (two reductions, no boolean temporaries) that every element of ``a`` lies
+    between ``low`` and ``high`` (each end excluded when ``*_open``).  NaN anywhere makes
+    it False, since min and max propagate NaN."""
+    if a.size == 0:
+        return True
+    smallest, largest = a.min(), a.max()
+    above = smallest > low if low_open else smallest >= low
+    below = largest < high if high_open else largest <= high
+    return bool(above and below)
+
+
 class Inputs:
     """Broadcast named numeric inputs together and keep track of bad elements.
 
@@ -121,9 +133,9 @@ class Inputs:
     def proportion(self, name):
         """Require values in [0, 1]; values that look like percentages raise with a hint."""
         p = self._arrays[name]
-        ok = (p >= 0.0) & (p <= 1.0)
-        if ok.all():
+        if _all_in(p, 0.0, 1.0):
             return
+        ok = (p >= 0.0) & (p <= 1.0)
         finite = p[np.isfinite(p)]
         looks_percent = finite.size > 0 and bool(np.all((finite > 1.0) & (finite <= 100.0)))
         if looks_percent:
@@ -137,9 +149,9 @@ class Inputs:
     def positive(self, name, *, allow_inf=False, placeholder=1.0):
         """Require finite values greater than zero (or +inf when ``allow_inf``)."""
         x = self._arrays[name]
-        ok = (x > 0.0) if allow_inf else ((x > 0.0) & np.isfinite(x))
-        if ok.all():
+        if _all_in(x, 0.0, np.inf, low_open=True, high_open=not allow_inf):
             return
+        ok = (x > 0.0) if allow_inf else ((x > 0.0) & np.isfinite(x))
         self.flag(name, np.isnan(x), "is missing (NaN)", placeholder)
         self.flag(name, ~ok & ~np.isnan(x),
                   "must be greater than 0" + ("" if allow_inf else " and finite"), placeholder)

@@ -31,7 +31,13 @@ __all__ = ["proportion_ci", "margin_of_error", "sample_size", "kish_deff", "effe
 
 # --------------------------------------------------------------------------- methods
 def _clip(low, high):
-    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+    """Clip bounds into [0, 1] in place (they are fresh arrays, or floats)."""
+    return np.clip(low, 0.0, 1.0, out=_out(low)), np.clip(high, 0.0, 1.0, out=_out(high))
+
+
+def _out(a):
+    """``a`` itself when it is an array that can be overwritten, else None (new output)."""
+    return a if isinstance(a, np.ndarray) and a.ndim and a.flags.writeable else None
 
 
 def _per_side(bounds, p, n, a_lo, a_hi):
@@ -42,28 +48,55 @@ def _per_side(bounds, p, n, a_lo, a_hi):
     return low, high
 
 
+def _pin_ends(p, low, high):
+    """Exactly 0 below p = 0 and 1 above p = 1 (the formulas get there only up to rounding);
+    the comparison passes run only when such an element exists."""
+    if np.ndim(p) == 0:
+        return (0.0 if p == 0.0 else low), (1.0 if p == 1.0 else high)
+    if p.min() == 0.0:
+        low = np.where(p == 0.0, 0.0, low)
+    if p.max() == 1.0:
+        high = np.where(p == 1.0, 1.0, high)
+    return low, high
+
+
 def _wald(p, x, n, a_lo, a_hi):
     """Simple asymptotic (Wald) interval, p ± z·sqrt(p(1-p)/n), clipped to [0, 1].
 
     Newcombe (1998), method 1; Brown, Cai & DasGupta (2001), section 2.1.
     """
     def bounds(p, n, z):
-        half = z * np.sqrt(p * (1.0 - p) / n)
+        half = np.subtract(1.0, p)       # z·sqrt(p(1-p)/n), built in one buffer
+        half *= p
+        half /= n
+        half = np.sqrt(half, out=_out(half))
+        half *= z
         return p - half, p + half
     return _clip(*_per_side(bounds, p, n, a_lo, a_hi))
 
 
 def _wilson_bounds(p, n, z):
-    z2n = z * z / n
-    centre = (p + z2n / 2.0) / (1.0 + z2n)
-    half = z / (1.0 + z2n) * np.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
-    return centre - half, centre + half
+    z2n = np.divide(z * z, n)            # z²/n
+    scale = np.add(z2n, 1.0)             # 1 + z²/n
+    half = np.subtract(1.0, p)           # sqrt(p(1-p)/n + z²/(4n²)) ...
+    half *= p
+    half += 0.25 * z2n
+    half /= n
+    half = np.sqrt(half, out=_out(half))
+    half *= z                            # ... times z
+    centre = np.multiply(0.5, z2n, out=_out(z2n))
+    centre += p                          # p + z²/(2n)
+    low = centre - half
+    low /= scale
+    high = np.add(centre, half, out=_out(centre))
+    high /= scale
+    return low, high
 
 
 def _wilson(p, x, n, a_lo, a_hi):
     """Wilson (1927) score interval; Newcombe (1998) method 3; R ``prop.test(correct=FALSE)``."""
     low, high = _per_side(_wilson_bounds, p, n, a_lo, a_hi)
-    return _clip(np.where(p == 0.0, 0.0, low), np.where(p == 1.0, 1.0, high))
+    return _clip(*_pin_ends(p, low, high))
 
 
 def _wilson_cc(p, x, n, a_lo, a_hi):
@@ -81,16 +114,22 @@ def _wilson_cc(p, x, n, a_lo, a_hi):
         high = (2.0 * n * p + z2 + 1.0 + z * root_hi) / denom
         return low, high
     low, high = _per_side(bounds, p, n, a_lo, a_hi)
-    return _clip(np.where(p == 0.0, 0.0, low), np.where(p == 1.0, 1.0, high))
+    return _clip(*_pin_ends(p, low, high))
 
 
 def _agresti_coull(p, x, n, a_lo, a_hi):
     """Agresti & Coull (1998): Wald interval around (x + z²/2)/(n + z²); BCD (2001) 4.1.3."""
     def bounds(p, n, z):
-        n_tilde = n + z * z
-        p_tilde = (p * n + z * z / 2.0) / n_tilde
-        half = z * np.sqrt(p_tilde * (1.0 - p_tilde) / n_tilde)
-        return p_tilde - half, p_tilde + half
+        n_tilde = np.add(n, z * z)
+        p_tilde = p * n
+        p_tilde += z * z / 2.0
+        p_tilde /= n_tilde
+        half = np.subtract(1.0, p_tilde)  # z·sqrt(p~(1-p~)/n~), in one buffer
+        half *= p_tilde
+        half /= n_tilde
+        half = np.sqrt(half, out=_out(half))
+        half *= z
+        return p_tilde - half, np.add(p_tilde, half, out=_out(p_tilde))
     return _clip(*_per_side(bounds, p, n, a_lo, a_hi))
 
 
@@ -405,13 +444,13 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
         low = np.where(census, p_, low)
         high = np.where(census, p_, high)
 
-    moe_below = p_ - low
-    moe_above = high - p_
     if alternative == "two-sided":
         moe = np.subtract(high, low)
         moe *= 0.5
+    elif alternative == "less":
+        moe = high - p_
     else:
-        moe = moe_above if alternative == "less" else moe_below
+        moe = p_ - low
 
     def recompute(other_level):
         return proportion_ci(p, n, method=method, confidence_level=other_level, deff=deff,
@@ -419,8 +458,8 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
 
     fin = inputs.finish
     return ProportionResult(
-        estimate=fin(p_), low=fin(low), high=fin(high), moe=fin(moe),
-        moe_below=fin(moe_below), moe_above=fin(moe_above), n=fin(n_), n_effective=fin(n_eff),
+        estimate=fin(p_), low=fin(low), high=fin(high), moe=fin(moe), n=fin(n_),
+        n_effective=fin(n_eff),
         method=method, confidence_level=level, alternative=alternative,
         problem=_problem(inputs), _recompute=recompute)
 
