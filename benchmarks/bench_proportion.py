@@ -28,13 +28,17 @@ from surveystats import proportion_ci
 Z = 1.959963984540054   # standard normal 0.975 quantile
 
 
-def timed(func, repeat):
-    times = []
+def timed_side_by_side(funcs, repeat):
+    """Median time and last value of each function, the repeats interleaved (a, b, c, a, b,
+    c, ...) so that a slow spell of a shared machine hits all of them alike."""
+    times = [[] for _ in funcs]
+    values = [None] * len(funcs)
     for _ in range(repeat):
-        start = time.perf_counter()
-        value = func()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), value
+        for i, func in enumerate(funcs):
+            start = time.perf_counter()
+            values[i] = func()
+            times[i].append(time.perf_counter() - start)
+    return [(float(np.median(t)), v) for t, v in zip(times, values)]
 
 
 # --------------------------------------------------------------------------- floors
@@ -95,20 +99,24 @@ def main():
     rows = []
     for method in METHODS:
         repeat = 1 if method in SLOW else 3 if method in BETA else args.repeat
-        t_ours, r = timed(lambda: proportion_ci(p, n, method=method), repeat)
+        funcs = [lambda: proportion_ci(p, n, method=method)]
+        if method in FLOORS:
+            funcs.append(lambda: FLOORS[method](p, x, n))
+        if method in STATSMODELS:
+            funcs.append(lambda: proportion_confint(x, n, alpha=0.05, method=STATSMODELS[method]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            timings = timed_side_by_side(funcs, repeat)
+        t_ours, r = timings.pop(0)
         t_floor = t_sm = None
         note = []
         if method in FLOORS:
-            t_floor, (lo_f, hi_f) = timed(lambda: FLOORS[method](p, x, n), repeat)
+            t_floor, (lo_f, hi_f) = timings.pop(0)
             inner = (x > 0) & (x < n)
             diff = max(np.abs(lo_f - r.low)[inner].max(), np.abs(hi_f - r.high)[inner].max())
             note.append(f"floor max diff {diff:.1e}")
         if method in STATSMODELS:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                t_sm, (lo_s, hi_s) = timed(
-                    lambda: proportion_confint(x, n, alpha=0.05, method=STATSMODELS[method]),
-                    repeat)
+            t_sm, (lo_s, hi_s) = timings.pop(0)
             diff = max(np.nanmax(np.abs(lo_s - r.low)), np.nanmax(np.abs(hi_s - r.high)))
             note.append(f"statsmodels max diff {diff:.1e}")
         if method in ("mid-p", "likelihood"):
@@ -130,14 +138,16 @@ def main():
              "`proportion_confint(x, n, method=...)`, vectorized.  Targets: ours / floor "
              "<= 1.5 for the closed-form and beta methods; mid-p and likelihood <= 2 µs "
              "per figure.", "",
-             "'ours' also validates p, n and deff, snaps counts, and builds three margin "
-             "arrays the floor does not, so for the closed forms (a few array passes each) that "
-             "fixed overhead is a large share.  The beta methods are dominated by "
+             "Repeats of ours, the floor and statsmodels are interleaved.  'ours' also "
+             "validates p, n and deff (two min/max reductions each), snaps counts (count-based "
+             "methods only) and builds the margin of error; it computes in place where the "
+             "floor allocates temporaries, and `moe_below`/`moe_above` are computed on first "
+             "access.  The beta methods are dominated by "
              "`betaincinv`.  mid-p and likelihood: safeguarded Halley iterations on whole "
              "arrays (`surveystats._roots.find_root_halley`, no per-element Python), starting "
              "from the Wilson bounds (mid-p) or the quadratic approximation of the deviance "
              "(likelihood); each mid-p iteration costs one `betainc` (about 0.7 µs per figure "
-             "at n = 1000), and it takes about two per bound.", "",
+             "at n = 1000), and it takes two or three per bound.", "",
              "| method | ours ms | µs / figure | floor ms | ours / floor | statsmodels ms | "
              "ours / statsmodels | note |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
