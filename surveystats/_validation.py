@@ -104,6 +104,7 @@ class Inputs:
             shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
             raise ShapeError(f"input shapes do not broadcast together: {shapes}") from None
         self.shape = shape
+        self._raw = arrays          # as given (not broadcast): cheap to check and to use
         self._arrays = {k: np.broadcast_to(a, shape) for k, a in arrays.items()}
         self._bad = None
         self._codes = None
@@ -111,6 +112,12 @@ class Inputs:
 
     def __getitem__(self, name):
         return self._arrays[name]
+
+    def raw(self, name):
+        """``name`` in its own shape, before broadcasting (with any flagged elements
+        replaced): a scalar option such as a design effect stays a 0-d array, so arithmetic
+        with it does not make a full-size array of one repeated value."""
+        return self._raw[name]
 
     # -- checks -----------------------------------------------------------------------
     def flag(self, name, bad, message, placeholder):
@@ -129,12 +136,13 @@ class Inputs:
         self._codes[new] = len(self._messages) - 1
         self._bad |= bad
         self._arrays[name] = np.where(bad, placeholder, self._arrays[name])
+        self._raw[name] = self._arrays[name]
 
     def proportion(self, name):
         """Require values in [0, 1]; values that look like percentages raise with a hint."""
-        p = self._arrays[name]
-        if _all_in(p, 0.0, 1.0):
+        if _all_in(self._raw[name], 0.0, 1.0):
             return
+        p = self._arrays[name]
         ok = (p >= 0.0) & (p <= 1.0)
         finite = p[np.isfinite(p)]
         looks_percent = finite.size > 0 and bool(np.all((finite > 1.0) & (finite <= 100.0)))
@@ -148,13 +156,21 @@ class Inputs:
 
     def positive(self, name, *, allow_inf=False, placeholder=1.0):
         """Require finite values greater than zero (or +inf when ``allow_inf``)."""
-        x = self._arrays[name]
-        if _all_in(x, 0.0, np.inf, low_open=True, high_open=not allow_inf):
+        if _all_in(self._raw[name], 0.0, np.inf, low_open=True, high_open=not allow_inf):
             return
+        x = self._arrays[name]
         ok = (x > 0.0) if allow_inf else ((x > 0.0) & np.isfinite(x))
         self.flag(name, np.isnan(x), "is missing (NaN)", placeholder)
         self.flag(name, ~ok & ~np.isnan(x),
                   "must be greater than 0" + ("" if allow_inf else " and finite"), placeholder)
+
+    def inside(self, name, low, high, placeholder):
+        """Require ``low < value < high`` (both ends excluded)."""
+        if _all_in(self._raw[name], low, high, low_open=True, high_open=True):
+            return
+        x = self._arrays[name]
+        self.flag(name, ~((x > low) & (x < high)), f"must be strictly between {low:g} and {high:g}",
+                  placeholder)
 
     def at_least(self, name, other, placeholder):
         """Require ``inputs[name] >= inputs[other]`` (e.g. population >= n)."""
@@ -189,6 +205,15 @@ class Inputs:
         if self._codes is None:
             return np.full(self.shape, "", dtype=object)
         return messages[self._codes]
+
+    @property
+    def result_problem(self):
+        """:attr:`problem` for a result: when no element was flagged, a free read-only view
+        of '' instead of a new array (10^6 empty strings cost as much as a closed-form
+        interval)."""
+        if self.scalar or self.flagged:
+            return self.problem
+        return np.broadcast_to(np.array("", dtype=object), self.shape)
 
     def finish(self, value):
         """NaN in the bad slots; a Python float when every input was a scalar."""

@@ -25,6 +25,7 @@ value, which is finite at both ends and has opposite signs there, so the bracket
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -33,14 +34,15 @@ from scipy.special import gammaln as _gammaln
 
 from . import _special as sp
 from ._results import IntervalResult, Result
+from ._paired import paired_newcombe
 from ._roots import find_root
 from ._validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
-from .proportion import _tails, _whole_count
+from .proportion import _out, _tails
 
 __all__ = ["compare_proportions", "mcnemar", "ComparisonResult", "PairedResult",
-           "METHODS", "TESTS", "RATIO_METHODS"]
+           "METHODS", "TESTS", "RATIO_METHODS", "PAIRED_METHODS"]
 
 
 # --------------------------------------------------------------------------- results
@@ -66,6 +68,10 @@ class ComparisonResult(IntervalResult):
         Odds of the second sample over odds of the first, Woolf (log) interval.
     cohens_h : float or ndarray
         ``2·asin(sqrt(p2)) - 2·asin(sqrt(p1))``.
+
+        The ratio, odds ratio and h are computed together on first access to any of them
+        (and by ``to_dict``/``to_frame``), so a large batch that reads only the difference
+        does not pay for the ratio's root search.
     method, test, ratio_method, alternative : str
     confidence_level, null_difference : float or ndarray
     problem : str or ndarray
@@ -90,13 +96,6 @@ class ComparisonResult(IntervalResult):
     statistic: Any
     pvalue: Any
     significant: Any
-    ratio: Any
-    ratio_low: Any
-    ratio_high: Any
-    odds_ratio: Any
-    odds_ratio_low: Any
-    odds_ratio_high: Any
-    cohens_h: Any
     method: str
     test: str
     ratio_method: str
@@ -105,6 +104,51 @@ class ComparisonResult(IntervalResult):
     null_difference: Any
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
+    _effects: Callable = field(default=None, repr=False, compare=False)
+
+    _derived_after = {"significant": ("ratio", "ratio_low", "ratio_high", "odds_ratio",
+                                      "odds_ratio_low", "odds_ratio_high", "cohens_h")}
+
+    @functools.cached_property
+    def _effect_sizes(self):
+        # The ratio, odds ratio and Cohen's h, computed together on first access: a batch
+        # that only needs the difference does not pay for the Koopman root search.
+        return self._effects()
+
+    @property
+    def ratio(self):
+        """``p2 / p1`` (NaN when both are 0)."""
+        return self._effect_sizes["ratio"]
+
+    @property
+    def ratio_low(self):
+        """Lower bound of the ratio by ``ratio_method`` (0 for alternative='less')."""
+        return self._effect_sizes["ratio_low"]
+
+    @property
+    def ratio_high(self):
+        """Upper bound of the ratio by ``ratio_method`` (inf for alternative='greater')."""
+        return self._effect_sizes["ratio_high"]
+
+    @property
+    def odds_ratio(self):
+        """Odds of the second sample over odds of the first."""
+        return self._effect_sizes["odds_ratio"]
+
+    @property
+    def odds_ratio_low(self):
+        """Lower bound of the odds ratio, Woolf's logit interval."""
+        return self._effect_sizes["odds_ratio_low"]
+
+    @property
+    def odds_ratio_high(self):
+        """Upper bound of the odds ratio, Woolf's logit interval."""
+        return self._effect_sizes["odds_ratio_high"]
+
+    @property
+    def cohens_h(self):
+        """``2·asin(sqrt(p2)) - 2·asin(sqrt(p1))``."""
+        return self._effect_sizes["cohens_h"]
 
 
 @dataclass(frozen=True)
@@ -123,7 +167,7 @@ class PairedResult(IntervalResult):
         McNemar's chi-square (1 df), as R ``mcnemar.test``.
     correction : bool
     method : str
-        Interval method of the paired change ('wald').
+        Interval method of the paired change ('newcombe' or 'wald').
     confidence_level : float
     problem : str or ndarray
     """
@@ -146,7 +190,8 @@ class PairedResult(IntervalResult):
 
 # --------------------------------------------------------------------------- difference
 def _clip_difference(low, high):
-    return np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)
+    # in place: callers hand in fresh arrays (or floats)
+    return np.clip(low, -1.0, 1.0, out=_out(low)), np.clip(high, -1.0, 1.0, out=_out(high))
 
 
 def _wald_bounds(d, se, extra, a_lo, a_hi):
@@ -181,16 +226,24 @@ def _agresti_caffo(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     return _wald_bounds(q2 - q1, se, 0.0, a_lo, a_hi)
 
 
+def _hypot_into(a, b):
+    """sqrt(a² + b²), computed in the buffer of ``a`` (a fresh array) when it is one."""
+    out = _out(a)
+    a = np.multiply(a, a, out=out)
+    a += b * b
+    return np.sqrt(a, out=out)
+
+
 def _square_and_add(single, p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     # Newcombe's hybrid: combine the distances from each estimate to its own interval bounds.
     d = p2 - p1
     l1, u1 = single(p1, x1, n1, a_lo, a_lo)
     l2, u2 = single(p2, x2, n2, a_lo, a_lo)
-    low = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    low = np.subtract(d, _hypot_into(p2 - l2, u1 - p1))
     if a_hi != a_lo:
         l1, u1 = single(p1, x1, n1, a_hi, a_hi)
         l2, u2 = single(p2, x2, n2, a_hi, a_hi)
-    high = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    high = np.add(d, _hypot_into(u2 - p2, p1 - l1), out=_out(d))
     return _clip_difference(low, high)
 
 
@@ -628,6 +681,8 @@ def _fisher(p1, x1, n1, p2, x2, n2, d0, alternative):
     return x2r.reshape(shape), pvalue.reshape(shape)
 
 
+PAIRED_METHODS = ("newcombe", "wald")
+
 TESTS = {
     "z-pooled": _z_pooled,
     "z-unpooled": _z_unpooled,
@@ -637,6 +692,27 @@ TESTS = {
 }
 
 _TESTS_OF_EQUALITY = ("z-pooled", "chi2-yates", "fisher")
+
+
+def _divide_by_deff(n, deff):
+    """n / deff, skipping the pass over n when deff is the scalar 1."""
+    return n if (np.ndim(deff) == 0 and deff == 1.0) else n / deff
+
+
+def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative):
+    """Ratio p2/p1 with its interval, odds ratio with Woolf's interval, and Cohen's h."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ratio = np.where((q1 == 0.0) & (q2 == 0.0), np.nan, q2 / q1)
+        ratio_low, ratio_high = RATIO_METHODS[ratio_method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
+        odds_ratio = q2 * (1.0 - q1) / (q1 * (1.0 - q2))
+        odds_low, odds_high = _woolf(x1, m1, x2, m2, a_lo, a_hi)
+    if alternative == "less":
+        ratio_low, odds_low = np.zeros_like(ratio_low), np.zeros_like(odds_low)
+    elif alternative == "greater":
+        ratio_high, odds_high = np.full_like(ratio_high, np.inf), np.full_like(odds_high, np.inf)
+    cohens_h = 2.0 * np.arcsin(np.sqrt(q2)) - 2.0 * np.arcsin(np.sqrt(q1))
+    return dict(ratio=ratio, ratio_low=ratio_low, ratio_high=ratio_high, odds_ratio=odds_ratio,
+                odds_ratio_low=odds_low, odds_ratio_high=odds_high, cohens_h=cohens_h)
 
 
 # --------------------------------------------------------------------------- public API
@@ -725,40 +801,39 @@ def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
     inputs.proportion("p2")
     for name in ("n1", "n2", "deff1", "deff2"):
         inputs.positive(name)
-    d0 = inputs["null_difference"]
-    inputs.where("null_difference", ~((d0 > -1.0) & (d0 < 1.0)), "must be strictly between -1 and 1", 0.0)
-    d0 = inputs["null_difference"]
+    inputs.inside("null_difference", -1.0, 1.0, 0.0)
+    d0 = inputs.raw("null_difference")
     if test in _TESTS_OF_EQUALITY and np.any(d0 != 0.0):
         raise InvalidOptionError(
             f"test={test!r} tests p2 - p1 = 0 only; for null_difference != 0 use "
             "test='miettinen-nurminen' (score test) or 'z-unpooled'")
 
     q1, q2 = inputs["p1"], inputs["p2"]
-    m1 = inputs["n1"] / inputs["deff1"]
-    m2 = inputs["n2"] / inputs["deff2"]
-    x1, x2 = _whole_count(q1, m1), _whole_count(q2, m2)
+    m1 = _divide_by_deff(inputs["n1"], inputs.raw("deff1"))
+    m2 = _divide_by_deff(inputs["n2"], inputs.raw("deff2"))
+    # Effective counts.  Not snapped to whole numbers as in proportion_ci: no interval or
+    # test here depends on a count being exactly whole (Fisher rounds its own), and p·n is
+    # exact at 0 and at n, where the zero-count rules apply.
+    x1, x2 = q1 * m1, q2 * m2
     a_lo, a_hi = _tails(level, alternative)
 
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         low, high = METHODS[method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
         statistic, pvalue = TESTS[test](q1, x1, m1, q2, x2, m2, d0, alternative)
-        ratio = np.where((q1 == 0.0) & (q2 == 0.0), np.nan, q2 / q1)
-        ratio_low, ratio_high = RATIO_METHODS[ratio_method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
-        odds = q2 * (1.0 - q1) / (q1 * (1.0 - q2))
-        odds_ratio = np.where(np.isnan(odds), np.nan, odds)
-        odds_low, odds_high = _woolf(x1, m1, x2, m2, a_lo, a_hi)
     if alternative == "less":
-        low, ratio_low, odds_low = np.full_like(low, -1.0), np.zeros_like(ratio_low), np.zeros_like(odds_low)
+        low = np.full_like(low, -1.0)
     elif alternative == "greater":
-        high, ratio_high, odds_high = (np.ones_like(high), np.full_like(ratio_high, np.inf),
-                                       np.full_like(odds_high, np.inf))
-    cohens_h = 2.0 * np.arcsin(np.sqrt(q2)) - 2.0 * np.arcsin(np.sqrt(q1))
+        high = np.ones_like(high)
 
     fin = inputs.finish
     pvalue = fin(pvalue)
     significant = np.asarray(pvalue) < 1.0 - level     # NaN compares False
     if inputs.scalar:
         significant = bool(significant)
+
+    def effects():
+        return {name: fin(value) for name, value in _effect_sizes(
+            q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative).items()}
 
     def recompute(other_level):
         return compare_proportions(p1, n1, p2, n2, method=method, test=test,
@@ -769,14 +844,13 @@ def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
     return ComparisonResult(
         p1=fin(q1), n1=fin(inputs["n1"]), p2=fin(q2), n2=fin(inputs["n2"]),
         estimate=fin(q2 - q1), low=fin(low), high=fin(high), statistic=fin(statistic),
-        pvalue=pvalue, significant=significant, ratio=fin(ratio), ratio_low=fin(ratio_low),
-        ratio_high=fin(ratio_high), odds_ratio=fin(odds_ratio), odds_ratio_low=fin(odds_low),
-        odds_ratio_high=fin(odds_high), cohens_h=fin(cohens_h), method=method, test=test,
+        pvalue=pvalue, significant=significant, method=method, test=test,
         ratio_method=ratio_method, confidence_level=level, alternative=alternative,
-        null_difference=fin(d0), problem=inputs.problem, _recompute=recompute)
+        null_difference=fin(inputs["null_difference"]), problem=inputs.result_problem, _recompute=recompute,
+        _effects=effects)
 
 
-def mcnemar(b, c, *, correction=True, n=None, confidence_level=0.95):
+def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_level=0.95):
     """McNemar's test for a panel (the same respondents in two waves), as R ``mcnemar.test``.
 
     Parameters
@@ -789,8 +863,17 @@ def mcnemar(b, c, *, correction=True, n=None, confidence_level=0.95):
         Continuity correction ``(|c - b| - 1)²/(b + c)`` (R's default; not applied when b = c).
     n : float or array_like, optional
         Panel size; with it the result has the paired change ``(c - b)/n`` (second wave minus
-        first) and its Wald interval ``± z·sqrt(b + c - (c - b)²/n)/n`` (Agresti 2002,
-        section 10.1.1), truncated to [-1, 1].
+        first) and its interval.
+    a : float or array_like, optional
+        Respondents who said yes in both waves (with ``n``, this fixes the whole 2x2 table,
+        ``d = n - a - b - c``); needed by the 'newcombe' interval.
+    method : {None, 'newcombe', 'wald'}
+        Interval of the paired change.  'newcombe': Newcombe's (1998) hybrid score interval
+        for paired data, his method 10 (Wilson intervals of both waves' proportions combined
+        with the correlation of the table; :func:`surveystats._paired.paired_newcombe`).
+        'wald': ``± z·sqrt(b + c - (c - b)²/n)/n`` (Agresti 2002, section 10.1.1), truncated
+        to [-1, 1], which needs no ``a`` but is too narrow for small tables.  None (default):
+        'newcombe' when ``a`` is given, else 'wald'.
     confidence_level : float
         Interval level; ``significant = pvalue < 1 - confidence_level``.
 
@@ -809,23 +892,45 @@ def mcnemar(b, c, *, correction=True, n=None, confidence_level=0.95):
     (30.269, True)
     >>> round(r.estimate, 3), round(r.low, 4), round(r.high, 4)
     (0.079, 0.0516, 0.1064)
+
+    Newcombe's (1998) worked example for paired data, a = 20, b = 12, c = 2, d = 16 (his
+    interval for the first minus the second wave is 0.0562 to 0.3292):
+
+    >>> r = ss.mcnemar(12, 2, n=50, a=20)
+    >>> r.method, round(r.low, 4), round(r.high, 4)
+    ('newcombe', -0.3292, -0.0562)
     """
     level = check_confidence_level(confidence_level)
     if not isinstance(correction, (bool, np.bool_)):
         raise InvalidOptionError(f"correction={correction!r} must be True or False")
+    if method is None:
+        method = "wald" if a is None else "newcombe"
+    method = check_choice("method", method, PAIRED_METHODS)
+    if method == "newcombe" and (a is None or n is None):
+        raise InvalidOptionError(
+            "method='newcombe' needs the whole panel table: pass a (yes in both waves) and n, "
+            "or use method='wald'")
     named = dict(b=b, c=c)
     if n is not None:
         named["n"] = n
+    if a is not None:
+        named["a"] = a
     inputs = Inputs(**named)
     inputs.nonnegative_count("b")
     inputs.nonnegative_count("c")
     discordant = inputs["b"] + inputs["c"]
     inputs.where("b", discordant == 0.0,
                  "and c are both 0: nobody changed, McNemar's test is undefined", 1.0)
+    if a is not None:
+        inputs.nonnegative_count("a")
     if n is not None:
         inputs.positive("n")
-        inputs.where("n", inputs["n"] < inputs["b"] + inputs["c"], "must be at least b + c",
-                     np.inf)
+        if a is None:
+            inputs.where("n", inputs["n"] < inputs["b"] + inputs["c"], "must be at least b + c",
+                         np.inf)
+        else:
+            inputs.where("n", inputs["n"] < inputs["a"] + inputs["b"] + inputs["c"],
+                         "must be at least a + b + c", np.inf)
     bb, cc = inputs["b"], inputs["c"]
     discordant = bb + cc
     gap = np.abs(cc - bb)
@@ -840,21 +945,27 @@ def mcnemar(b, c, *, correction=True, n=None, confidence_level=0.95):
     if n is not None:
         size = inputs["n"]
         estimate = (cc - bb) / size
-        with np.errstate(invalid="ignore"):
-            se = np.sqrt(np.maximum(discordant - (cc - bb) ** 2 / size, 0.0)) / size
-        z = sp.z_upper((1.0 - level) / 2.0)
-        low, high = _clip_difference(estimate - z * se, estimate + z * se)
+        tail = (1.0 - level) / 2.0
+        if method == "newcombe":
+            both = inputs["a"]
+            low, high = paired_newcombe(both, bb, cc, size - both - bb - cc, tail, tail)
+        else:
+            with np.errstate(invalid="ignore"):
+                se = np.sqrt(np.maximum(discordant - (cc - bb) ** 2 / size, 0.0)) / size
+            z = sp.z_upper(tail)
+            low, high = _clip_difference(estimate - z * se, estimate + z * se)
         size_out = inputs.finish(size)
     else:
         estimate = low = high = np.full(inputs.shape, np.nan)
         size_out = inputs.finish(np.nan)
 
     def recompute(other_level):
-        return mcnemar(b, c, correction=correction, n=n, confidence_level=other_level)
+        return mcnemar(b, c, correction=correction, n=n, a=a, method=method,
+                       confidence_level=other_level)
 
     fin = inputs.finish
     return PairedResult(
         b=fin(bb), c=fin(cc), n=size_out, estimate=fin(estimate), low=fin(low), high=fin(high),
         statistic=fin(statistic), pvalue=pvalue, significant=significant,
-        correction=bool(correction), method="wald", confidence_level=level,
-        problem=inputs.problem, _recompute=recompute)
+        correction=bool(correction), method=method, confidence_level=level,
+        problem=inputs.result_problem, _recompute=recompute)

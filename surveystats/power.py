@@ -217,7 +217,7 @@ def power_two_proportions(p1, p2, n, *, n2=None, confidence_level=0.95,
     fin = inputs.finish
     return PowerResult(power=fin(power), n1=fin(n1_), n2=fin(n2_), p1=fin(p1_), p2=fin(p2_),
                        confidence_level=level, alternative=alternative,
-                       problem=inputs.problem)
+                       problem=inputs.result_problem)
 
 
 def sample_size_two_proportions(p1, p2, *, power=0.8, confidence_level=0.95,
@@ -293,7 +293,7 @@ def sample_size_two_proportions(p1, p2, *, power=0.8, confidence_level=0.95,
     fin = inputs.finish
     return SampleSizeResult(n=fin(n), n_required=fin(n_required), p1=fin(p1_), p2=fin(p2_),
                             power=fin(np.full_like(n, power)), confidence_level=level,
-                            alternative=alternative, problem=inputs.problem)
+                            alternative=alternative, problem=inputs.result_problem)
 
 
 def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95,

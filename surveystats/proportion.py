@@ -353,14 +353,6 @@ def _checked_inputs(p, n, deff, population):
     return inputs
 
 
-def _problem(inputs):
-    """``inputs.problem``, but a free read-only view of '' when no element was flagged
-    (building 10^6 empty strings costs as much as a closed-form interval)."""
-    if inputs.scalar or inputs.flagged:
-        return inputs.problem
-    return np.broadcast_to(np.array("", dtype=object), inputs.shape)
-
-
 # --------------------------------------------------------------------------- public API
 def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, population=None,
                   alternative="two-sided"):
@@ -461,7 +453,7 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
         estimate=fin(p_), low=fin(low), high=fin(high), moe=fin(moe), n=fin(n_),
         n_effective=fin(n_eff),
         method=method, confidence_level=level, alternative=alternative,
-        problem=_problem(inputs), _recompute=recompute)
+        problem=inputs.result_problem, _recompute=recompute)
 
 
 def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):

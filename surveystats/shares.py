@@ -385,7 +385,7 @@ def compare_shares(p_a, p_b, n, *, method="wald", confidence_level=0.95, deff=1.
         low=fin(low), high=fin(high), statistic=fin(statistic), pvalue=pvalue,
         significant=bool(significant) if inputs.scalar else significant,
         method=method, confidence_level=level, alternative=alternative,
-        problem=inputs.problem, _recompute=recompute)
+        problem=inputs.result_problem, _recompute=recompute)
 
 
 def compare_leads(p_a1, p_b1, n1, p_a2, p_b2, n2, *, confidence_level=0.95, deff1=1.0,
@@ -467,7 +467,7 @@ def compare_leads(p_a1, p_b1, n1, p_a2, p_b2, n2, *, confidence_level=0.95, deff
         n2=fin(inputs["n2"]), lead1=fin(lead1), lead2=fin(lead2), estimate=fin(change),
         low=fin(low), high=fin(high), statistic=fin(statistic), pvalue=pvalue,
         significant=bool(significant) if inputs.scalar else significant, method="wald",
-        confidence_level=level, alternative=alternative, problem=inputs.problem,
+        confidence_level=level, alternative=alternative, problem=inputs.result_problem,
         _recompute=recompute)
 
 

@@ -295,6 +295,55 @@ def test_mcnemar_validation():
         ss.mcnemar(1, 2, correction="yes")
 
 
+def test_mcnemar_newcombe_interval_published():
+    # Newcombe (1998), Stat Med 17:2635-2650, method 10, worked example a=20, b=12, c=2,
+    # d=16: 0.0562 to 0.3292 for wave 1 minus wave 2 (as quoted in R ratesci's
+    # tests/testthat/test3.R); ours is wave 2 minus wave 1.  Cavo example a=59, b=6, c=16,
+    # d=80: -0.1186 to -0.0046 (Fagerland, Lydersen & Laake 2017, ch. 8, as quoted in
+    # ocbe-uio/contingencytables tests/testthat/test-ch8.R), negated and swapped.
+    r = ss.mcnemar([12, 6], [2, 16], n=[50, 161], a=[20, 59])
+    assert r.method == "newcombe"
+    np.testing.assert_allclose(r.low, [-0.3292, 0.0046], atol=5e-5)
+    np.testing.assert_allclose(r.high, [-0.0562, 0.1186], atol=5e-5)
+    np.testing.assert_allclose(r.estimate, [-0.2, 10 / 161], rtol=1e-15)
+    # the same table by Wald is a different (narrower here) interval, chosen explicitly
+    w = ss.mcnemar(12, 2, n=50, a=20, method="wald")
+    assert w.method == "wald" and w.low != pytest.approx(r.low[0], abs=1e-3)
+    # another level through the result repeats the call with the same method and table
+    lo90, hi90 = r.confidence_interval(0.90)
+    again = ss.mcnemar([12, 6], [2, 16], n=[50, 161], a=[20, 59], confidence_level=0.90)
+    np.testing.assert_array_equal(lo90, again.low)
+    assert (lo90 > r.low).all() and (hi90 < r.high).all()
+
+
+def test_effect_sizes_are_computed_on_first_access_and_exported():
+    # ratio, odds ratio and h are computed on first access; to_dict lists them right after
+    # 'significant', as when they were plain fields, with the same values.
+    r = ss.compare_proportions([0.487, 0.3], 1000, [0.411, 0.35], 900)
+    assert "_effect_sizes" not in r.__dict__
+    keys = list(r.to_dict())
+    at = keys.index("significant")
+    assert keys[at + 1:at + 8] == ["ratio", "ratio_low", "ratio_high", "odds_ratio",
+                                   "odds_ratio_low", "odds_ratio_high", "cohens_h"]
+    frame = r.to_frame()
+    np.testing.assert_array_equal(frame["ratio_low"], r.ratio_low)
+    np.testing.assert_allclose(frame["ratio"], np.array([0.411 / 0.487, 0.35 / 0.3]), rtol=1e-15)
+
+
+def test_mcnemar_newcombe_needs_the_whole_table():
+    with pytest.raises(InvalidOptionError, match="pass a .yes in both waves. and n"):
+        ss.mcnemar(12, 2, n=50, method="newcombe")
+    with pytest.raises(InvalidOptionError, match="pass a"):
+        ss.mcnemar(12, 2, a=20)
+    with pytest.raises(InvalidOptionError, match="method="):
+        ss.mcnemar(12, 2, n=50, a=20, method="tango")
+    with pytest.raises(InvalidValueError, match="at least a \\+ b \\+ c"):
+        ss.mcnemar(12, 2, n=30, a=20)
+    r = ss.mcnemar([12, 12], [2, 2], n=[50, 30], a=[20, 20])
+    assert np.isnan(r.low[1]) and not np.isnan(r.low[0])
+    assert r.problem[1] == "n must be at least a + b + c" and r.problem[0] == ""
+
+
 # ------------------------------------------------------------------ conventions and options
 def test_poll_example_and_fields():
     r = ss.compare_proportions(0.487, 1000, 0.411, 1000)

@@ -477,3 +477,15 @@ def test_result_frame_and_moe_fields():
     frame = r.to_frame()
     assert {"estimate", "low", "high", "moe", "n_effective", "method"} <= set(frame.columns)
     assert len(frame) == 1
+
+
+def test_margins_below_and_above_are_exported_in_order():
+    # moe_below / moe_above are computed on first access but to_dict and to_frame list them
+    # right after moe, with estimate - low and high - estimate.
+    r = ss.proportion_ci([0.194, 0.0, 1.0], [1000, 50, 50], method="clopper-pearson")
+    keys = list(r.to_dict())
+    assert keys[keys.index("moe") + 1:keys.index("moe") + 3] == ["moe_below", "moe_above"]
+    frame = r.to_frame()
+    np.testing.assert_array_equal(frame["moe_below"], r.estimate - r.low)
+    np.testing.assert_array_equal(frame["moe_above"], r.high - r.estimate)
+    assert frame["moe_below"][1] == 0.0 and frame["moe_above"][2] == 0.0
