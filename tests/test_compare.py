@@ -92,6 +92,36 @@ def test_miettinen_nurminen_matches_propcis_diffscoreci():
     assert r.high == pytest.approx(0.3452912, abs=2e-7)
 
 
+def _mn_statistic_by_numeric_mle(x1, n1, x2, n2, d):
+    # Independent of compare.py: the restricted MLE of (pi1, pi1 + d) by bounded numeric
+    # maximisation of the binomial log-likelihood (not the closed-form cubic root), then the
+    # Miettinen-Nurminen statistic with the N/(N - 1) factor.
+    from scipy.optimize import minimize_scalar
+
+    def negloglik(p):
+        return -(x1 * np.log(p) + (n1 - x1) * np.log1p(-p)
+                 + x2 * np.log(p + d) + (n2 - x2) * np.log1p(-p - d))
+    lo, hi = max(0.0, -d) + 1e-13, min(1.0, 1.0 - d) - 1e-13
+    p = minimize_scalar(negloglik, bounds=(lo, hi), method="bounded",
+                        options={"xatol": 1e-15}).x
+    total = n1 + n2
+    var = (p * (1 - p) / n1 + (p + d) * (1 - p - d) / n2) * total / (total - 1)
+    return (x2 / n2 - x1 / n1 - d) / math.sqrt(var)
+
+
+@pytest.mark.parametrize("x1, n1, x2, n2", [(1224, 1814, 171, 223), (1892, 2578, 282, 357),
+                                            (554, 2256, 126, 749), (487, 1000, 411, 1000),
+                                            (3, 40, 11, 45)])
+def test_miettinen_nurminen_bounds_solve_the_score_equation(x1, n1, x2, n2):
+    # At each bound the score statistic equals -/+ qnorm(0.975), with the statistic computed
+    # independently above.  The first three pairs are ones where statsmodels'
+    # confint_proportions_2indep(method='score') is off by up to 2e-3 (bench_compare.py).
+    r = ss.compare_proportions(x1 / n1, n1, x2 / n2, n2, method="miettinen-nurminen")
+    z = 1.959963984540054
+    assert _mn_statistic_by_numeric_mle(x1, n1, x2, n2, r.low) == pytest.approx(z, abs=1e-6)
+    assert _mn_statistic_by_numeric_mle(x1, n1, x2, n2, r.high) == pytest.approx(-z, abs=1e-6)
+
+
 def test_agresti_caffo_matches_propcis_wald2ci():
     # R: PropCIs::wald2ci(7, 34, 1, 34, 0.95, adjust = "AC") -> 0.01161167, 0.32172166
     r = ss.compare_proportions(1 / 34, 34, 7 / 34, 34, method="agresti-caffo")
