@@ -16,7 +16,7 @@ a whole number whenever ``p·n`` is within rounding of one; ``n`` the effective 
 - test ``(p1, x1, n1, p2, x2, n2, d0, alternative) -> (statistic, pvalue)``.
 
 The score intervals (Miettinen-Nurminen, Farrington-Manning, Koopman) are found by vectorized
-bracketing root search (:func:`surveystats._roots.find_root`).  Each bracket runs from the
+bracketing root search (:func:`surveystats._roots.find_root_fixed_point`).  Each bracket runs from the
 estimate, where the score statistic is 0, to the end of the parameter space (a difference of
 -1 or +1, a ratio of 0 or infinity), where the restricted variance is 0 and the statistic is
 infinite; the function searched is the bounded transform ``z²/(1 + z²)`` minus its critical
@@ -35,7 +35,7 @@ from scipy.special import gammaln as _gammaln
 from . import _special as sp
 from ._results import IntervalResult, Result
 from ._paired import paired_newcombe
-from ._roots import find_root
+from ._roots import find_root_fixed_point
 from ._validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
@@ -301,80 +301,6 @@ def _mn_factor(n1, n2):
         return np.where(total > 1.0, total / (total - 1.0), np.nan)
 
 
-_SOLVE_CHUNK = 1 << 14      # elements per pass of the guess-and-certify stage (cache-sized)
-
-
-def _steffensen(step, x, args, rounds=2):
-    # Fixed-point iteration x -> step(x) accelerated by Aitken's delta-squared (Steffensen):
-    # quadratic convergence from a good start.  Returns the last value and the last change.
-    change = np.zeros_like(x)
-    for _ in range(rounds):
-        y = step(x, *args)
-        w = step(y, *args)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            denom = w - 2.0 * y + x
-            new = np.where(np.abs(denom) > 0.0, w - (w - y) ** 2 / denom, w)
-        new = np.where(np.isfinite(new), new, w)
-        change = np.abs(new - x)
-        x = new
-    return x, change
-
-
-def _score_limit(func, func_args, step, step_args, start, wide_lo, wide_hi, skip,
-                 to_root=None):
-    """The root of ``func`` (monotone, one sign change on [wide_lo, wide_hi]), elementwise.
-
-    Stage 1, in cache-sized chunks: a guess from Steffensen iteration of the score equation
-    written as a fixed point (``step``), accepted only where ``func`` is shown to change
-    sign across [guess - h, guess + h], h = 1e-14·(1 + |guess|): the root is then certified
-    to that precision.  Stage 2, for the rest: :func:`find_root` on a narrow bracket around
-    the guess, and where that does not straddle the root, on the wide bracket, which always
-    does.  Elements in ``skip`` are not solved (NaN; the caller fills in exact limits).
-    """
-    arrays = np.broadcast_arrays(start, wide_lo, wide_hi, skip, *func_args, *step_args)
-    shape = arrays[0].shape
-    flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
-    start, wide_lo, wide_hi, skip = flat[:4]
-    fargs = flat[4:4 + len(func_args)]
-    sargs = flat[4 + len(func_args):]
-    root = np.full(start.size, np.nan)
-    narrow_lo = wide_lo.copy()
-    narrow_hi = wide_hi.copy()
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        for first in range(0, start.size, _SOLVE_CHUNK):
-            part = slice(first, first + _SOLVE_CHUNK)
-            guess, change = _steffensen(step, start[part], [a[part] for a in sargs])
-            if to_root is not None:
-                guess, change = to_root(guess, change)
-            lo_w, hi_w = wide_lo[part], wide_hi[part]
-            h = 1e-14 * (1.0 + np.abs(guess))
-            lo, hi = guess - h, guess + h
-            usable = (lo >= lo_w) & (hi <= hi_w) & np.isfinite(guess)
-            lo, hi = np.where(usable, lo, lo_w), np.where(usable, hi, hi_w)
-            chunk_args = [a[part] for a in fargs]
-            f_lo, f_hi = func(lo, *chunk_args), func(hi, *chunk_args)
-            certified = usable & (np.sign(f_lo) * np.sign(f_hi) < 0.0)
-            root[part] = np.where(certified, guess, np.nan)
-            spread = 8.0 * change + 1e-9 * (1.0 + np.abs(guess))
-            good = np.isfinite(guess) & np.isfinite(spread)
-            narrow_lo[part] = np.where(good, np.maximum(guess - spread, lo_w), lo_w)
-            narrow_hi[part] = np.where(good, np.minimum(guess + spread, hi_w), hi_w)
-    rest = np.flatnonzero(np.isnan(root) & ~skip)
-    if rest.size:
-        args = tuple(a[rest] for a in fargs)
-        lo, hi = narrow_lo[rest], narrow_hi[rest]
-        flip = ~(lo < hi)
-        lo, hi = np.where(flip, wide_lo[rest], lo), np.where(flip, wide_hi[rest], hi)
-        found = find_root(func, lo, hi, args=args)
-        miss = np.isnan(found)
-        if miss.any():
-            found[miss] = find_root(func, wide_lo[rest][miss], wide_hi[rest][miss],
-                                    args=tuple(a[miss] for a in args))
-        root[rest] = found
-    root[skip] = np.nan
-    return root.reshape(shape)
-
-
 def _mn_step(x, p1, n1, p2, n2, factor, signed_z):
     # The score equation d_hat - d = -/+ z·sqrt(V(d)) as a fixed point d = step(d).
     return p2 - p1 + signed_z * np.sqrt(_score_variance(p1, n1, p2, n2, np.clip(x, -1.0, 1.0), factor))
@@ -393,7 +319,7 @@ def _score_interval(p1, n1, p2, n2, a_lo, a_hi, factor):
         wide = (-wall, d) if sign < 0 else (d, wall)
         # start from the Wald-type bound with the score variance at the estimate
         start = d + sign * z * np.sqrt(factor * (p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2))
-        bounds.append(_score_limit(
+        bounds.append(find_root_fixed_point(
             _bounded_score, (p1, n1, p2, n2, factor, z * z / (1.0 + z * z)),
             _mn_step, (p1, n1, p2, n2, factor, sign * z), start, *wide, skip))
     low, high = bounds
@@ -493,7 +419,7 @@ def _koopman(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             start = phi_hat * np.exp(sign * z * katz_se)
         start = np.where(np.isfinite(start), start, 1.0)
-        rhos.append(_score_limit(
+        rhos.append(find_root_fixed_point(
             _koopman_score, (x1, n1, x2, n2, z * z / (1.0 + z * z)),
             _koopman_step, (x1, n1, x2, n2, sign * z), start, *wide, ~is_free,
             to_root=_phi_to_rho))
