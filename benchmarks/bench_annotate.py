@@ -19,8 +19,9 @@ Writes ``benchmarks/results/annotate.md``.  Run: ``.venv/bin/python benchmarks/b
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
+
+from _timing import best
 
 from surveystats import _text
 from surveystats.annotate import annotate
@@ -28,15 +29,6 @@ from surveystats.annotate import annotate
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "annotate.md"
 WORDS = 10_000
-
-
-def best(func, repeat=5):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def article(words=WORDS):
@@ -69,12 +61,12 @@ def main():
     for f in annotation.findings:
         counts[f.kind] = counts.get(f.kind, 0) + 1
     floor_re = re.compile(r"\d{1,3}(?:\.\d+)?\s?%")
-    t_floor = best(lambda: sum(1 for _ in floor_re.finditer(text)))
-    t_scan = best(lambda: _text.scan(text))
-    t_annotate = best(lambda: annotate(text))
-    t_render = best(lambda: (annotation.to_markdown(), annotation.to_html(),
-                             annotation.to_json()))
-    t_peer = best(statsmodels_peer(annotation), repeat=3)
+    t_floor, _ = best(lambda: sum(1 for _ in floor_re.finditer(text)), repeat=5)
+    t_scan, _ = best(lambda: _text.scan(text), repeat=5)
+    t_annotate, _ = best(lambda: annotate(text), repeat=5)
+    t_render, _ = best(lambda: (annotation.to_markdown(), annotation.to_html(),
+                                annotation.to_json()), repeat=5)
+    t_peer, _ = best(statsmodels_peer(annotation), repeat=3)
     rows = [
         ("annotate(text), recognition + statistics", t_annotate),
         ("recognizers only (_text.scan)", t_scan),

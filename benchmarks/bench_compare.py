@@ -23,29 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from _timing import best, side_by_side
+
 from surveystats import compare, compare_proportions
-
-
-def timed(func, repeat=3):
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = func()
-        best = min(best, time.perf_counter() - start)
-    return best, value
-
-
-def side_by_side(funcs, repeat):
-    """Median time and last value of each function, repeats interleaved (a, b, c, a, b, c)
-    so that a slow spell of a shared machine hits all of them alike."""
-    times = [[] for _ in funcs]
-    values = [None] * len(funcs)
-    for _ in range(repeat):
-        for i, func in enumerate(funcs):
-            start = time.perf_counter()
-            values[i] = func()
-            times[i].append(time.perf_counter() - start)
-    return [(float(np.median(t)), v) for t, v in zip(times, values)]
 
 
 def inline_newcombe(x1, n1, x2, n2, z):
@@ -121,12 +101,12 @@ def main():
                  "public call (with its test) against the peer's interval alone"))
 
     # ---------------------------------------------------------------- Miettinen-Nurminen
-    t, (lo, hi) = timed(lambda: compare.METHODS["miettinen-nurminen"](p1, x1, n1, p2, x2, n2,
-                                                                       0.025, 0.025), 1)
+    t, (lo, hi) = best(lambda: compare.METHODS["miettinen-nurminen"](p1, x1, n1, p2, x2, n2,
+                                                                      0.025, 0.025), 1)
     ours = row("miettinen-nurminen", "surveystats METHODS['miettinen-nurminen']", t, size,
                None, f"{int(np.isnan(lo).sum() + np.isnan(hi).sum())} failures in {size}")
-    t, _ = timed(lambda: compare_proportions(p1, n1, p2, n2, method="miettinen-nurminen",
-                                             test="miettinen-nurminen", ratio_method="katz"), 1)
+    t, _ = best(lambda: compare_proportions(p1, n1, p2, n2, method="miettinen-nurminen",
+                                            test="miettinen-nurminen", ratio_method="katz"), 1)
     row("miettinen-nurminen", "compare_proportions(method, test='miettinen-nurminen')", t, size,
         None, "interval plus score test")
     loop = min(args.loop, size)
@@ -152,8 +132,8 @@ def main():
 
     # ---------------------------------------------------------------- Fisher
     fsize = min(size, 100_000)
-    t, (_, pv) = timed(lambda: compare._fisher(p1[:fsize], x1[:fsize], n1[:fsize], p2[:fsize],
-                                               x2[:fsize], n2[:fsize], 0.0, "two-sided"), 1)
+    t, (_, pv) = best(lambda: compare._fisher(p1[:fsize], x1[:fsize], n1[:fsize], p2[:fsize],
+                                              x2[:fsize], n2[:fsize], 0.0, "two-sided"), 1)
     fo = row("fisher", f"surveystats fisher, vectorized ({fsize} pairs)", t, fsize)
     start = time.perf_counter()
     ref = [fisher_exact([[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]]).pvalue for i in range(loop)]

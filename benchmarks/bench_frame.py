@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from _timing import best, side_by_side
+
 from surveystats.compare import compare_proportions
 from surveystats.frame import compare_waves
 
@@ -59,16 +61,6 @@ def pair_arrays(frame):
     return (p[:, :-1].ravel(), n[:, :-1].ravel(), p[:, 1:].ravel(), n[:, 1:].ravel())
 
 
-def best(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def numpy_floor(p1, n1, p2, n2):
     """Inline pooled z test: the least any tool must compute per change."""
     from scipy.special import ndtr
@@ -94,18 +86,6 @@ def statsmodels_loop(frame):
             pvalues.append(proportions_ztest([x[i], x[i - 1]], [n[i], n[i - 1]])[1])
             confint_proportions_2indep(x[i], n[i], x[i - 1], n[i - 1], method="newcomb")
     multipletests(pvalues, method="holm")
-
-
-def interleaved(fns, rounds=5):
-    """Best time of each function, run in turns so that load on the machine hits all alike."""
-    times = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            gc.collect()
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: min(t) for name, t in times.items()}
 
 
 def traced_peak(fn):
@@ -138,12 +118,13 @@ def main(quick=False):
     frame = make_table(1_000_000)
     pairs = pair_arrays(frame)
     compare_waves(frame.iloc[:1000])  # warm up imports
-    timed = interleaved({"floor": lambda: numpy_floor(*pairs),
-                         "core": lambda: compare_proportions(*pairs),
-                         "frame": lambda: compare_waves(frame)}, rounds=3)
-    t_floor, t_core, t_frame = timed["floor"], timed["core"], timed["frame"]
+    # best of 3 each, the runs interleaved so that load on the machine hits all alike
+    (t_floor, _), (t_core, _), (t_frame, _) = side_by_side(
+        [lambda: numpy_floor(*pairs), lambda: compare_proportions(*pairs),
+         lambda: compare_waves(frame)], 3, collect=True, stat=min)
     sample_q = 500
-    t_sm_sample = best(lambda: statsmodels_loop(frame.iloc[:sample_q * WAVES]), repeat=1)
+    t_sm_sample, _ = best(lambda: statsmodels_loop(frame.iloc[:sample_q * WAVES]), repeat=1,
+                          collect=True)
     t_sm = t_sm_sample * (len(frame) // WAVES) / sample_q
     lines += [
         "## 10^6 question-waves (200,000 questions x 5 waves = 800,000 changes)", "",
@@ -174,7 +155,7 @@ def main(quick=False):
         peak = traced_peak(lambda: compare_waves(frame))
         traced_seconds = time.perf_counter() - start
         if size == 100_000:
-            seconds = best(lambda: compare_waves(frame))
+            seconds, _ = best(lambda: compare_waves(frame), collect=True)
         else:
             seconds = t_frame if size == 1_000_000 else traced_seconds
         row = (f"| {size:,} | {size // WAVES * (WAVES - 1):,} | {seconds:.2f} | "

@@ -16,30 +16,18 @@ Run: ``.venv/bin/python benchmarks/bench_multiple.py``.
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 from statsmodels.stats.multitest import multipletests
+
+from _timing import side_by_side
 
 from surveystats import adjust_pvalues
 
 RUNS = 11
 LOOP_ROWS = 100
 SM_NAME = {"holm": "holm", "bh": "fdr_bh"}
-
-
-def timed(contenders, runs=RUNS):
-    """Median time of each callable; runs are interleaved so that load drift on a shared
-    machine hits every contender alike."""
-    times = {name: [] for name in contenders}
-    for _ in range(runs):
-        for name, func in contenders.items():
-            start = time.perf_counter()
-            func()
-            times[name].append(time.perf_counter() - start)
-    return [statistics.median(times[name]) for name in contenders]
 
 
 def floor(p, method):
@@ -68,20 +56,20 @@ def main():
         theirs = multipletests(flat, method=sm)[1]
         diff = float(np.max(np.abs(ours - theirs)))
         assert diff < 1e-12, diff
-        t_ours, t_sm, t_floor = timed({
-            "ours": lambda: adjust_pvalues(flat, method=method),
-            "statsmodels": lambda: multipletests(flat, method=sm),
-            "floor": lambda: floor(flat, method)})
+        (t_ours, _), (t_sm, _), (t_floor, _) = side_by_side([
+            lambda: adjust_pvalues(flat, method=method),
+            lambda: multipletests(flat, method=sm),
+            lambda: floor(flat, method)], RUNS)
         rows.append((f"{method}: 1 family x 10^6", t_ours, t_floor, t_sm, "multipletests", diff))
 
         ours2 = adjust_pvalues(table, method=method)
         theirs2 = np.array([multipletests(row, method=sm)[1] for row in table[:200]])
         diff2 = float(np.max(np.abs(ours2[:200] - theirs2)))
         assert diff2 < 1e-12, diff2
-        t_ours2, t_sm2, t_floor2 = timed({
-            "ours": lambda: adjust_pvalues(table, method=method),
-            "statsmodels": lambda: [multipletests(row, method=sm) for row in table[:LOOP_ROWS]],
-            "floor": lambda: floor(table, method)}, runs=3)
+        (t_ours2, _), (t_sm2, _), (t_floor2, _) = side_by_side([
+            lambda: adjust_pvalues(table, method=method),
+            lambda: [multipletests(row, method=sm) for row in table[:LOOP_ROWS]],
+            lambda: floor(table, method)], 3)
         t_sm2 *= table.shape[0] / LOOP_ROWS
         rows.append((f"{method}: 10^4 families x 100", t_ours2, t_floor2, t_sm2,
                      f"loop of multipletests over rows (timed on {LOOP_ROWS}, scaled)", diff2))

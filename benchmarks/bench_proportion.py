@@ -16,29 +16,17 @@ median of a few repeats (one run for the slow beta and root-finding methods).
 
 import argparse
 import platform
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 from scipy import special
 
+from _timing import side_by_side
+
 from surveystats import proportion_ci
 
 Z = 1.959963984540054   # standard normal 0.975 quantile
-
-
-def timed_side_by_side(funcs, repeat):
-    """Median time and last value of each function, the repeats interleaved (a, b, c, a, b,
-    c, ...) so that a slow spell of a shared machine hits all of them alike."""
-    times = [[] for _ in funcs]
-    values = [None] * len(funcs)
-    for _ in range(repeat):
-        for i, func in enumerate(funcs):
-            start = time.perf_counter()
-            values[i] = func()
-            times[i].append(time.perf_counter() - start)
-    return [(float(np.median(t)), v) for t, v in zip(times, values)]
 
 
 # --------------------------------------------------------------------------- floors
@@ -106,7 +94,7 @@ def main():
             funcs.append(lambda: proportion_confint(x, n, alpha=0.05, method=STATSMODELS[method]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            timings = timed_side_by_side(funcs, repeat)
+            timings = side_by_side(funcs, repeat)
         t_ours, r = timings.pop(0)
         t_floor = t_sm = None
         note = []

@@ -17,11 +17,12 @@ Writes ``benchmarks/results/shares.md``.  Run: ``.venv/bin/python benchmarks/ben
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 from scipy import special
+
+from _timing import best
 
 import surveystats as ss
 
@@ -31,15 +32,6 @@ LOOP = 2_000
 SG_LOOP = 200      # our own function called once per question
 SG_PEER_LOOP = 10  # statsmodels' scalar Sison-Glaz takes about half a second per question
 RESULTS = Path(__file__).parent / "results" / "shares.md"
-
-
-def best(func, repeat=3):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def inline_wald(p_a, p_b, n):
@@ -69,15 +61,15 @@ def main():
 
     rows = []  # (task, implementation, seconds, per-item µs, ratio text)
 
-    t_floor = best(lambda: inline_wald(p_a, p_b, n))
-    t_wald = best(lambda: ss.compare_shares(p_a, p_b, n))
-    t_score = best(lambda: ss.compare_shares(p_a, p_b, n, method="score"), repeat=2)
+    t_floor, _ = best(lambda: inline_wald(p_a, p_b, n))
+    t_wald, _ = best(lambda: ss.compare_shares(p_a, p_b, n))
+    t_score, _ = best(lambda: ss.compare_shares(p_a, p_b, n, method="score"), repeat=2)
 
     def sm_loop():
         for i in range(LOOP):
             table = [[x[i, 2], x[i, 0]], [x[i, 1], 0.0]]
             mcnemar(table, exact=False, correction=False)
-    t_sm = best(sm_loop, repeat=2) / LOOP * ROWS
+    t_sm = best(sm_loop, repeat=2)[0] / LOOP * ROWS
     rows += [
         ("compare_shares, 10^6 rows", "inline numpy floor (Wald)", t_floor, ""),
         ("", "surveystats wald", t_wald, f"{t_wald / t_floor:.2f}x floor"),
@@ -88,13 +80,13 @@ def main():
     ]
 
     counts = rng.multinomial(1000, [0.31, 0.19, 0.2, 0.18, 0.12], QUESTIONS).astype(float)
-    t_gfloor = best(lambda: inline_goodman(counts))
-    t_good = best(lambda: ss.multinomial_ci(counts))
+    t_gfloor, _ = best(lambda: inline_goodman(counts))
+    t_good, _ = best(lambda: ss.multinomial_ci(counts))
 
     def sm_goodman():
         for i in range(LOOP):
             multinomial_proportions_confint(counts[i], method="goodman")
-    t_smg = best(sm_goodman, repeat=2) / LOOP * QUESTIONS
+    t_smg = best(sm_goodman, repeat=2)[0] / LOOP * QUESTIONS
     rows += [
         ("multinomial_ci goodman, 10^5 x 5", "inline numpy floor", t_gfloor, ""),
         ("", "surveystats goodman", t_good, f"{t_good / t_gfloor:.2f}x floor"),
@@ -102,17 +94,17 @@ def main():
          f"{t_smg / t_good:.0f}x slower"),
     ]
 
-    t_sg = best(lambda: ss.multinomial_ci(counts, method="sison-glaz"), repeat=2)
+    t_sg, _ = best(lambda: ss.multinomial_ci(counts, method="sison-glaz"), repeat=2)
 
     def sm_sg():
         for i in range(SG_PEER_LOOP):
             multinomial_proportions_confint(counts[i], method="sison-glaz")
-    t_smsg = best(sm_sg, repeat=1) / SG_PEER_LOOP * QUESTIONS
+    t_smsg = best(sm_sg, repeat=1)[0] / SG_PEER_LOOP * QUESTIONS
 
     def own_loop():
         for i in range(SG_LOOP):
             ss.multinomial_ci(counts[i], method="sison-glaz")
-    t_own = best(own_loop, repeat=2) / SG_LOOP * QUESTIONS
+    t_own = best(own_loop, repeat=2)[0] / SG_LOOP * QUESTIONS
     rows += [
         ("multinomial_ci sison-glaz, 10^5 x 5", "surveystats sison-glaz (vectorized)", t_sg, ""),
         ("", f"surveystats, loop over questions ({SG_LOOP}, scaled)", t_own,

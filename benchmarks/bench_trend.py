@@ -16,28 +16,18 @@ they are checked against the vectorized results first.  Writes
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 from scipy import special
 from scipy.optimize import brentq
 
+from _timing import side_by_side
+
 from surveystats import detectable_change, power_two_proportions, trend_test
 
 RUNS = 5
 LOOP = 2000
-
-
-def timed(contenders, runs=RUNS):
-    times = {name: [] for name in contenders}
-    for _ in range(runs):
-        for name, func in contenders.items():
-            start = time.perf_counter()
-            func()
-            times[name].append(time.perf_counter() - start)
-    return [statistics.median(times[name]) for name in contenders]
 
 
 def trend_floor(p, n):
@@ -96,11 +86,11 @@ def main():
     check = max(float(np.max(np.abs(loop_stats - r.statistic[:LOOP]))),
                 float(np.max(np.abs(sm_stats - r.statistic[:200]))))
     assert check < 1e-8, check
-    t_ours, t_floor, t_loop, t_sm = timed({
-        "ours": lambda: trend_test(p, n),
-        "floor": lambda: trend_floor(p, n),
-        "loop": lambda: [trend_r_like(p[i], n[i]) for i in range(LOOP)],
-        "sm": lambda: [trend_statsmodels(p[i], n[i], sm) for i in range(LOOP // 10)]})
+    (t_ours, _), (t_floor, _), (t_loop, _), (t_sm, _) = side_by_side([
+        lambda: trend_test(p, n),
+        lambda: trend_floor(p, n),
+        lambda: [trend_r_like(p[i], n[i]) for i in range(LOOP)],
+        lambda: [trend_statsmodels(p[i], n[i], sm) for i in range(LOOP // 10)]], RUNS)
     t_loop *= q / LOOP
     t_sm *= q / (LOOP // 10)
     rows = [("trend_test, 10^5 questions x 5 waves", t_ours, t_floor,
@@ -113,8 +103,8 @@ def main():
     p2 = np.clip(p1 + rng.normal(0, 0.05, m), 0.01, 0.99)
     nn = rng.integers(100, 3000, m).astype(float)
     diff = float(np.max(np.abs(power_two_proportions(p1, p2, nn).power - power_floor(p1, p2, nn))))
-    t_ours, t_floor = timed({"ours": lambda: power_two_proportions(p1, p2, nn),
-                             "floor": lambda: power_floor(p1, p2, nn)})
+    (t_ours, _), (t_floor, _) = side_by_side([lambda: power_two_proportions(p1, p2, nn),
+                                              lambda: power_floor(p1, p2, nn)], RUNS)
     rows.append(("power_two_proportions, 10^6 designs", t_ours, t_floor, [], diff))
 
     b = 10**5
@@ -133,8 +123,8 @@ def main():
     ok = np.isfinite(ref)
     check = float(np.max(np.abs(ours[:LOOP][ok] / ref[ok] - 1)))
     assert check < 1e-9, check
-    t_ours, t_loop = timed({"ours": lambda: detectable_change(base, nb),
-                            "loop": lambda: loop_decrease(LOOP)}, runs=3)
+    (t_ours, _), (t_loop, _) = side_by_side([lambda: detectable_change(base, nb),
+                                             lambda: loop_decrease(LOOP)], 3)
     t_loop *= b / LOOP
     rows.append(("detectable_change (fall and rise), 10^5 baselines", t_ours, None,
                  [(f"loop of scipy brentq, fall only (timed on {LOOP}, scaled)", t_loop)], check))
