@@ -46,6 +46,12 @@ __all__ = ["compare_proportions", "mcnemar", "ComparisonResult", "PairedResult",
 
 
 # --------------------------------------------------------------------------- results
+def _effect(name, doc):
+    """A read-only attribute of :class:`ComparisonResult` taken from its lazily computed
+    effect sizes."""
+    return property(lambda self: self._effect_sizes[name], doc=doc)
+
+
 @dataclass(frozen=True)
 class ComparisonResult(IntervalResult):
     """Change between two independent samples, ``p2 - p1`` (second minus first).
@@ -115,40 +121,15 @@ class ComparisonResult(IntervalResult):
         # that only needs the difference does not pay for the Koopman root search.
         return self._effects()
 
-    @property
-    def ratio(self):
-        """``p2 / p1`` (NaN when both are 0)."""
-        return self._effect_sizes["ratio"]
-
-    @property
-    def ratio_low(self):
-        """Lower bound of the ratio by ``ratio_method`` (0 for alternative='less')."""
-        return self._effect_sizes["ratio_low"]
-
-    @property
-    def ratio_high(self):
-        """Upper bound of the ratio by ``ratio_method`` (inf for alternative='greater')."""
-        return self._effect_sizes["ratio_high"]
-
-    @property
-    def odds_ratio(self):
-        """Odds of the second sample over odds of the first."""
-        return self._effect_sizes["odds_ratio"]
-
-    @property
-    def odds_ratio_low(self):
-        """Lower bound of the odds ratio, Woolf's logit interval."""
-        return self._effect_sizes["odds_ratio_low"]
-
-    @property
-    def odds_ratio_high(self):
-        """Upper bound of the odds ratio, Woolf's logit interval."""
-        return self._effect_sizes["odds_ratio_high"]
-
-    @property
-    def cohens_h(self):
-        """``2·asin(sqrt(p2)) - 2·asin(sqrt(p1))``."""
-        return self._effect_sizes["cohens_h"]
+    ratio = _effect("ratio", "``p2 / p1`` (NaN when both are 0).")
+    ratio_low = _effect("ratio_low", "Lower bound of the ratio by ``ratio_method`` "
+                                     "(0 for alternative='less').")
+    ratio_high = _effect("ratio_high", "Upper bound of the ratio by ``ratio_method`` "
+                                       "(inf for alternative='greater').")
+    odds_ratio = _effect("odds_ratio", "Odds of the second sample over odds of the first.")
+    odds_ratio_low = _effect("odds_ratio_low", "Lower bound of the odds ratio (Woolf).")
+    odds_ratio_high = _effect("odds_ratio_high", "Upper bound of the odds ratio (Woolf).")
+    cohens_h = _effect("cohens_h", "``2·asin(sqrt(p2)) - 2·asin(sqrt(p1))``.")
 
 
 @dataclass(frozen=True)

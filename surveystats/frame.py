@@ -373,10 +373,10 @@ def _take(series, index, fill=None):
 
 
 def _take_float(values, index):
-    out = np.full(index.size, np.nan)
-    ok = index >= 0
-    out[ok] = values[index[ok]]
-    return out
+    """``values[index]`` as floats, NaN where ``index`` is -1 (absent)."""
+    if values.size == 0:
+        return np.full(index.size, np.nan)
+    return np.where(index >= 0, np.asarray(values, dtype=float).take(index, mode="clip"), np.nan)
 
 
 def _wave_text(value):
