@@ -41,6 +41,11 @@ class Result:
     def _public_fields(self):
         return [f for f in dataclasses.fields(self) if f.repr and not f.name.startswith("_")]
 
+    def _repr_with_derived(self):
+        # for subclasses with derived values (declared with ``repr=False``): show them too
+        items = ", ".join(f"{name}={value!r}" for name, value in self.to_dict().items())
+        return f"{type(self).__name__}({items})"
+
     def to_dict(self):
         """The public fields (and derived values) as a dict (arrays stay arrays)."""
         out = {}
@@ -89,7 +94,7 @@ class IntervalResult(Result):
         return self._recompute(confidence_level).ci
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProportionResult(IntervalResult):
     """Estimate, interval and margin of error of one proportion (or an array of them).
 
@@ -136,6 +141,7 @@ class ProportionResult(IntervalResult):
     _recompute: Callable = field(default=None, repr=False, compare=False)
 
     _derived_after = {"moe": ("moe_below", "moe_above")}
+    __repr__ = Result._repr_with_derived
 
     @functools.cached_property
     def moe_below(self):

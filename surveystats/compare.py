@@ -52,7 +52,7 @@ def _effect(name, doc):
     return property(lambda self: self._effect_sizes[name], doc=doc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ComparisonResult(IntervalResult):
     """Change between two independent samples, ``p2 - p1`` (second minus first).
 
@@ -114,6 +114,7 @@ class ComparisonResult(IntervalResult):
 
     _derived_after = {"significant": ("ratio", "ratio_low", "ratio_high", "odds_ratio",
                                       "odds_ratio_low", "odds_ratio_high", "cohens_h")}
+    __repr__ = Result._repr_with_derived
 
     @functools.cached_property
     def _effect_sizes(self):

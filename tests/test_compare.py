@@ -357,6 +357,7 @@ def test_effect_sizes_are_computed_on_first_access_and_exported():
                                    "odds_ratio_low", "odds_ratio_high", "cohens_h"]
     frame = r.to_frame()
     np.testing.assert_array_equal(frame["ratio_low"], r.ratio_low)
+    assert "significant=array([ True,  True]), ratio=array([" in repr(r)
     np.testing.assert_allclose(frame["ratio"], np.array([0.411 / 0.487, 0.35 / 0.3]), rtol=1e-15)
 
 

@@ -489,3 +489,5 @@ def test_margins_below_and_above_are_exported_in_order():
     np.testing.assert_array_equal(frame["moe_below"], r.estimate - r.low)
     np.testing.assert_array_equal(frame["moe_above"], r.high - r.estimate)
     assert frame["moe_below"][1] == 0.0 and frame["moe_above"][2] == 0.0
+    w = ss.proportion_ci(0.5, 100, method="wald")
+    assert f"moe={w.moe!r}, moe_below={w.moe_below!r}, moe_above={w.moe_above!r}, n=" in repr(w)
