@@ -35,6 +35,7 @@ import pandas as pd
 from _timing import best, side_by_side
 
 from surveystats.compare import compare_proportions
+from surveystats.multiple import adjust_pvalues
 from surveystats.frame import compare_waves
 
 WAVES = 5
@@ -119,8 +120,9 @@ def main(quick=False):
     pairs = pair_arrays(frame)
     compare_waves(frame.iloc[:1000])  # warm up imports
     # best of 3 each, the runs interleaved so that load on the machine hits all alike
-    (t_floor, _), (t_core, _), (t_frame, _) = side_by_side(
+    (t_floor, _), (t_core, _), (t_work, _), (t_frame, _) = side_by_side(
         [lambda: numpy_floor(*pairs), lambda: compare_proportions(*pairs),
+         lambda: adjust_pvalues(compare_proportions(*pairs).pvalue, method="holm"),
          lambda: compare_waves(frame)], 3, collect=True, stat=min)
     sample_q = 500
     t_sm_sample, _ = best(lambda: statsmodels_loop(frame.iloc[:sample_q * WAVES]), repeat=1,
@@ -132,11 +134,17 @@ def main(quick=False):
         "| --- | ---: | ---: |",
         f"| bare-numpy inline pooled z test (floor, p-values only) | {t_floor:.3f} | {t_floor / t_core:.2f} |",
         f"| `compare_proportions` on the pair arrays (core call: Newcombe CI + pooled z) | {t_core:.3f} | 1.00 |",
-        f"| `compare_waves(frame)` (checks, pairing, core call, Holm over all, output frame; best of 3) | {t_frame:.3f} | **{t_frame / t_core:.2f}** (target <= 3) |",
+        f"| the same plus `adjust_pvalues(..., 'holm')` over all changes (the core work of the frame call) | {t_work:.3f} | {t_work / t_core:.2f} |",
+        f"| `compare_waves(frame)` (checks, pairing, core call, Holm over all, output frame; best of 3) | {t_frame:.3f} | **{t_frame / t_core:.2f}** (target <= 3); {t_frame / t_work:.2f} to the core work |",
         f"| statsmodels loop per question, {sample_q:,} questions timed ({t_sm_sample:.2f} s), extrapolated | {t_sm:.0f} | {t_sm / t_core:.0f} |",
         "",
         f"`compare_waves` is **{t_sm / t_frame:.0f}x** faster than the statsmodels loop "
-        "(target >= 20x).", ""]
+        "(target >= 20x).", "",
+        "Since the ratio, odds ratio and Cohen's h of `compare_proportions` are computed on "
+        "first access (`compare_waves` does not read them), the core call is about 12x faster "
+        "than when this target was set (0.775 s recorded before), and `compare_waves` about "
+        "4x (1.143 s before); the pandas part (factorizing question labels, pairing, the "
+        "output frame) and Holm's sort are now most of its time.", ""]
     print("\n".join(lines[-10:]), flush=True)
     del frame, pairs
     gc.collect()
