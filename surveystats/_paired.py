@@ -6,7 +6,8 @@ intervals of the two margins and the correlation between them, and its helper
 :func:`_newcombe_phi`.
 Does not live here: validation of user input and the McNemar test (``compare.py``, which
 calls this module), intervals for independent samples (``compare.py``), the single-proportion
-Wilson intervals themselves (``proportion.py``).
+Wilson intervals themselves (``proportion.py``), the square-and-add combination
+(``_hybrid.py``).
 
 The panel table, as everywhere in the package::
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._hybrid import square_and_add
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
 
 __all__ = ["paired_newcombe"]
@@ -49,13 +51,6 @@ def _newcombe_phi(a, b, c, d):
     with np.errstate(divide="ignore", invalid="ignore"):
         phi = numerator / np.sqrt(margins)
     return np.where(margins > 0.0, phi, 0.0)
-
-
-def _combine(near_1, near_2, phi):
-    """``sqrt(near_1² + near_2² - 2·phi·near_1·near_2)``, the square-and-add half-width with
-    the covariance term; clipped at 0 against rounding (it is >= (near_1 - near_2)² exactly)."""
-    return np.sqrt(np.maximum(near_1 * near_1 + near_2 * near_2 - 2.0 * phi * near_1 * near_2,
-                              0.0))
 
 
 def paired_newcombe(a, b, c, d, a_lo, a_hi, *, correction=False):
@@ -111,16 +106,5 @@ def paired_newcombe(a, b, c, d, a_lo, a_hi, *, correction=False):
     x1, x2 = a + b, a + c
     with np.errstate(divide="ignore", invalid="ignore"):
         p1, p2 = x1 / n, x2 / n
-        phi = _newcombe_phi(a, b, c, d)
-        change = p2 - p1
-
-        # The lower bound pairs the lower distance of p2 with the upper distance of p1,
-        # both at the lower tail; the upper bound the other way round at the upper tail.
-        l1, u1 = wilson(p1, x1, n, a_lo, a_lo)
-        l2, u2 = wilson(p2, x2, n, a_lo, a_lo)
-        low = change - _combine(p2 - l2, u1 - p1, phi)
-        if a_hi != a_lo:
-            l1, u1 = wilson(p1, x1, n, a_hi, a_hi)
-            l2, u2 = wilson(p2, x2, n, a_hi, a_hi)
-        high = change + _combine(u2 - p2, p1 - l1, phi)
-    return np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)
+        return square_and_add(wilson, p1, x1, n, p2, x2, n, a_lo, a_hi,
+                              phi=_newcombe_phi(a, b, c, d))

@@ -57,8 +57,9 @@ def find_root_halley(func, start, low, high, args=(), *, step_rtol=1e-6, maxiter
     ``step_rtol`` relative, even when that step rounds to no move or lands on a bracket end
     (cubic convergence: the error after a step of 1e-6 is of order 1e-18 times the
     curvature terms; measured against a 1e-13 run, mid-p and likelihood bounds agree to
-    5e-14 relative); elements still running after ``maxiter`` evaluations go to :func:`find_root` on their
-    current bracket, which still changes sign.  Only running elements are evaluated.
+    5e-14 relative); elements still running after ``maxiter`` evaluations go to
+    :func:`find_root` on their current bracket, which still changes sign.  Only running
+    elements are evaluated.
 
     Parameters
     ----------

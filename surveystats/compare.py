@@ -16,7 +16,8 @@ a whole number whenever ``p·n`` is within rounding of one; ``n`` the effective 
 - test ``(p1, x1, n1, p2, x2, n2, d0, alternative) -> (statistic, pvalue)``.
 
 The score intervals (Miettinen-Nurminen, Farrington-Manning, Koopman) are found by vectorized
-bracketing root search (:func:`surveystats._roots.find_root_fixed_point`).  Each bracket runs from the
+bracketing root search (:func:`surveystats._roots.find_root_fixed_point`).  Each bracket runs
+from the
 estimate, where the score statistic is 0, to the end of the parameter space (a difference of
 -1 or +1, a ratio of 0 or infinity), where the restricted variance is 0 and the statistic is
 infinite; the function searched is the bounded transform ``z²/(1 + z²)`` minus its critical
@@ -34,12 +35,13 @@ from scipy.special import gammaln as _gammaln
 
 from . import _special as sp
 from ._results import IntervalResult, Result
+from ._hybrid import clip_difference, square_and_add
 from ._paired import paired_newcombe
 from ._roots import find_root_fixed_point
 from ._validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
-from .proportion import _out, _tails
+from .proportion import _tails
 
 __all__ = ["compare_proportions", "mcnemar", "ComparisonResult", "PairedResult",
            "METHODS", "TESTS", "RATIO_METHODS", "PAIRED_METHODS"]
@@ -171,13 +173,8 @@ class PairedResult(IntervalResult):
 
 
 # --------------------------------------------------------------------------- difference
-def _clip_difference(low, high):
-    # in place: callers hand in fresh arrays (or floats)
-    return np.clip(low, -1.0, 1.0, out=_out(low)), np.clip(high, -1.0, 1.0, out=_out(high))
-
-
 def _wald_bounds(d, se, extra, a_lo, a_hi):
-    return _clip_difference(d - sp.z_upper(a_lo) * se - extra, d + sp.z_upper(a_hi) * se + extra)
+    return clip_difference(d - sp.z_upper(a_lo) * se - extra, d + sp.z_upper(a_hi) * se + extra)
 
 
 def _wald(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
@@ -208,36 +205,15 @@ def _agresti_caffo(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     return _wald_bounds(q2 - q1, se, 0.0, a_lo, a_hi)
 
 
-def _hypot_into(a, b):
-    """sqrt(a² + b²), computed in the buffer of ``a`` (a fresh array) when it is one."""
-    out = _out(a)
-    a = np.multiply(a, a, out=out)
-    a += b * b
-    return np.sqrt(a, out=out)
-
-
-def _square_and_add(single, p1, x1, n1, p2, x2, n2, a_lo, a_hi):
-    # Newcombe's hybrid: combine the distances from each estimate to its own interval bounds.
-    d = p2 - p1
-    l1, u1 = single(p1, x1, n1, a_lo, a_lo)
-    l2, u2 = single(p2, x2, n2, a_lo, a_lo)
-    low = np.subtract(d, _hypot_into(p2 - l2, u1 - p1))
-    if a_hi != a_lo:
-        l1, u1 = single(p1, x1, n1, a_hi, a_hi)
-        l2, u2 = single(p2, x2, n2, a_hi, a_hi)
-    high = np.add(d, _hypot_into(u2 - p2, p1 - l1), out=_out(d))
-    return _clip_difference(low, high)
-
-
 def _newcombe(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     """Newcombe's hybrid score interval from two Wilson intervals (Newcombe 1998, method 10)."""
-    return _square_and_add(_ONE_SAMPLE["wilson"], p1, x1, n1, p2, x2, n2, a_lo, a_hi)
+    return square_and_add(_ONE_SAMPLE["wilson"], p1, x1, n1, p2, x2, n2, a_lo, a_hi)
 
 
 def _newcombe_cc(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     """Newcombe's hybrid score interval from two continuity-corrected Wilson intervals
     (Newcombe 1998, method 11)."""
-    return _square_and_add(_ONE_SAMPLE["wilson-cc"], p1, x1, n1, p2, x2, n2, a_lo, a_hi)
+    return square_and_add(_ONE_SAMPLE["wilson-cc"], p1, x1, n1, p2, x2, n2, a_lo, a_hi)
 
 
 def _restricted_mle(p1, n1, p2, n2, d):
@@ -754,7 +730,8 @@ def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
         estimate=fin(q2 - q1), low=fin(low), high=fin(high), statistic=fin(statistic),
         pvalue=pvalue, significant=significant, method=method, test=test,
         ratio_method=ratio_method, confidence_level=level, alternative=alternative,
-        null_difference=fin(inputs["null_difference"]), problem=inputs.result_problem, _recompute=recompute,
+        null_difference=fin(inputs["null_difference"]), problem=inputs.result_problem,
+        _recompute=recompute,
         _effects=effects)
 
 
@@ -861,7 +838,7 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
             with np.errstate(invalid="ignore"):
                 se = np.sqrt(np.maximum(discordant - (cc - bb) ** 2 / size, 0.0)) / size
             z = sp.z_upper(tail)
-            low, high = _clip_difference(estimate - z * se, estimate + z * se)
+            low, high = clip_difference(estimate - z * se, estimate + z * se)
         size_out = inputs.finish(size)
     else:
         estimate = low = high = np.full(inputs.shape, np.nan)

@@ -163,6 +163,24 @@ def _mid_p_tail(pi, x, n, log_choose, target):
     return value, first, second
 
 
+def _inner_counts(x, n):
+    """``x, n`` broadcast, the mask of counts strictly between 0 and n (None when that is
+    every element), and ``x, n`` at those counts: the root-finding methods solve only
+    there; the bounds at x = 0 and x = n have closed forms."""
+    x, n = np.broadcast_arrays(x, n)
+    inner = (x > 0.0) & (x < n)
+    if inner.all():
+        return x, n, None, x, n
+    return x, n, inner, x[inner], n[inner]
+
+
+def _fill_inner(low, high, inner, low_inner, high_inner):
+    """The closed-form edge bounds ``low, high`` with the solved ones put in at ``inner``."""
+    low[inner] = low_inner
+    high[inner] = high_inner
+    return low, high
+
+
 def _mid_p_start(p, n, a_lo, a_hi):
     """Starting points for the mid-p bounds: Wilson bounds with z moved by the
     Cornish-Fisher skewness term of the binomial, z ± γ(z² - 1)/6 with
@@ -190,13 +208,11 @@ def _mid_p(p, x, n, a_lo, a_hi):
     P(X < x) + P(X = x)/2 = a_hi, both under Binomial(n, pi).  The left side is
     increasing in pi, from 0 at pi = 0 to 1 at pi = 1 for 0 < x < n, so [0, 1] brackets
     each root; safeguarded Halley steps start from skewness-corrected Wilson bounds
-    (:func:`_mid_p_start`) and typically need two evaluations of the binomial tail.  At x = 0 the upper bound has the
-    closed form 1 - (2 a)^(1/n), and at x = n the lower bound (2 a)^(1/n).
+    (:func:`_mid_p_start`) and typically need two evaluations of the binomial tail.
+    At x = 0 the upper bound has the closed form 1 - (2 a)^(1/n), and at x = n the lower
+    bound (2 a)^(1/n).
     """
-    x, n = np.broadcast_arrays(x, n)
-    inner = (x > 0.0) & (x < n)
-    all_inner = bool(inner.all())
-    xi, ni = (x, n) if all_inner else (x[inner], n[inner])   # solve only where needed
+    x, n, inner, xi, ni = _inner_counts(x, n)
     log_choose = sp.log_choose(ni, xi)
     start_lo, start_hi = _mid_p_start(xi / ni, ni, a_lo, a_hi)
     zeros, ones = np.zeros_like(start_lo), np.ones_like(start_lo)
@@ -204,14 +220,12 @@ def _mid_p(p, x, n, a_lo, a_hi):
                                  args=(xi, ni, log_choose, a_lo))
     high_inner = find_root_halley(_mid_p_tail, start_hi, zeros, ones,
                                   args=(xi, ni, log_choose, 1.0 - a_hi))
-    if all_inner:
+    if inner is None:
         return low_inner, high_inner
     with np.errstate(divide="ignore"):
         low = np.where(x >= n, (2.0 * a_lo) ** (1.0 / n), 0.0)
         high = np.where(x <= 0.0, 1.0 - (2.0 * a_hi) ** (1.0 / n), 1.0)
-    low[inner] = low_inner
-    high[inner] = high_inner
-    return low, high
+    return _fill_inner(low, high, inner, low_inner, high_inner)
 
 
 def _logit(p, x, n, a_lo, a_hi):
@@ -268,10 +282,7 @@ def _likelihood(p, x, n, a_lo, a_hi):
     """
     z_lo = sp.z_upper(a_lo)
     z_hi = sp.z_upper(a_hi)
-    x, n = np.broadcast_arrays(x, n)
-    inner = (x > 0.0) & (x < n)
-    all_inner = bool(inner.all())
-    xi, ni = (x, n) if all_inner else (x[inner], n[inner])   # solve only where needed
+    x, n, inner, xi, ni = _inner_counts(x, n)
     theta_hat = sp.logit(xi / ni)
     loglik_hat = xi * sp.log_expit(theta_hat) + (ni - xi) * sp.log_expit(-theta_hat)
     spread = 1.0 / np.sqrt(xi * (1.0 - xi / ni))
@@ -281,13 +292,11 @@ def _likelihood(p, x, n, a_lo, a_hi):
     high_inner = sp.expit(find_root_halley(
         _deviance_gap, theta_hat + z_hi * spread, theta_hat, theta_hat + 1000.0,
         args=(xi, ni, loglik_hat, z_hi * z_hi, 1.0)))
-    if all_inner:
+    if inner is None:
         return low_inner, high_inner
     low = np.where(x >= n, np.exp(-z_lo * z_lo / (2.0 * n)), 0.0)
     high = np.where(x <= 0.0, -np.expm1(-z_hi * z_hi / (2.0 * n)), 1.0)
-    low[inner] = low_inner
-    high[inner] = high_inner
-    return low, high
+    return _fill_inner(low, high, inner, low_inner, high_inner)
 
 
 INTERVAL_METHODS = {
