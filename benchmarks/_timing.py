@@ -39,4 +39,4 @@ def side_by_side(funcs, repeat, *, collect=False, stat=statistics.median):
             start = time.perf_counter()
             values[i] = func()
             times[i].append(time.perf_counter() - start)
-    return [(float(stat(t)), v) for t, v in zip(times, values)]
+    return [(float(stat(t)), v) for t, v in zip(times, values, strict=False)]

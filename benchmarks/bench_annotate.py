@@ -5,7 +5,7 @@ a lead, a stated margin, changes, a trend and three wording checks) until it has
 words.  Measured side by side in one run, best of several repeats:
 
 * ``annotate(text)``: recognition plus every core call, and the three renderers;
-* the recognizers alone (``surveystats._text.scan``);
+* the recognizers alone (``surveystats.newsroom._text.scan``);
 * a floor: one bare ``re.finditer`` pass for "number%" over the same text, the least any
   reader of prose pays;
 * a statsmodels peer for the statistics part: the same shares, changes and leads computed
@@ -24,7 +24,7 @@ from pathlib import Path
 from _timing import best
 
 from surveystats import _text
-from surveystats.annotate import annotate
+from surveystats.newsroom.annotator import annotate
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "annotate.md"
@@ -39,8 +39,11 @@ def article(words=WORDS):
 
 
 def statsmodels_peer(annotation):
-    from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
-                                              test_proportions_2indep)
+    from statsmodels.stats.proportion import (
+        confint_proportions_2indep,
+        proportion_confint,
+        test_proportions_2indep,
+    )
 
     def run():
         for f in annotation.findings:
@@ -50,6 +53,7 @@ def statsmodels_peer(annotation):
                 x1, x2 = round(f.values[0] * f.n), round(f.values[1] * f.n)
                 test_proportions_2indep(x2, f.n, x1, f.n, method="score")
                 confint_proportions_2indep(x2, f.n, x1, f.n, method="newcomb")
+
     return run
 
 
@@ -64,8 +68,9 @@ def main():
     t_floor, _ = best(lambda: sum(1 for _ in floor_re.finditer(text)), repeat=5)
     t_scan, _ = best(lambda: _text.scan(text), repeat=5)
     t_annotate, _ = best(lambda: annotate(text), repeat=5)
-    t_render, _ = best(lambda: (annotation.to_markdown(), annotation.to_html(),
-                                annotation.to_json()), repeat=5)
+    t_render, _ = best(
+        lambda: (annotation.to_markdown(), annotation.to_html(), annotation.to_json()), repeat=5
+    )
     t_peer, _ = best(statsmodels_peer(annotation), repeat=3)
     rows = [
         ("annotate(text), recognition + statistics", t_annotate),
@@ -79,15 +84,19 @@ def main():
         "",
         f"Text: examples/article.txt repeated, {n_words:,} words, {len(text):,} characters; "
         f"{len(annotation.findings)} findings ("
-        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ").",
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + ").",
         "",
         "| step | time (ms) | vs annotate |",
         "| --- | ---: | ---: |",
     ]
     for name, t in rows:
         lines.append(f"| {name} | {1000 * t:.1f} | {t / t_annotate:.2f}x |")
-    lines += ["", f"Target: under 500 ms for 10,000 words; measured {1000 * t_annotate:.0f} ms.",
-              "Best of 5 runs (statsmodels: best of 3)."]
+    lines += [
+        "",
+        f"Target: under 500 ms for 10,000 words; measured {1000 * t_annotate:.0f} ms.",
+        "Best of 5 runs (statsmodels: best of 3).",
+    ]
     report = "\n".join(lines) + "\n"
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

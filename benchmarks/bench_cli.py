@@ -32,8 +32,11 @@ STATSMODELS = (
 )
 
 COMMANDS = {
-    "import floor: python -c 'import numpy, scipy.special'":
-        [PY, "-c", "import numpy, scipy.special"],
+    "import floor: python -c 'import numpy, scipy.special'": [
+        PY,
+        "-c",
+        "import numpy, scipy.special",
+    ],
     "surveystats change 48.7% 41.1% --n 1000": [EXE, "change", "48.7%", "41.1%", "--n", "1000"],
     "surveystats ci 19.4% --n 1000": [EXE, "ci", "19.4%", "--n", "1000"],
     "statsmodels one-line script (same check)": [PY, "-c", STATSMODELS],
@@ -63,16 +66,23 @@ def main():
     floor = medians["import floor: python -c 'import numpy, scipy.special'"]
     change = medians["surveystats change 48.7% 41.1% --n 1000"]
     peer = medians["statsmodels one-line script (same check)"]
-    lines = ["# Command-line start-up", "",
-             f"Median wall time of {RUNS} interleaved runs, Python {sys.version.split()[0]}, "
-             "bytecode compiled (as after `pip install`).", "",
-             "| command | median ms | x import floor |", "| --- | ---: | ---: |"]
+    lines = [
+        "# Command-line start-up",
+        "",
+        f"Median wall time of {RUNS} interleaved runs, Python {sys.version.split()[0]}, "
+        "bytecode compiled (as after `pip install`).",
+        "",
+        "| command | median ms | x import floor |",
+        "| --- | ---: | ---: |",
+    ]
     for name, m in medians.items():
         lines.append(f"| {name} | {1000 * m:.0f} | {m / floor:.2f} |")
-    lines += ["",
-              f"- `surveystats change` vs import floor: **{change / floor:.2f}x** (target <= 1.3x)",
-              f"- statsmodels script vs `surveystats change`: **{peer / change:.1f}x slower** "
-              "(target >= 3x)"]
+    lines += [
+        "",
+        f"- `surveystats change` vs import floor: **{change / floor:.2f}x** (target <= 1.3x)",
+        f"- statsmodels script vs `surveystats change`: **{peer / change:.1f}x slower** "
+        "(target >= 3x)",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     out = Path(__file__).with_name("results") / "cli.md"

@@ -19,9 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from statsmodels.stats.multitest import multipletests
-
 from _timing import side_by_side
+from statsmodels.stats.multitest import multipletests
 
 from surveystats import adjust_pvalues
 
@@ -56,34 +55,56 @@ def main():
         theirs = multipletests(flat, method=sm)[1]
         diff = float(np.max(np.abs(ours - theirs)))
         assert diff < 1e-12, diff
-        (t_ours, _), (t_sm, _), (t_floor, _) = side_by_side([
-            lambda: adjust_pvalues(flat, method=method),
-            lambda: multipletests(flat, method=sm),
-            lambda: floor(flat, method)], RUNS)
+        (t_ours, _), (t_sm, _), (t_floor, _) = side_by_side(
+            [
+                lambda: adjust_pvalues(flat, method=method),
+                lambda: multipletests(flat, method=sm),
+                lambda: floor(flat, method),
+            ],
+            RUNS,
+        )
         rows.append((f"{method}: 1 family x 10^6", t_ours, t_floor, t_sm, "multipletests", diff))
 
         ours2 = adjust_pvalues(table, method=method)
         theirs2 = np.array([multipletests(row, method=sm)[1] for row in table[:200]])
         diff2 = float(np.max(np.abs(ours2[:200] - theirs2)))
         assert diff2 < 1e-12, diff2
-        (t_ours2, _), (t_sm2, _), (t_floor2, _) = side_by_side([
-            lambda: adjust_pvalues(table, method=method),
-            lambda: [multipletests(row, method=sm) for row in table[:LOOP_ROWS]],
-            lambda: floor(table, method)], 3)
+        (t_ours2, _), (t_sm2, _), (t_floor2, _) = side_by_side(
+            [
+                lambda: adjust_pvalues(table, method=method),
+                lambda: [multipletests(row, method=sm) for row in table[:LOOP_ROWS]],
+                lambda: floor(table, method),
+            ],
+            3,
+        )
         t_sm2 *= table.shape[0] / LOOP_ROWS
-        rows.append((f"{method}: 10^4 families x 100", t_ours2, t_floor2, t_sm2,
-                     f"loop of multipletests over rows (timed on {LOOP_ROWS}, scaled)", diff2))
+        rows.append(
+            (
+                f"{method}: 10^4 families x 100",
+                t_ours2,
+                t_floor2,
+                t_sm2,
+                f"loop of multipletests over rows (timed on {LOOP_ROWS}, scaled)",
+                diff2,
+            )
+        )
 
-    lines = ["# adjust_pvalues: 10^6 p-values", "",
-             "Median wall time of repeated runs, all measured side by side in one run of "
-             "`benchmarks/bench_multiple.py`. Floor = bare numpy inline (argsort, scale, "
-             "running max/min, scatter; no validation, no NaN handling). Max |difference| "
-             "from statsmodels in the last column.", "",
-             "| case | surveystats | numpy floor | statsmodels | vs floor | speed-up vs statsmodels | statsmodels call | max abs diff |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
+    lines = [
+        "# adjust_pvalues: 10^6 p-values",
+        "",
+        "Median wall time of repeated runs, all measured side by side in one run of "
+        "`benchmarks/bench_multiple.py`. Floor = bare numpy inline (argsort, scale, "
+        "running max/min, scatter; no validation, no NaN handling). Max |difference| "
+        "from statsmodels in the last column.",
+        "",
+        "| case | surveystats | numpy floor | statsmodels | vs floor | speed-up vs statsmodels | statsmodels call | max abs diff |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
     for name, ours, fl, sm, what, diff in rows:
-        lines.append(f"| {name} | {ours * 1e3:.1f} ms | {fl * 1e3:.1f} ms | {sm * 1e3:.1f} ms | "
-                     f"{ours / fl:.2f}x | {sm / ours:.1f}x | {what} | {diff:.1e} |")
+        lines.append(
+            f"| {name} | {ours * 1e3:.1f} ms | {fl * 1e3:.1f} ms | {sm * 1e3:.1f} ms | "
+            f"{ours / fl:.2f}x | {sm / ours:.1f}x | {what} | {diff:.1e} |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     out = Path(__file__).parent / "results" / "multiple.md"

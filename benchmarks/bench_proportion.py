@@ -20,13 +20,12 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from scipy import special
-
 from _timing import side_by_side
+from scipy import special
 
 from surveystats import proportion_ci
 
-Z = 1.959963984540054   # standard normal 0.975 quantile
+Z = 1.959963984540054  # standard normal 0.975 quantile
 
 
 # --------------------------------------------------------------------------- floors
@@ -51,8 +50,10 @@ def floor_agresti_coull(p, n):
 
 def floor_beta(x, n, shift_lo, shift_hi):
     # Two betaincinv calls alone (the bounds at x = 0 / x = n are ignored: NaN is fine here).
-    return (special.betaincinv(x + shift_lo, n - x + 1.0 - shift_lo, 0.025),
-            special.betaincinv(x + 1.0 - shift_hi, n - x + shift_hi, 0.975))
+    return (
+        special.betaincinv(x + shift_lo, n - x + 1.0 - shift_lo, 0.025),
+        special.betaincinv(x + 1.0 - shift_hi, n - x + shift_hi, 0.975),
+    )
 
 
 FLOORS = {
@@ -62,12 +63,27 @@ FLOORS = {
     "clopper-pearson": lambda p, x, n: floor_beta(x, n, 0.0, 0.0),
     "jeffreys": lambda p, x, n: floor_beta(x, n, 0.5, 0.5),
 }
-STATSMODELS = {"wald": "normal", "wilson": "wilson", "agresti-coull": "agresti_coull",
-               "clopper-pearson": "beta", "jeffreys": "jeffreys"}
-BETA = {"clopper-pearson", "jeffreys"}   # 3 runs each
-SLOW = {"mid-p", "likelihood"}            # 1 run each
-METHODS = ["wald", "wilson", "wilson-cc", "agresti-coull", "clopper-pearson", "jeffreys",
-           "mid-p", "logit", "arcsine", "likelihood"]
+STATSMODELS = {
+    "wald": "normal",
+    "wilson": "wilson",
+    "agresti-coull": "agresti_coull",
+    "clopper-pearson": "beta",
+    "jeffreys": "jeffreys",
+}
+BETA = {"clopper-pearson", "jeffreys"}  # 3 runs each
+SLOW = {"mid-p", "likelihood"}  # 1 run each
+METHODS = [
+    "wald",
+    "wilson",
+    "wilson-cc",
+    "agresti-coull",
+    "clopper-pearson",
+    "jeffreys",
+    "mid-p",
+    "logit",
+    "arcsine",
+    "likelihood",
+]
 
 
 def main():
@@ -82,7 +98,7 @@ def main():
     n = rng.integers(900, 1101, size).astype(float)
     x = np.round(rng.uniform(0, 1, size) * n)
     p = x / n
-    proportion_ci(p[:1000], n[:1000], method="wald")   # warm-up: lazy imports, caches
+    proportion_ci(p[:1000], n[:1000], method="wald")  # warm-up: lazy imports, caches
     proportion_confint(x[:1000], n[:1000], method="beta")
     rows = []
     for method in METHODS:
@@ -117,32 +133,39 @@ def main():
     def ratio(a, b):
         return "" if b is None else f"{a / b:.2f}"
 
-    lines = [f"# proportion_ci benchmark ({size:,} figures, n 900-1100, 95% two-sided)", "",
-             f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}; "
-             f"median of {args.repeat} runs (3 for the beta methods, 1 for mid-p and likelihood).  "
-             "'ours' is the whole public call `proportion_ci(p, n, method=...)` including "
-             "validation and the result object; 'floor' the bare formula inline in numpy "
-             "(two `scipy.special.betaincinv` calls for the beta methods); 'statsmodels' "
-             "`proportion_confint(x, n, method=...)`, vectorized.  Targets: ours / floor "
-             "<= 1.5 for the closed-form and beta methods; mid-p and likelihood <= 2 µs "
-             "per figure.", "",
-             "Repeats of ours, the floor and statsmodels are interleaved.  'ours' also "
-             "validates p, n and deff (two min/max reductions each), snaps counts (count-based "
-             "methods only) and builds the margin of error; it computes in place where the "
-             "floor allocates temporaries, and `moe_below`/`moe_above` are computed on first "
-             "access.  The beta methods are dominated by "
-             "`betaincinv`.  mid-p and likelihood: safeguarded Halley iterations on whole "
-             "arrays (`surveystats._roots.find_root_halley`, no per-element Python), starting "
-             "from Wilson bounds with a Cornish-Fisher skewness shift of z (mid-p) or the "
-             "quadratic approximation of the deviance "
-             "(likelihood); each mid-p iteration costs one `betainc` (about 0.3 µs per figure "
-             "at n = 1000), and it takes two per bound for 99% of bounds.", "",
-             "| method | ours ms | µs / figure | floor ms | ours / floor | statsmodels ms | "
-             "ours / statsmodels | note |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        f"# proportion_ci benchmark ({size:,} figures, n 900-1100, 95% two-sided)",
+        "",
+        f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}; "
+        f"median of {args.repeat} runs (3 for the beta methods, 1 for mid-p and likelihood).  "
+        "'ours' is the whole public call `proportion_ci(p, n, method=...)` including "
+        "validation and the result object; 'floor' the bare formula inline in numpy "
+        "(two `scipy.special.betaincinv` calls for the beta methods); 'statsmodels' "
+        "`proportion_confint(x, n, method=...)`, vectorized.  Targets: ours / floor "
+        "<= 1.5 for the closed-form and beta methods; mid-p and likelihood <= 2 µs "
+        "per figure.",
+        "",
+        "Repeats of ours, the floor and statsmodels are interleaved.  'ours' also "
+        "validates p, n and deff (two min/max reductions each), snaps counts (count-based "
+        "methods only) and builds the margin of error; it computes in place where the "
+        "floor allocates temporaries, and `moe_below`/`moe_above` are computed on first "
+        "access.  The beta methods are dominated by "
+        "`betaincinv`.  mid-p and likelihood: safeguarded Halley iterations on whole "
+        "arrays (`surveystats._internal.roots.find_root_halley`, no per-element Python), starting "
+        "from Wilson bounds with a Cornish-Fisher skewness shift of z (mid-p) or the "
+        "quadratic approximation of the deviance "
+        "(likelihood); each mid-p iteration costs one `betainc` (about 0.3 µs per figure "
+        "at n = 1000), and it takes two per bound for 99% of bounds.",
+        "",
+        "| method | ours ms | µs / figure | floor ms | ours / floor | statsmodels ms | "
+        "ours / statsmodels | note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for method, t_ours, t_floor, t_sm, note in rows:
-        lines.append(f"| {method} | {ms(t_ours)} | {t_ours / size * 1e6:.3f} | {ms(t_floor)} | "
-                     f"{ratio(t_ours, t_floor)} | {ms(t_sm)} | {ratio(t_ours, t_sm)} | {note} |")
+        lines.append(
+            f"| {method} | {ms(t_ours)} | {t_ours / size * 1e6:.3f} | {ms(t_floor)} | "
+            f"{ratio(t_ours, t_floor)} | {ms(t_sm)} | {ratio(t_ours, t_sm)} | {note} |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     out = Path(__file__).parent / "results" / "proportion.md"

@@ -20,16 +20,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from scipy import special
-
 from _timing import best
+from scipy import special
 
 import surveystats as ss
 
 ROWS = 1_000_000
 QUESTIONS = 100_000
 LOOP = 2_000
-SG_LOOP = 200      # our own function called once per question
+SG_LOOP = 200  # our own function called once per question
 SG_PEER_LOOP = 10  # statsmodels' scalar Sison-Glaz takes about half a second per question
 RESULTS = Path(__file__).parent / "results" / "shares.md"
 
@@ -69,14 +68,23 @@ def main():
         for i in range(LOOP):
             table = [[x[i, 2], x[i, 0]], [x[i, 1], 0.0]]
             mcnemar(table, exact=False, correction=False)
+
     t_sm = best(sm_loop, repeat=2)[0] / LOOP * ROWS
     rows += [
         ("compare_shares, 10^6 rows", "inline numpy floor (Wald)", t_floor, ""),
         ("", "surveystats wald", t_wald, f"{t_wald / t_floor:.2f}x floor"),
-        ("", "surveystats score (Tango interval, root finding)", t_score,
-         f"{t_score / t_floor:.1f}x floor"),
-        ("", f"statsmodels mcnemar loop (test only; {LOOP} rows, scaled)", t_sm,
-         f"{t_sm / t_wald:.0f}x slower than wald, {t_sm / t_score:.0f}x slower than score"),
+        (
+            "",
+            "surveystats score (Tango interval, root finding)",
+            t_score,
+            f"{t_score / t_floor:.1f}x floor",
+        ),
+        (
+            "",
+            f"statsmodels mcnemar loop (test only; {LOOP} rows, scaled)",
+            t_sm,
+            f"{t_sm / t_wald:.0f}x slower than wald, {t_sm / t_score:.0f}x slower than score",
+        ),
     ]
 
     counts = rng.multinomial(1000, [0.31, 0.19, 0.2, 0.18, 0.12], QUESTIONS).astype(float)
@@ -86,12 +94,17 @@ def main():
     def sm_goodman():
         for i in range(LOOP):
             multinomial_proportions_confint(counts[i], method="goodman")
+
     t_smg = best(sm_goodman, repeat=2)[0] / LOOP * QUESTIONS
     rows += [
         ("multinomial_ci goodman, 10^5 x 5", "inline numpy floor", t_gfloor, ""),
         ("", "surveystats goodman", t_good, f"{t_good / t_gfloor:.2f}x floor"),
-        ("", f"statsmodels loop ({LOOP} questions, scaled)", t_smg,
-         f"{t_smg / t_good:.0f}x slower"),
+        (
+            "",
+            f"statsmodels loop ({LOOP} questions, scaled)",
+            t_smg,
+            f"{t_smg / t_good:.0f}x slower",
+        ),
     ]
 
     t_sg, _ = best(lambda: ss.multinomial_ci(counts, method="sison-glaz"), repeat=2)
@@ -99,31 +112,47 @@ def main():
     def sm_sg():
         for i in range(SG_PEER_LOOP):
             multinomial_proportions_confint(counts[i], method="sison-glaz")
+
     t_smsg = best(sm_sg, repeat=1)[0] / SG_PEER_LOOP * QUESTIONS
 
     def own_loop():
         for i in range(SG_LOOP):
             ss.multinomial_ci(counts[i], method="sison-glaz")
+
     t_own = best(own_loop, repeat=2)[0] / SG_LOOP * QUESTIONS
     rows += [
         ("multinomial_ci sison-glaz, 10^5 x 5", "surveystats sison-glaz (vectorized)", t_sg, ""),
-        ("", f"surveystats, loop over questions ({SG_LOOP}, scaled)", t_own,
-         f"{t_own / t_sg:.0f}x slower"),
-        ("", f"statsmodels loop ({SG_PEER_LOOP} questions, scaled)", t_smsg,
-         f"{t_smsg / t_sg:.0f}x slower"),
+        (
+            "",
+            f"surveystats, loop over questions ({SG_LOOP}, scaled)",
+            t_own,
+            f"{t_own / t_sg:.0f}x slower",
+        ),
+        (
+            "",
+            f"statsmodels loop ({SG_PEER_LOOP} questions, scaled)",
+            t_smsg,
+            f"{t_smsg / t_sg:.0f}x slower",
+        ),
     ]
 
     items = {"compare_shares, 10^6 rows": ROWS}
-    lines = ["# compare_shares and multinomial_ci", "",
-             "Best of several runs, one process, numbers from `benchmarks/bench_shares.py`.",
-             "Loops over statsmodels' scalar functions are timed on a subset and scaled.", "",
-             "| task | implementation | seconds | µs per row/question | ratio |",
-             "| --- | --- | ---: | ---: | --- |"]
+    lines = [
+        "# compare_shares and multinomial_ci",
+        "",
+        "Best of several runs, one process, numbers from `benchmarks/bench_shares.py`.",
+        "Loops over statsmodels' scalar functions are timed on a subset and scaled.",
+        "",
+        "| task | implementation | seconds | µs per row/question | ratio |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
     task_size = ROWS
     for task, impl, seconds, ratio in rows:
         if task:
             task_size = items.get(task, QUESTIONS)
-        lines.append(f"| {task} | {impl} | {seconds:.3f} | {seconds / task_size * 1e6:.3f} | {ratio} |")
+        lines.append(
+            f"| {task} | {impl} | {seconds:.3f} | {seconds / task_size * 1e6:.3f} | {ratio} |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.parent.mkdir(exist_ok=True)

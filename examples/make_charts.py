@@ -17,22 +17,35 @@ SOURCE = "Source: Info Sapiens / New Europe Center, Nov 2025, n = 1,000"
 
 
 def main():
-    ax = plot_shares(["Own nuclear weapons", "NATO membership"], [0.311, 0.194], 1000,
-                     title="What best guarantees Ukraine's security?",
-                     subtitle="Share of Ukrainians naming each option (single choice)",
-                     source=SOURCE)
+    ax = plot_shares(
+        ["Own nuclear weapons", "NATO membership"],
+        [0.311, 0.194],
+        1000,
+        title="What best guarantees Ukraine's security?",
+        subtitle="Share of Ukrainians naming each option (single choice)",
+        source=SOURCE,
+    )
     for suffix in (".png", ".svg"):
         ax.figure.savefig(HERE / f"poll_shares{suffix}", facecolor="white")
 
-    ax = plot_waves([2023, 2024, 2025], [0.569, 0.487, 0.411], 1000,
-                    title="Giving up NATO aspirations: \u201ccompletely unacceptable\u201d",
-                    subtitle="Share of Ukrainians, by survey year",
-                    source="Source: Info Sapiens / New Europe Center, Nov 2025 and earlier waves, "
-                           "n = 1,000 each")
+    ax = plot_waves(
+        [2023, 2024, 2025],
+        [0.569, 0.487, 0.411],
+        1000,
+        title="Giving up NATO aspirations: \u201ccompletely unacceptable\u201d",
+        subtitle="Share of Ukrainians, by survey year",
+        source="Source: Info Sapiens / New Europe Center, Nov 2025 and earlier waves, "
+        "n = 1,000 each",
+    )
     for suffix in (".png", ".svg"):
         ax.figure.savefig(HERE / f"poll_waves{suffix}", facecolor="white")
-    print("wrote", *(f"examples/{name}" for name in
-                     ("poll_shares.png", "poll_shares.svg", "poll_waves.png", "poll_waves.svg")))
+    print(
+        "wrote",
+        *(
+            f"examples/{name}"
+            for name in ("poll_shares.png", "poll_shares.svg", "poll_waves.png", "poll_waves.svg")
+        ),
+    )
 
 
 if __name__ == "__main__":

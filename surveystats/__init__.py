@@ -10,27 +10,46 @@ on scalars, numpy arrays and pandas columns alike.
 '19.4% ± 2.45%'
 """
 
-from ._results import ConfidenceInterval, ProportionResult
+from ._internal.results import ConfidenceInterval, ProportionResult
 from .exceptions import InvalidOptionError, InvalidValueError, ShapeError, SurveyStatsError
-from .proportion import (INTERVAL_METHODS, effective_n, kish_deff, margin_of_error,
-                         proportion_ci, sample_size)
+from .proportion import (
+    INTERVAL_METHODS,
+    effective_n,
+    kish_deff,
+    margin_of_error,
+    proportion_ci,
+    sample_size,
+)
 
 # design-exports
 
 # Everything beyond the single-proportion core loads on first use, so that `import
 # surveystats` and one-figure CLI commands import only what they call.  name -> submodule.
 _LAZY = {
-    "compare_proportions": "compare", "mcnemar": "compare", "ComparisonResult": "compare",
-    "PairedResult": "compare",
-    "compare_shares": "shares", "compare_leads": "shares", "multinomial_ci": "shares",
-    "trend_test": "trend", "TrendResult": "trend",
-    "power_two_proportions": "power", "sample_size_two_proportions": "power",
-    "detectable_change": "power", "PowerResult": "power", "SampleSizeResult": "power",
+    "compare_proportions": "compare",
+    "ComparisonResult": "compare",
+    "mcnemar": "paired",
+    "PairedResult": "paired",
+    "compare_shares": "shares",
+    "compare_leads": "shares",
+    "multinomial_ci": "multinomial",
+    "trend_test": "trend",
+    "TrendResult": "trend",
+    "power_two_proportions": "power",
+    "sample_size_two_proportions": "power",
+    "detectable_change": "power",
+    "PowerResult": "power",
+    "SampleSizeResult": "power",
     "DetectableChangeResult": "power",
-    "adjust_pvalues": "multiple", "ADJUST_METHODS": "multiple",
-    "compare_waves": "frame", "describe": "frame", "trend_by_question": "frame",
-    "compare_waves_csv": "frame",  # frame-lazy
-    "annotate": "annotate", "Annotation": "annotate", "Finding": "annotate",  # annotate-lazy
+    "adjust_pvalues": "multiple",
+    "ADJUST_METHODS": "multiple",
+    "compare_waves": "batch",
+    "describe": "batch",
+    "trend_by_question": "batch",
+    "compare_waves_csv": "batch",
+    "annotate": "newsroom",
+    "Annotation": "newsroom",
+    "Finding": "newsroom",
 }
 
 
@@ -48,11 +67,22 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
+
 __version__ = "0.1.0"
 
 # Lazy names are listed too: `from surveystats import *` loads them through __getattr__.
-__all__ = [*_LAZY,
-    "proportion_ci", "margin_of_error", "sample_size", "kish_deff", "effective_n",
-    "INTERVAL_METHODS", "ConfidenceInterval", "ProportionResult",
-    "SurveyStatsError", "InvalidOptionError", "InvalidValueError", "ShapeError",
+__all__ = [
+    *_LAZY,
+    "proportion_ci",
+    "margin_of_error",
+    "sample_size",
+    "kish_deff",
+    "effective_n",
+    "INTERVAL_METHODS",
+    "ConfidenceInterval",
+    "ProportionResult",
+    "SurveyStatsError",
+    "InvalidOptionError",
+    "InvalidValueError",
+    "ShapeError",
 ]

@@ -1,9 +1,9 @@
-"""Two proportions: change between independent waves, and change within a panel.
+"""Two proportions from independent samples: the change between two waves.
 
 Lives here: :func:`compare_proportions` (difference ``p2 - p1`` of two independent samples,
 its interval from the ``METHODS`` registry, its test from the ``TESTS`` registry, plus the
-ratio ``p2 / p1`` from ``RATIO_METHODS``, the odds ratio and Cohen's h), and :func:`mcnemar`
-(the same respondents asked twice).
+ratio ``p2 / p1`` from ``RATIO_METHODS``, the odds ratio and Cohen's h).
+The same respondents asked twice: ``paired.py`` (:func:`mcnemar`).
 Does not live here: two answers of one question in the same sample (``shares.py``), three or
 more waves (``trend.py``), planning (``power.py``), formatting of any kind.
 
@@ -16,7 +16,7 @@ a whole number whenever ``p·n`` is within rounding of one; ``n`` the effective 
 - test ``(p1, x1, n1, p2, x2, n2, d0, alternative) -> (statistic, pvalue)``.
 
 The score intervals (Miettinen-Nurminen, Farrington-Manning, Koopman) are found by vectorized
-bracketing root search (:func:`surveystats._roots.find_root_fixed_point`).  Each bracket runs
+bracketing root search (:func:`surveystats._internal.roots.find_root_fixed_point`).  Each bracket runs
 from the
 estimate, where the score statistic is 0, to the end of the parameter space (a difference of
 -1 or +1, a ratio of 0 or infinity), where the restricted variance is 0 and the statistic is
@@ -27,24 +27,23 @@ value, which is finite at both ends and has opposite signs there, so the bracket
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from scipy.special import gammaln as _gammaln
 
-from . import _special as sp
-from ._results import IntervalResult, Result
-from ._hybrid import clip_difference, square_and_add
-from ._paired import paired_newcombe
-from ._roots import find_root_fixed_point
-from ._validation import Inputs, check_alternative, check_choice, check_confidence_level
+from ._internal import special as sp
+from ._internal.hybrid import clip_difference, square_and_add
+from ._internal.results import IntervalResult, Result
+from ._internal.roots import find_root_fixed_point
+from ._internal.validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
 from .proportion import _tails
 
-__all__ = ["compare_proportions", "mcnemar", "ComparisonResult", "PairedResult",
-           "METHODS", "TESTS", "RATIO_METHODS", "PAIRED_METHODS"]
+__all__ = ["compare_proportions", "ComparisonResult", "METHODS", "TESTS", "RATIO_METHODS"]
 
 
 # --------------------------------------------------------------------------- results
@@ -114,8 +113,17 @@ class ComparisonResult(IntervalResult):
     _recompute: Callable = field(default=None, repr=False, compare=False)
     _effects: Callable = field(default=None, repr=False, compare=False)
 
-    _derived_after = {"significant": ("ratio", "ratio_low", "ratio_high", "odds_ratio",
-                                      "odds_ratio_low", "odds_ratio_high", "cohens_h")}
+    _derived_after = {
+        "significant": (
+            "ratio",
+            "ratio_low",
+            "ratio_high",
+            "odds_ratio",
+            "odds_ratio_low",
+            "odds_ratio_high",
+            "cohens_h",
+        )
+    }
     __repr__ = Result._repr_with_derived
 
     @functools.cached_property
@@ -125,51 +133,17 @@ class ComparisonResult(IntervalResult):
         return self._effects()
 
     ratio = _effect("ratio", "``p2 / p1`` (NaN when both are 0).")
-    ratio_low = _effect("ratio_low", "Lower bound of the ratio by ``ratio_method`` "
-                                     "(0 for alternative='less').")
-    ratio_high = _effect("ratio_high", "Upper bound of the ratio by ``ratio_method`` "
-                                       "(inf for alternative='greater').")
+    ratio_low = _effect(
+        "ratio_low", "Lower bound of the ratio by ``ratio_method`` (0 for alternative='less')."
+    )
+    ratio_high = _effect(
+        "ratio_high",
+        "Upper bound of the ratio by ``ratio_method`` (inf for alternative='greater').",
+    )
     odds_ratio = _effect("odds_ratio", "Odds of the second sample over odds of the first.")
     odds_ratio_low = _effect("odds_ratio_low", "Lower bound of the odds ratio (Woolf).")
     odds_ratio_high = _effect("odds_ratio_high", "Upper bound of the odds ratio (Woolf).")
     cohens_h = _effect("cohens_h", "``2·asin(sqrt(p2)) - 2·asin(sqrt(p1))``.")
-
-
-@dataclass(frozen=True)
-class PairedResult(IntervalResult):
-    """McNemar's test for the same respondents asked twice, and the paired change.
-
-    Attributes
-    ----------
-    b, c : float or ndarray
-        Respondents who said yes then no (``b``) and no then yes (``c``).
-    n : float or ndarray
-        Panel size (NaN when not given).
-    estimate, low, high : float or ndarray
-        Paired change ``(c - b) / n`` (second wave minus first) and its interval; NaN without ``n``.
-    statistic, pvalue, significant : float, float, bool (or ndarrays)
-        McNemar's chi-square (1 df), as R ``mcnemar.test``.
-    correction : bool
-    method : str
-        Interval method of the paired change ('newcombe' or 'wald').
-    confidence_level : float
-    problem : str or ndarray
-    """
-
-    b: Any
-    c: Any
-    n: Any
-    estimate: Any
-    low: Any
-    high: Any
-    statistic: Any
-    pvalue: Any
-    significant: Any
-    correction: bool
-    method: str
-    confidence_level: float
-    problem: Any
-    _recompute: Callable = field(default=None, repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- difference
@@ -261,7 +235,9 @@ def _mn_factor(n1, n2):
 
 def _mn_step(x, p1, n1, p2, n2, factor, signed_z):
     # The score equation d_hat - d = -/+ z·sqrt(V(d)) as a fixed point d = step(d).
-    return p2 - p1 + signed_z * np.sqrt(_score_variance(p1, n1, p2, n2, np.clip(x, -1.0, 1.0), factor))
+    return (
+        p2 - p1 + signed_z * np.sqrt(_score_variance(p1, n1, p2, n2, np.clip(x, -1.0, 1.0), factor))
+    )
 
 
 def _score_interval(p1, n1, p2, n2, a_lo, a_hi, factor):
@@ -277,9 +253,17 @@ def _score_interval(p1, n1, p2, n2, a_lo, a_hi, factor):
         wide = (-wall, d) if sign < 0 else (d, wall)
         # start from the Wald-type bound with the score variance at the estimate
         start = d + sign * z * np.sqrt(factor * (p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2))
-        bounds.append(find_root_fixed_point(
-            _bounded_score, (p1, n1, p2, n2, factor, z * z / (1.0 + z * z)),
-            _mn_step, (p1, n1, p2, n2, factor, sign * z), start, *wide, skip))
+        bounds.append(
+            find_root_fixed_point(
+                _bounded_score,
+                (p1, n1, p2, n2, factor, z * z / (1.0 + z * z)),
+                _mn_step,
+                (p1, n1, p2, n2, factor, sign * z),
+                start,
+                *wide,
+                skip,
+            )
+        )
     low, high = bounds
     return np.where(at_bottom, -1.0, low), np.where(at_top, 1.0, high)
 
@@ -332,7 +316,7 @@ def _koopman_score(rho, x1, n1, x2, n2, target):
         pi1 = np.where(root > 0.0, 2.0 * (1.0 - rho) * s / root, 0.0)
         pi2 = np.where(root > 0.0, 2.0 * rho * s / root, 0.0)
         num = (1.0 - rho) * x2 / n2 - rho * x1 / n1
-        var = ((1.0 - rho) ** 2 * pi2 * (1.0 - pi2) / n2 + rho * rho * pi1 * (1.0 - pi1) / n1)
+        var = (1.0 - rho) ** 2 * pi2 * (1.0 - pi2) / n2 + rho * rho * pi1 * (1.0 - pi1) / n1
         ratio = np.where(num != 0.0, num * num / (num * num + var), 0.0)
     return ratio - target
 
@@ -367,20 +351,31 @@ def _koopman(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
         rho_hat = np.where(x1 + x2 > 0.0, (x2 / n2) / (x1 / n1 + x2 / n2), 0.5)
         phi_hat = (x2 / n2) / (x1 / n1)
         katz_se = np.sqrt(1.0 / x2 - 1.0 / n2 + 1.0 / x1 - 1.0 / n1)
-    free = (x2 > 0.0, x1 > 0.0)          # lower bound above 0, upper bound finite
+    free = (x2 > 0.0, x1 > 0.0)  # lower bound above 0, upper bound finite
     zero, one = np.zeros(rho_hat.shape), np.ones(rho_hat.shape)
     rhos = []
     for tail, sign, is_free in ((a_lo, -1.0, free[0]), (a_hi, 1.0, free[1])):
         z = sp.z_upper(tail)
-        wide = (zero, np.where(is_free, rho_hat, 1.0)) if sign < 0 else \
-            (np.where(is_free, rho_hat, 0.0), one)
+        wide = (
+            (zero, np.where(is_free, rho_hat, 1.0))
+            if sign < 0
+            else (np.where(is_free, rho_hat, 0.0), one)
+        )
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             start = phi_hat * np.exp(sign * z * katz_se)
         start = np.where(np.isfinite(start), start, 1.0)
-        rhos.append(find_root_fixed_point(
-            _koopman_score, (x1, n1, x2, n2, z * z / (1.0 + z * z)),
-            _koopman_step, (x1, n1, x2, n2, sign * z), start, *wide, ~is_free,
-            to_root=_phi_to_rho))
+        rhos.append(
+            find_root_fixed_point(
+                _koopman_score,
+                (x1, n1, x2, n2, z * z / (1.0 + z * z)),
+                _koopman_step,
+                (x1, n1, x2, n2, sign * z),
+                start,
+                *wide,
+                ~is_free,
+                to_root=_phi_to_rho,
+            )
+        )
     rho_low, rho_high = rhos
     with np.errstate(divide="ignore", invalid="ignore"):
         low = np.where(free[0], rho_low / (1.0 - rho_low), 0.0)
@@ -440,11 +435,12 @@ def _chi2_yates(p1, x1, n1, p2, x2, n2, d0, alternative):
     the correction is min(0.5, |x1 - E1|); one-sided p-values from sign(p2 - p1)·sqrt(X²).
     The statistic is the chi-square (1 df)."""
     pooled = (x1 + x2) / (n1 + n2)
-    gap = np.abs(p2 - p1) * n1 * n2 / (n1 + n2)      # |x - E| in every cell of the 2x2 table
+    gap = np.abs(p2 - p1) * n1 * n2 / (n1 + n2)  # |x - E| in every cell of the 2x2 table
     excess = gap - np.minimum(0.5, gap)
     with np.errstate(invalid="ignore", divide="ignore"):
-        chi2 = np.where(excess == 0.0, 0.0,
-                        excess ** 2 * (1.0 / n1 + 1.0 / n2) / (pooled * (1.0 - pooled)))
+        chi2 = np.where(
+            excess == 0.0, 0.0, excess**2 * (1.0 / n1 + 1.0 / n2) / (pooled * (1.0 - pooled))
+        )
     if alternative == "two-sided":
         return chi2, sp.chi2_sf(chi2, 1.0)
     return chi2, _normal_pvalue(np.sign(p2 - p1) * np.sqrt(chi2), alternative)
@@ -459,9 +455,9 @@ def _mn_test(p1, x1, n1, p2, x2, n2, d0, alternative):
     return z, _normal_pvalue(z, alternative)
 
 
-_FISHER_BLOCK = 64          # support points summed per pass of a tail
-_FISHER_CHUNK = 1 << 15     # pairs per chunk (bounds memory to a few MB per array)
-_R_RELATIVE_ERROR = np.log1p(1e-7)   # fisher.test: d <= d[x] * (1 + 1e-7)
+_FISHER_BLOCK = 64  # support points summed per pass of a tail
+_FISHER_CHUNK = 1 << 15  # pairs per chunk (bounds memory to a few MB per array)
+_R_RELATIVE_ERROR = np.log1p(1e-7)  # fisher.test: d <= d[x] * (1 + 1e-7)
 
 
 def _hyper_logpmf(k, n1, n2, m, const):
@@ -481,15 +477,17 @@ def _hyper_tail(start, stop, step, n1, n2, m, const):
     offsets = np.arange(_FISHER_BLOCK, dtype=float)
     while active.size:
         a1, a2, am, aend = n1[active], n2[active], m[active], stop[active]
-        grid = k[:, None] + step * offsets                      # support points of this block
+        grid = k[:, None] + step * offsets  # support points of this block
         prev = grid[:, :-1]
         with np.errstate(invalid="ignore", divide="ignore"):
-            if step > 0:   # log pmf(k + 1) - log pmf(k)
-                inc = (np.log((a1[:, None] - prev) * (am[:, None] - prev))
-                       - np.log((prev + 1.0) * (a2[:, None] - am[:, None] + prev + 1.0)))
-            else:          # log pmf(k - 1) - log pmf(k)
-                inc = (np.log(prev * (a2[:, None] - am[:, None] + prev))
-                       - np.log((a1[:, None] - prev + 1.0) * (am[:, None] - prev + 1.0)))
+            if step > 0:  # log pmf(k + 1) - log pmf(k)
+                inc = np.log((a1[:, None] - prev) * (am[:, None] - prev)) - np.log(
+                    (prev + 1.0) * (a2[:, None] - am[:, None] + prev + 1.0)
+                )
+            else:  # log pmf(k - 1) - log pmf(k)
+                inc = np.log(prev * (a2[:, None] - am[:, None] + prev)) - np.log(
+                    (a1[:, None] - prev + 1.0) * (am[:, None] - prev + 1.0)
+                )
         inside = (aend[:, None] - grid) * step >= 0.0
         logs = lp[:, None] + np.concatenate([np.zeros((k.size, 1)), np.cumsum(inc, axis=1)], axis=1)
         total[active] += np.where(inside, np.exp(np.where(inside, logs, -np.inf)), 0.0).sum(axis=1)
@@ -512,22 +510,28 @@ def _fisher_chunk(x1, n1, x2, n2, alternative):
         return _hyper_tail(start, stop, step, n1, n2, m, const)
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        if alternative == "greater":       # p2 > p1: few successes in sample 1, P(X1 <= x1)
+        if alternative == "greater":  # p2 > p1: few successes in sample 1, P(X1 <= x1)
             below = x1 <= mode
-            p = np.where(below, tail(np.where(below, x1, lo - 1.0), lo, -1.0),
-                         1.0 - tail(np.where(below, hi + 1.0, x1 + 1.0), hi, 1.0))
-        elif alternative == "less":        # P(X1 >= x1)
+            p = np.where(
+                below,
+                tail(np.where(below, x1, lo - 1.0), lo, -1.0),
+                1.0 - tail(np.where(below, hi + 1.0, x1 + 1.0), hi, 1.0),
+            )
+        elif alternative == "less":  # P(X1 >= x1)
             above = x1 >= mode
-            p = np.where(above, tail(np.where(above, x1, hi + 1.0), hi, 1.0),
-                         1.0 - tail(np.where(above, lo - 1.0, x1 - 1.0), lo, -1.0))
+            p = np.where(
+                above,
+                tail(np.where(above, x1, hi + 1.0), hi, 1.0),
+                1.0 - tail(np.where(above, lo - 1.0, x1 - 1.0), lo, -1.0),
+            )
         else:
             # R: sum of the probabilities of all tables no more likely than the observed one.
             # The pmf is unimodal, so those tables form the tails [lo, k_left] and
             # [k_right, hi]; both cut points are found by integer bisection.
             threshold = _hyper_logpmf(x1, n1, n2, m, const) + _R_RELATIVE_ERROR
             everything = _hyper_logpmf(mode, n1, n2, m, const) <= threshold
-            left_a, left_b = lo - 1.0, mode          # lp(left_a) <= thr < lp(left_b)
-            right_a, right_b = mode, hi + 1.0        # lp(right_a) > thr >= lp(right_b)
+            left_a, left_b = lo - 1.0, mode  # lp(left_a) <= thr < lp(left_b)
+            right_a, right_b = mode, hi + 1.0  # lp(right_a) > thr >= lp(right_b)
             while True:
                 open_left = left_b - left_a > 1.0
                 open_right = right_b - right_a > 1.0
@@ -559,13 +563,11 @@ def _fisher(p1, x1, n1, p2, x2, n2, d0, alternative):
     x1r, n1r, x2r, n2r = (a.ravel() for a in np.broadcast_arrays(x1r, n1r, x2r, n2r))
     shape = np.broadcast_shapes(np.shape(x1), np.shape(n1), np.shape(x2), np.shape(n2))
     pvalue = np.empty(x1r.size)
-    for start in range(0, x1r.size, _FISHER_CHUNK):   # chunks bound memory; each is vectorized
+    for start in range(0, x1r.size, _FISHER_CHUNK):  # chunks bound memory; each is vectorized
         part = slice(start, start + _FISHER_CHUNK)
         pvalue[part] = _fisher_chunk(x1r[part], n1r[part], x2r[part], n2r[part], alternative)
     return x2r.reshape(shape), pvalue.reshape(shape)
 
-
-PAIRED_METHODS = ("newcombe", "wald")
 
 TESTS = {
     "z-pooled": _z_pooled,
@@ -595,14 +597,33 @@ def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative)
     elif alternative == "greater":
         ratio_high, odds_high = np.full_like(ratio_high, np.inf), np.full_like(odds_high, np.inf)
     cohens_h = 2.0 * np.arcsin(np.sqrt(q2)) - 2.0 * np.arcsin(np.sqrt(q1))
-    return dict(ratio=ratio, ratio_low=ratio_low, ratio_high=ratio_high, odds_ratio=odds_ratio,
-                odds_ratio_low=odds_low, odds_ratio_high=odds_high, cohens_h=cohens_h)
+    return dict(
+        ratio=ratio,
+        ratio_low=ratio_low,
+        ratio_high=ratio_high,
+        odds_ratio=odds_ratio,
+        odds_ratio_low=odds_low,
+        odds_ratio_high=odds_high,
+        cohens_h=cohens_h,
+    )
 
 
 # --------------------------------------------------------------------------- public API
-def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
-                        confidence_level=0.95, deff1=1.0, deff2=1.0, alternative="two-sided",
-                        null_difference=0.0, ratio_method="koopman"):
+def compare_proportions(
+    p1,
+    n1,
+    p2,
+    n2,
+    *,
+    method="newcombe",
+    test="z-pooled",
+    confidence_level=0.95,
+    deff1=1.0,
+    deff2=1.0,
+    alternative="two-sided",
+    null_difference=0.0,
+    ratio_method="koopman",
+):
     """Change between two independent samples (two survey waves): ``p2 - p1``.
 
     Parameters
@@ -679,8 +700,9 @@ def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
     ratio_method = check_choice("ratio_method", ratio_method, RATIO_METHODS)
     level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
-    inputs = Inputs(p1=p1, n1=n1, p2=p2, n2=n2, deff1=deff1, deff2=deff2,
-                    null_difference=null_difference)
+    inputs = Inputs(
+        p1=p1, n1=n1, p2=p2, n2=n2, deff1=deff1, deff2=deff2, null_difference=null_difference
+    )
     inputs.proportion("p1")
     inputs.proportion("p2")
     for name in ("n1", "n2", "deff1", "deff2"):
@@ -690,7 +712,8 @@ def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
     if test in _TESTS_OF_EQUALITY and np.any(d0 != 0.0):
         raise InvalidOptionError(
             f"test={test!r} tests p2 - p1 = 0 only; for null_difference != 0 use "
-            "test='miettinen-nurminen' (score test) or 'z-unpooled'")
+            "test='miettinen-nurminen' (score test) or 'z-unpooled'"
+        )
 
     q1, q2 = inputs["p1"], inputs["p2"]
     m1 = _divide_by_deff(inputs["n1"], inputs.raw("deff1"))
@@ -711,146 +734,52 @@ def compare_proportions(p1, n1, p2, n2, *, method="newcombe", test="z-pooled",
 
     fin = inputs.finish
     pvalue = fin(pvalue)
-    significant = np.asarray(pvalue) < 1.0 - level     # NaN compares False
+    significant = np.asarray(pvalue) < 1.0 - level  # NaN compares False
     if inputs.scalar:
         significant = bool(significant)
 
     def effects():
-        return {name: fin(value) for name, value in _effect_sizes(
-            q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative).items()}
+        return {
+            name: fin(value)
+            for name, value in _effect_sizes(
+                q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative
+            ).items()
+        }
 
     def recompute(other_level):
-        return compare_proportions(p1, n1, p2, n2, method=method, test=test,
-                                   confidence_level=other_level, deff1=deff1, deff2=deff2,
-                                   alternative=alternative, null_difference=null_difference,
-                                   ratio_method=ratio_method)
+        return compare_proportions(
+            p1,
+            n1,
+            p2,
+            n2,
+            method=method,
+            test=test,
+            confidence_level=other_level,
+            deff1=deff1,
+            deff2=deff2,
+            alternative=alternative,
+            null_difference=null_difference,
+            ratio_method=ratio_method,
+        )
 
     return ComparisonResult(
-        p1=fin(q1), n1=fin(inputs["n1"]), p2=fin(q2), n2=fin(inputs["n2"]),
-        estimate=fin(q2 - q1), low=fin(low), high=fin(high), statistic=fin(statistic),
-        pvalue=pvalue, significant=significant, method=method, test=test,
-        ratio_method=ratio_method, confidence_level=level, alternative=alternative,
-        null_difference=fin(inputs["null_difference"]), problem=inputs.result_problem,
+        p1=fin(q1),
+        n1=fin(inputs["n1"]),
+        p2=fin(q2),
+        n2=fin(inputs["n2"]),
+        estimate=fin(q2 - q1),
+        low=fin(low),
+        high=fin(high),
+        statistic=fin(statistic),
+        pvalue=pvalue,
+        significant=significant,
+        method=method,
+        test=test,
+        ratio_method=ratio_method,
+        confidence_level=level,
+        alternative=alternative,
+        null_difference=fin(inputs["null_difference"]),
+        problem=inputs.result_problem,
         _recompute=recompute,
-        _effects=effects)
-
-
-def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_level=0.95):
-    """McNemar's test for a panel (the same respondents in two waves), as R ``mcnemar.test``.
-
-    Parameters
-    ----------
-    b : float or array_like
-        Respondents who said yes in the first wave and no in the second.
-    c : float or array_like
-        Respondents who said no in the first wave and yes in the second.
-    correction : bool
-        Continuity correction ``(|c - b| - 1)²/(b + c)`` (R's default; not applied when b = c).
-    n : float or array_like, optional
-        Panel size; with it the result has the paired change ``(c - b)/n`` (second wave minus
-        first) and its interval.
-    a : float or array_like, optional
-        Respondents who said yes in both waves (with ``n``, this fixes the whole 2x2 table,
-        ``d = n - a - b - c``); needed by the 'newcombe' interval.
-    method : {None, 'newcombe', 'wald'}
-        Interval of the paired change.  'newcombe': Newcombe's (1998) hybrid score interval
-        for paired data, his method 10 (Wilson intervals of both waves' proportions combined
-        with the correlation of the table; :func:`surveystats._paired.paired_newcombe`).
-        'wald': ``± z·sqrt(b + c - (c - b)²/n)/n`` (Agresti 2002, section 10.1.1), truncated
-        to [-1, 1], which needs no ``a`` but is too narrow for small tables.  None (default):
-        'newcombe' when ``a`` is given, else 'wald'.
-    confidence_level : float
-        Interval level; ``significant = pvalue < 1 - confidence_level``.
-
-    Returns
-    -------
-    PairedResult
-
-    Examples
-    --------
-    An illustrative panel of 1,000 respondents asked twice: 61 changed from yes to no,
-    140 from no to yes.
-
-    >>> import surveystats as ss
-    >>> r = ss.mcnemar(61, 140, n=1000)
-    >>> round(r.statistic, 3), r.pvalue < 1e-7
-    (30.269, True)
-    >>> round(r.estimate, 3), round(r.low, 4), round(r.high, 4)
-    (0.079, 0.0516, 0.1064)
-
-    Newcombe's (1998) worked example for paired data, a = 20, b = 12, c = 2, d = 16 (his
-    interval for the first minus the second wave is 0.0562 to 0.3292):
-
-    >>> r = ss.mcnemar(12, 2, n=50, a=20)
-    >>> r.method, round(r.low, 4), round(r.high, 4)
-    ('newcombe', -0.3292, -0.0562)
-    """
-    level = check_confidence_level(confidence_level)
-    if not isinstance(correction, (bool, np.bool_)):
-        raise InvalidOptionError(f"correction={correction!r} must be True or False")
-    if method is None:
-        method = "wald" if a is None else "newcombe"
-    method = check_choice("method", method, PAIRED_METHODS)
-    if method == "newcombe" and (a is None or n is None):
-        raise InvalidOptionError(
-            "method='newcombe' needs the whole panel table: pass a (yes in both waves) and n, "
-            "or use method='wald'")
-    named = dict(b=b, c=c)
-    if n is not None:
-        named["n"] = n
-    if a is not None:
-        named["a"] = a
-    inputs = Inputs(**named)
-    inputs.nonnegative_count("b")
-    inputs.nonnegative_count("c")
-    discordant = inputs["b"] + inputs["c"]
-    inputs.where("b", discordant == 0.0,
-                 "and c are both 0: nobody changed, McNemar's test is undefined", 1.0)
-    if a is not None:
-        inputs.nonnegative_count("a")
-    if n is not None:
-        inputs.positive("n")
-        if a is None:
-            inputs.where("n", inputs["n"] < inputs["b"] + inputs["c"], "must be at least b + c",
-                         np.inf)
-        else:
-            inputs.where("n", inputs["n"] < inputs["a"] + inputs["b"] + inputs["c"],
-                         "must be at least a + b + c", np.inf)
-    bb, cc = inputs["b"], inputs["c"]
-    discordant = bb + cc
-    gap = np.abs(cc - bb)
-    if correction:
-        gap = np.where(gap > 0.0, gap - 1.0, 0.0)
-    statistic = gap * gap / discordant
-    pvalue = inputs.finish(sp.chi2_sf(statistic, 1.0))
-    significant = np.asarray(pvalue) < 1.0 - level
-    if inputs.scalar:
-        significant = bool(significant)
-
-    if n is not None:
-        size = inputs["n"]
-        estimate = (cc - bb) / size
-        tail = (1.0 - level) / 2.0
-        if method == "newcombe":
-            both = inputs["a"]
-            low, high = paired_newcombe(both, bb, cc, size - both - bb - cc, tail, tail)
-        else:
-            with np.errstate(invalid="ignore"):
-                se = np.sqrt(np.maximum(discordant - (cc - bb) ** 2 / size, 0.0)) / size
-            z = sp.z_upper(tail)
-            low, high = clip_difference(estimate - z * se, estimate + z * se)
-        size_out = inputs.finish(size)
-    else:
-        estimate = low = high = np.full(inputs.shape, np.nan)
-        size_out = inputs.finish(np.nan)
-
-    def recompute(other_level):
-        return mcnemar(b, c, correction=correction, n=n, a=a, method=method,
-                       confidence_level=other_level)
-
-    fin = inputs.finish
-    return PairedResult(
-        b=fin(bb), c=fin(cc), n=size_out, estimate=fin(estimate), low=fin(low), high=fin(high),
-        statistic=fin(statistic), pvalue=pvalue, significant=significant,
-        correction=bool(correction), method=method, confidence_level=level,
-        problem=inputs.result_problem, _recompute=recompute)
+        _effects=effects,
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice
+from ._internal.validation import as_float_array, check_choice
 from .exceptions import InvalidValueError, ShapeError
 
 __all__ = ["adjust_pvalues", "ADJUST_METHODS"]
@@ -138,7 +138,7 @@ def adjust_pvalues(pvalues, *, method="holm", axis=-1):
         m = np.sum(~missing, axis=-1, keepdims=True).astype(float)
     else:
         m = np.full(work.shape[:-1] + (1,), float(work.shape[-1]))
-    order = np.argsort(work, axis=-1)              # NaN sort last
+    order = np.argsort(work, axis=-1)  # NaN sort last
     ascending = np.take_along_axis(work, order, axis=-1)
     ranks = np.arange(1.0, work.shape[-1] + 1.0)
     with np.errstate(invalid="ignore"):

@@ -3,7 +3,7 @@
 Lives here: :func:`plot_shares` (the answers of one poll as horizontal bars with their
 confidence intervals), :func:`plot_waves` (one question over survey waves: a line with
 interval error bars, the significant changes marked) and :func:`chart`, which draws the
-fitting one for an :class:`~surveystats.annotate.Annotation` and writes it to .png or .svg.
+fitting one for an :class:`~surveystats.newsroom.Annotation` and writes it to .png or .svg.
 
 Does not live here: statistics.  Intervals come from :func:`~surveystats.proportion_ci`,
 margins from :func:`~surveystats.margin_of_error`, changes from
@@ -71,11 +71,25 @@ def _percent_axis(axis):
 
 def _title(ax, title, subtitle=None):
     if title:
-        ax.set_title(title, loc="left", fontsize=12.5, color=_INK, fontweight="bold",
-                     pad=18 if subtitle else 8)
+        ax.set_title(
+            title,
+            loc="left",
+            fontsize=12.5,
+            color=_INK,
+            fontweight="bold",
+            pad=18 if subtitle else 8,
+        )
     if subtitle:
-        ax.text(0.0, 1.02, subtitle, transform=ax.transAxes, ha="left", va="bottom",
-                fontsize=9, color="#495057")
+        ax.text(
+            0.0,
+            1.02,
+            subtitle,
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            color="#495057",
+        )
 
 
 def _pct(x, decimals=1):
@@ -115,13 +129,15 @@ def _labels(labels, size, what):
 def _series(p, n, deff, name):
     """p, n, deff broadcast to one 1-d series."""
     try:
-        p, n, deff = np.broadcast_arrays(np.asarray(p, dtype=float), np.asarray(n, dtype=float),
-                                         np.asarray(deff, dtype=float))
+        p, n, deff = np.broadcast_arrays(
+            np.asarray(p, dtype=float), np.asarray(n, dtype=float), np.asarray(deff, dtype=float)
+        )
     except ValueError as error:
         raise ShapeError(f"{name}: p, n and deff do not broadcast together ({error})") from None
     if p.ndim > 1:
-        raise ShapeError(f"{name} draws one series: p, n and deff must be scalars or 1-d, "
-                         f"got shape {p.shape}")
+        raise ShapeError(
+            f"{name} draws one series: p, n and deff must be scalars or 1-d, got shape {p.shape}"
+        )
     return np.atleast_1d(p), np.atleast_1d(n), np.atleast_1d(deff)
 
 
@@ -134,8 +150,21 @@ def _footer(ax, lines, width=104):
     ax.set_xlabel(text, loc="left", fontsize=8.5, color=_GREY, labelpad=10)
 
 
-def plot_shares(labels, p, n, *, confidence_level=0.95, deff=1.0, method="wilson", ax=None,
-                title=None, subtitle=None, source=None, note=None, sort=False):
+def plot_shares(
+    labels,
+    p,
+    n,
+    *,
+    confidence_level=0.95,
+    deff=1.0,
+    method="wilson",
+    ax=None,
+    title=None,
+    subtitle=None,
+    source=None,
+    note=None,
+    sort=False,
+):
     """Shares of one poll as horizontal bars with confidence-interval whiskers.
 
     Each bar is labelled with its share and margin of error; a line under the chart gives
@@ -175,27 +204,47 @@ def plot_shares(labels, p, n, *, confidence_level=0.95, deff=1.0, method="wilson
     p, n, deff = _series(p, n, deff, "plot_shares")
     labels = _labels(labels, p.size, "labels")
     result = proportion_ci(p, n, method=method, confidence_level=confidence_level, deff=deff)
-    est, low, high, moe = (np.atleast_1d(getattr(result, f)) for f in
-                           ("estimate", "low", "high", "moe"))
+    est, low, high, moe = (
+        np.atleast_1d(getattr(result, f)) for f in ("estimate", "low", "high", "moe")
+    )
     order = np.arange(p.size)
     if sort:
         order = np.argsort(-np.nan_to_num(est, nan=-1.0), kind="stable")
     ax = _new_axes(ax, (7.2, 0.62 * p.size + 2.0))
-    y = np.arange(p.size)[::-1]               # first of `order` on top
+    y = np.arange(p.size)[::-1]  # first of `order` on top
     e, lo, hi = est[order], low[order], high[order]
     ax.barh(y, np.nan_to_num(e), color=_BAR, height=0.58, zorder=2)
-    ax.errorbar(e, y, xerr=[e - lo, hi - e], fmt="none", ecolor=_INK, elinewidth=1.4,
-                capsize=4, capthick=1.4, zorder=3, label="_interval")
+    ax.errorbar(
+        e,
+        y,
+        xerr=[e - lo, hi - e],
+        fmt="none",
+        ecolor=_INK,
+        elinewidth=1.4,
+        capsize=4,
+        capthick=1.4,
+        zorder=3,
+        label="_interval",
+    )
     right = np.nanmax(hi) if np.any(np.isfinite(hi)) else 1.0
-    for yi, i in zip(y, order):
+    for yi, i in zip(y, order, strict=False):
         if np.isfinite(est[i]):
             text = f"{_pct(est[i])}  \u00b1{_pts(moe[i])}"
         else:
-            text = "not available" + (f" ({result.problem[i]})" if np.ndim(result.problem)
-                                      and result.problem[i] else "")
-        ax.annotate(text, (high[i] if np.isfinite(est[i]) else 0.0, yi),
-                    xytext=(6, 0), textcoords="offset points", va="center", ha="left",
-                    fontsize=9.5, color=_INK, fontweight="bold")
+            text = "not available" + (
+                f" ({result.problem[i]})" if np.ndim(result.problem) and result.problem[i] else ""
+            )
+        ax.annotate(
+            text,
+            (high[i] if np.isfinite(est[i]) else 0.0, yi),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=9.5,
+            color=_INK,
+            fontweight="bold",
+        )
     ax.set_yticks(y, [labels[i] for i in order])
     ax.set_ylim(-0.6, p.size - 0.4)
     ax.set_xlim(0, min(1.0, right * 1.3 + 0.03))
@@ -205,17 +254,32 @@ def plot_shares(labels, p, n, *, confidence_level=0.95, deff=1.0, method="wilson
     _title(ax, title, subtitle)
     if note is None:
         largest = margin_of_error(0.5, n, confidence_level=confidence_level, deff=deff)
-        note = (f"Whiskers: {_level(result.confidence_level)} confidence intervals "
-                f"({_method_name(result.method)}), {_count(n)}"
-                + (f", design effect {float(np.max(deff)):g}" if np.any(deff != 1) else "")
-                + f"; margin of error at most \u00b1{_pts(np.nanmax(largest))} points.")
+        note = (
+            f"Whiskers: {_level(result.confidence_level)} confidence intervals "
+            f"({_method_name(result.method)}), {_count(n)}"
+            + (f", design effect {float(np.max(deff)):g}" if np.any(deff != 1) else "")
+            + f"; margin of error at most \u00b1{_pts(np.nanmax(largest))} points."
+        )
     _footer(ax, [note, source])
     return ax
 
 
-def plot_waves(waves, p, n, *, confidence_level=0.95, deff=1.0, method="wilson",
-               adjust=None, ax=None, title=None, label=None, subtitle=None, source=None,
-               note=None):
+def plot_waves(
+    waves,
+    p,
+    n,
+    *,
+    confidence_level=0.95,
+    deff=1.0,
+    method="wilson",
+    adjust=None,
+    ax=None,
+    title=None,
+    label=None,
+    subtitle=None,
+    source=None,
+    note=None,
+):
     """One question across survey waves: a line with interval bars, significant changes marked.
 
     Each change between consecutive waves is tested with
@@ -259,22 +323,45 @@ def plot_waves(waves, p, n, *, confidence_level=0.95, deff=1.0, method="wilson",
     est, low, high = (np.atleast_1d(getattr(result, f)) for f in ("estimate", "low", "high"))
     ax = _new_axes(ax, (7.2, 4.6))
     x = np.arange(p.size)
-    ax.errorbar(x, est, yerr=[est - low, high - est], fmt="none", ecolor="#748ffc",
-                elinewidth=5, alpha=0.45, capsize=0, zorder=2, label="_interval")
-    ax.plot(x, est, color=_LINE, marker="o", markersize=7, linewidth=2.2, zorder=3,
-            label=label)
-    for xi, e, hi in zip(x, est, high):
+    ax.errorbar(
+        x,
+        est,
+        yerr=[est - low, high - est],
+        fmt="none",
+        ecolor="#748ffc",
+        elinewidth=5,
+        alpha=0.45,
+        capsize=0,
+        zorder=2,
+        label="_interval",
+    )
+    ax.plot(x, est, color=_LINE, marker="o", markersize=7, linewidth=2.2, zorder=3, label=label)
+    for xi, e, hi in zip(x, est, high, strict=False):
         if np.isfinite(e):
-            ax.annotate(_pct(e), (xi, hi), xytext=(0, 5), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=10, color=_INK,
-                        fontweight="bold")
+            ax.annotate(
+                _pct(e),
+                (xi, hi),
+                xytext=(0, 5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=10,
+                color=_INK,
+                fontweight="bold",
+            )
     significant = np.zeros(0, dtype=bool)
     if p.size >= 2:
         from .compare import compare_proportions
 
-        change = compare_proportions(p[:-1], n[:-1], p[1:], n[1:],
-                                     confidence_level=confidence_level,
-                                     deff1=deff[:-1], deff2=deff[1:])
+        change = compare_proportions(
+            p[:-1],
+            n[:-1],
+            p[1:],
+            n[1:],
+            confidence_level=confidence_level,
+            deff1=deff[:-1],
+            deff2=deff[1:],
+        )
         diffs = np.atleast_1d(change.estimate)
         pvalues = np.atleast_1d(change.pvalue)
         if adjust is not None:
@@ -282,7 +369,7 @@ def plot_waves(waves, p, n, *, confidence_level=0.95, deff=1.0, method="wilson",
 
             pvalues = np.atleast_1d(adjust_pvalues(pvalues, method=adjust))
         significant = pvalues < 1 - result.confidence_level
-        for i, (d, sig) in enumerate(zip(diffs, significant)):
+        for i, (d, sig) in enumerate(zip(diffs, significant, strict=False)):
             if not np.isfinite(d) or not np.isfinite(pvalues[i]):
                 continue
             sign = _MINUS if d < 0 else "+"
@@ -291,10 +378,19 @@ def plot_waves(waves, p, n, *, confidence_level=0.95, deff=1.0, method="wilson",
             # Between the two waves, just under the line: the open side of a segment.
             mid = (est[i] + est[i + 1]) / 2
             ha, dx = ("right", -5) if d < 0 else ("left", 5) if d > 0 else ("center", 0)
-            ax.annotate(text, (i + 0.5, mid), xytext=(dx, -5), textcoords="offset points",
-                        ha=ha, va="top", fontsize=9.5, color=colour,
-                        fontweight="bold" if sig else "normal",
-                        gid="change-significant" if sig else "change", zorder=4)
+            ax.annotate(
+                text,
+                (i + 0.5, mid),
+                xytext=(dx, -5),
+                textcoords="offset points",
+                ha=ha,
+                va="top",
+                fontsize=9.5,
+                color=colour,
+                fontweight="bold" if sig else "normal",
+                gid="change-significant" if sig else "change",
+                zorder=4,
+            )
     finite_low = low[np.isfinite(low)]
     finite_high = high[np.isfinite(high)]
     bottom = finite_low.min() if finite_low.size else 0.0
@@ -311,15 +407,19 @@ def plot_waves(waves, p, n, *, confidence_level=0.95, deff=1.0, method="wilson",
     _title(ax, title, subtitle)
     if note is None:
         level = _level(result.confidence_level)
-        note = (f"Bars: {level} confidence intervals ({_count(n)} per wave)."
-                + (" *: significant change" + (f" ({adjust}-adjusted" if adjust else " (")
-                   + f"{', ' if adjust else ''}{level} level); grey: within sampling error."
-                   if p.size >= 2 else ""))
+        note = f"Bars: {level} confidence intervals ({_count(n)} per wave)." + (
+            " *: significant change"
+            + (f" ({adjust}-adjusted" if adjust else " (")
+            + f"{', ' if adjust else ''}{level} level); grey: within sampling error."
+            if p.size >= 2
+            else ""
+        )
     _footer(ax, [note, source])
     return ax
 
 
 # --------------------------------------------------------------------------- chart()
+
 
 def _get(obj, name, default=None):
     value = getattr(obj, name, default)
@@ -341,8 +441,13 @@ def _finding_deff(annotation, finding):
 def _usable(finding, size):
     n = getattr(finding, "n", None)
     values = tuple(getattr(finding, "values", ()) or ())
-    return (n is not None and np.isfinite(n) and n > 0 and len(values) >= size
-            and all(v is not None and np.isfinite(v) for v in values))
+    return (
+        n is not None
+        and np.isfinite(n)
+        and n > 0
+        and len(values) >= size
+        and all(v is not None and np.isfinite(v) for v in values)
+    )
 
 
 def _wave_labels(finding):
@@ -361,8 +466,11 @@ def _share_label(finding):
     text = str(details.get("label") or "").strip()
     if not text:
         year = details.get("year")
-        text = f"figure for {year}" if year else (str(_get(finding, "quote", "")).strip()
-                                                  or f"share {_pct(finding.values[0])}")
+        text = (
+            f"figure for {year}"
+            if year
+            else (str(_get(finding, "quote", "")).strip() or f"share {_pct(finding.values[0])}")
+        )
     group = details.get("subgroup")
     if group:
         text += f" (among {group})"
@@ -379,7 +487,7 @@ def chart(annotation, path, **kw):
     Parameters
     ----------
     annotation : Annotation or any object with ``.findings``
-        Findings with the attributes of :class:`~surveystats.annotate.Finding` (``kind``,
+        Findings with the attributes of :class:`~surveystats.newsroom.Finding` (``kind``,
         ``values``, ``n``, ...).  ``confidence_level`` and ``deff`` are taken from the
         annotation when it has them.
     path : str or path-like
@@ -399,15 +507,18 @@ def chart(annotation, path, **kw):
     """
     suffix = os.path.splitext(os.fspath(path))[1].lower()
     if suffix not in CHART_SUFFIXES:
-        raise SurveyStatsError(f"cannot write chart {os.fspath(path)!r}: the file name must "
-                               f"end in {' or '.join(CHART_SUFFIXES)}")
+        raise SurveyStatsError(
+            f"cannot write chart {os.fspath(path)!r}: the file name must "
+            f"end in {' or '.join(CHART_SUFFIXES)}"
+        )
     findings = list(getattr(annotation, "findings", ()) or ())
     kw.setdefault("confidence_level", float(_get(annotation, "confidence_level", 0.95)))
-    series = [f for f in findings if getattr(f, "kind", None) in ("trend", "change")
-              and _usable(f, 2)]
+    series = [
+        f for f in findings if getattr(f, "kind", None) in ("trend", "change") and _usable(f, 2)
+    ]
     shares = [f for f in findings if getattr(f, "kind", None) == "share" and _usable(f, 1)]
     if series:
-        best = max(series, key=lambda f: len(f.values))     # first of the longest
+        best = max(series, key=lambda f: len(f.values))  # first of the longest
         kw.setdefault("title", "Change between survey waves")
         kw.setdefault("deff", _finding_deff(annotation, best))
         ax = plot_waves(_wave_labels(best), list(best.values), float(best.n), **kw)
@@ -421,10 +532,16 @@ def chart(annotation, path, **kw):
         picked = picked[:12]
         kw.setdefault("title", "Poll figures with their margins of error")
         kw.setdefault("deff", [_finding_deff(annotation, f) for f in picked])
-        ax = plot_shares([_share_label(f) for f in picked], [f.values[0] for f in picked],
-                         [float(f.n) for f in picked], **kw)
+        ax = plot_shares(
+            [_share_label(f) for f in picked],
+            [f.values[0] for f in picked],
+            [float(f.n) for f in picked],
+            **kw,
+        )
     else:
-        raise SurveyStatsError(f"nothing to chart for {os.fspath(path)!r}: no share, change "
-                               "or trend with a known sample size was found")
+        raise SurveyStatsError(
+            f"nothing to chart for {os.fspath(path)!r}: no share, change "
+            "or trend with a known sample size was found"
+        )
     ax.figure.savefig(path, format=CHART_SUFFIXES[suffix], facecolor="white")
     return path

@@ -27,15 +27,25 @@ from typing import Any
 
 import numpy as np
 
-from . import _special as sp
-from ._results import Result
-from ._roots import find_root
-from ._validation import (Inputs, check_alternative, check_confidence_level,
-                          check_probability)
+from ._internal import special as sp
+from ._internal.results import Result
+from ._internal.roots import find_root
+from ._internal.validation import (
+    Inputs,
+    check_alternative,
+    check_confidence_level,
+    check_probability,
+)
 from .exceptions import InvalidOptionError
 
-__all__ = ["power_two_proportions", "sample_size_two_proportions", "detectable_change",
-           "PowerResult", "SampleSizeResult", "DetectableChangeResult"]
+__all__ = [
+    "power_two_proportions",
+    "sample_size_two_proportions",
+    "detectable_change",
+    "PowerResult",
+    "SampleSizeResult",
+    "DetectableChangeResult",
+]
 
 
 # --------------------------------------------------------------------------- results
@@ -153,13 +163,15 @@ def _check_power_target(power, tail):
     if power <= tail:
         raise InvalidOptionError(
             f"power={power!r} must exceed the test's tail probability {tail:g}: a test "
-            f"rejects that often with no change at all")
+            f"rejects that often with no change at all"
+        )
     return power
 
 
 # --------------------------------------------------------------------------- public API
-def power_two_proportions(p1, p2, n, *, n2=None, confidence_level=0.95,
-                          alternative="two-sided", strict=False):
+def power_two_proportions(
+    p1, p2, n, *, n2=None, confidence_level=0.95, alternative="two-sided", strict=False
+):
     """Power to detect a change from ``p1`` to ``p2`` with samples of ``n`` (and ``n2``).
 
     Parameters
@@ -209,19 +221,31 @@ def power_two_proportions(p1, p2, n, *, n2=None, confidence_level=0.95,
     inputs.positive("n1")
     inputs.positive("n2")
     p1_, p2_ = inputs["p1"], inputs["p2"]
-    inputs.where("p1", (p1_ == p2_) & ((p1_ == 0.0) | (p1_ == 1.0)),
-                 "equals p2 at 0 or 1: no variation, power undefined", 0.5)
+    inputs.where(
+        "p1",
+        (p1_ == p2_) & ((p1_ == 0.0) | (p1_ == 1.0)),
+        "equals p2 at 0 or 1: no variation, power undefined",
+        0.5,
+    )
     p1_, p2_, n1_, n2_ = inputs["p1"], inputs["p2"], inputs["n1"], inputs["n2"]
     z = sp.z_upper(_tail(level, alternative))
     power = _power(p1_, p2_, n1_, n2_, z, alternative, bool(strict))
     fin = inputs.finish
-    return PowerResult(power=fin(power), n1=fin(n1_), n2=fin(n2_), p1=fin(p1_), p2=fin(p2_),
-                       confidence_level=level, alternative=alternative,
-                       problem=inputs.result_problem)
+    return PowerResult(
+        power=fin(power),
+        n1=fin(n1_),
+        n2=fin(n2_),
+        p1=fin(p1_),
+        p2=fin(p2_),
+        confidence_level=level,
+        alternative=alternative,
+        problem=inputs.result_problem,
+    )
 
 
-def sample_size_two_proportions(p1, p2, *, power=0.8, confidence_level=0.95,
-                                alternative="two-sided", strict=False):
+def sample_size_two_proportions(
+    p1, p2, *, power=0.8, confidence_level=0.95, alternative="two-sided", strict=False
+):
     """Respondents needed in each of two equal groups to detect ``p1`` -> ``p2``.
 
     Solves ``power_two_proportions(p1, p2, n) = power`` for ``n``.  Without ``strict`` the
@@ -268,11 +292,15 @@ def sample_size_two_proportions(p1, p2, *, power=0.8, confidence_level=0.95,
     p1_, p2_ = inputs["p1"], inputs["p2"]
     if alternative != "two-sided":
         wrong = (p2_ < p1_) if alternative == "greater" else (p2_ > p1_)
-        inputs.where("p2", wrong, f"is on the wrong side of p1 for alternative={alternative!r}",
-                     np.where(p1_ < 0.5, p1_ + 0.25, p1_ - 0.25))
+        inputs.where(
+            "p2",
+            wrong,
+            f"is on the wrong side of p1 for alternative={alternative!r}",
+            np.where(p1_ < 0.5, p1_ + 0.25, p1_ - 0.25),
+        )
         p2_ = inputs["p2"]
     z = sp.z_upper(tail)
-    c = np.sqrt((p1_ + p2_) * (1.0 - (p1_ + p2_) / 2.0))   # sqrt(2 P (1 - P))
+    c = np.sqrt((p1_ + p2_) * (1.0 - (p1_ + p2_) / 2.0))  # sqrt(2 P (1 - P))
     s = np.sqrt(p1_ * (1.0 - p1_) + p2_ * (1.0 - p2_))
     d = np.abs(p2_ - p1_)
 
@@ -288,16 +316,23 @@ def sample_size_two_proportions(p1, p2, *, power=0.8, confidence_level=0.95,
 
         def excess(m, a, b):
             return _power(a, b, m, m, z, alternative, True) - power
+
         n = find_root(excess, np.maximum(low, 1e-12) * ones, n, args=(p1_, p2_))
     n_required = np.ceil(n - 1e-9 * np.maximum(n, 1.0))
     fin = inputs.finish
-    return SampleSizeResult(n=fin(n), n_required=fin(n_required), p1=fin(p1_), p2=fin(p2_),
-                            power=fin(np.full_like(n, power)), confidence_level=level,
-                            alternative=alternative, problem=inputs.result_problem)
+    return SampleSizeResult(
+        n=fin(n),
+        n_required=fin(n_required),
+        p1=fin(p1_),
+        p2=fin(p2_),
+        power=fin(np.full_like(n, power)),
+        confidence_level=level,
+        alternative=alternative,
+        problem=inputs.result_problem,
+    )
 
 
-def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95,
-                      alternative="two-sided"):
+def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95, alternative="two-sided"):
     """The smallest fall and rise from ``p`` that samples of ``n1`` and ``n2`` detect.
 
     Solves ``power_two_proportions(p, p - d, n1, n2=n2) = power`` (and ``p + d``) for
@@ -357,8 +392,10 @@ def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95,
 
     answers = {}
     notes = []
-    for name, sign, room, side in (("decrease", -1.0, p_, "less"),
-                                   ("increase", 1.0, 1.0 - p_, "greater")):
+    for name, sign, room, side in (
+        ("decrease", -1.0, p_, "less"),
+        ("increase", 1.0, 1.0 - p_, "greater"),
+    ):
         if alternative not in ("two-sided", side):
             answers[name] = np.full(inputs.shape, np.nan)
             continue
@@ -366,9 +403,11 @@ def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95,
         # positive step, whose power is evaluated like the far end's.
         near = np.where((p_ == 0.0) | (p_ == 1.0), 1e-12, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            reachable = ((room > near)
-                         & (shortfall(np.maximum(room, near), p_, n1_, n2_, sign) >= 0.0)
-                         & (shortfall(near, p_, n1_, n2_, sign) < 0.0))
+            reachable = (
+                (room > near)
+                & (shortfall(np.maximum(room, near), p_, n1_, n2_, sign) >= 0.0)
+                & (shortfall(near, p_, n1_, n2_, sign) < 0.0)
+            )
         far = np.where(reachable, room, 1.0)
         base = np.where(reachable, p_, 0.5)
         near = np.where(reachable, near, 0.0)
@@ -384,11 +423,18 @@ def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95,
         fine = problem == ""
         for mask, text in notes:
             add = mask & fine
-            problem = np.where(add, np.where(problem == "", text, problem + "; " + text),
-                               problem).astype(object)
+            problem = np.where(
+                add, np.where(problem == "", text, problem + "; " + text), problem
+            ).astype(object)
     fin = inputs.finish
-    return DetectableChangeResult(p=fin(p_), n1=fin(n1_), n2=fin(n2_),
-                                  decrease=fin(answers["decrease"]),
-                                  increase=fin(answers["increase"]), power=power,
-                                  confidence_level=level, alternative=alternative,
-                                  problem=problem)
+    return DetectableChangeResult(
+        p=fin(p_),
+        n1=fin(n1_),
+        n2=fin(n2_),
+        decrease=fin(answers["decrease"]),
+        increase=fin(answers["increase"]),
+        power=power,
+        confidence_level=level,
+        alternative=alternative,
+        problem=problem,
+    )

@@ -18,26 +18,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _special as sp
-from ._results import ProportionResult
-from ._roots import find_root_halley
-from ._validation import (Inputs, as_float_array, check_alternative, check_choice,
-                          check_confidence_level)
+from ._internal import special as sp
+from ._internal.arrays import writable_out as _out
+from ._internal.results import ProportionResult
+from ._internal.roots import find_root_halley
+from ._internal.validation import (
+    Inputs,
+    as_float_array,
+    check_alternative,
+    check_choice,
+    check_confidence_level,
+)
 from .exceptions import InvalidValueError
 
-__all__ = ["proportion_ci", "margin_of_error", "sample_size", "kish_deff", "effective_n",
-           "INTERVAL_METHODS"]
+__all__ = [
+    "proportion_ci",
+    "margin_of_error",
+    "sample_size",
+    "kish_deff",
+    "effective_n",
+    "INTERVAL_METHODS",
+]
 
 
 # --------------------------------------------------------------------------- methods
 def _clip(low, high):
     """Clip bounds into [0, 1] in place (they are fresh arrays, or floats)."""
     return np.clip(low, 0.0, 1.0, out=_out(low)), np.clip(high, 0.0, 1.0, out=_out(high))
-
-
-def _out(a):
-    """``a`` itself when it is an array that can be overwritten, else None (new output)."""
-    return a if isinstance(a, np.ndarray) and a.ndim and a.flags.writeable else None
 
 
 def _per_side(bounds, p, n, a_lo, a_hi):
@@ -65,27 +72,29 @@ def _wald(p, x, n, a_lo, a_hi):
 
     Newcombe (1998), method 1; Brown, Cai & DasGupta (2001), section 2.1.
     """
+
     def bounds(p, n, z):
-        half = np.subtract(1.0, p)       # z·sqrt(p(1-p)/n), built in one buffer
+        half = np.subtract(1.0, p)  # z·sqrt(p(1-p)/n), built in one buffer
         half *= p
         half /= n
         half = np.sqrt(half, out=_out(half))
         half *= z
         return p - half, p + half
+
     return _clip(*_per_side(bounds, p, n, a_lo, a_hi))
 
 
 def _wilson_bounds(p, n, z):
-    z2n = np.divide(z * z, n)            # z²/n
-    scale = np.add(z2n, 1.0)             # 1 + z²/n
-    half = np.subtract(1.0, p)           # sqrt(p(1-p)/n + z²/(4n²)) ...
+    z2n = np.divide(z * z, n)  # z²/n
+    scale = np.add(z2n, 1.0)  # 1 + z²/n
+    half = np.subtract(1.0, p)  # sqrt(p(1-p)/n + z²/(4n²)) ...
     half *= p
     half += 0.25 * z2n
     half /= n
     half = np.sqrt(half, out=_out(half))
-    half *= z                            # ... times z
+    half *= z  # ... times z
     centre = np.multiply(0.5, z2n, out=_out(z2n))
-    centre += p                          # p + z²/(2n)
+    centre += p  # p + z²/(2n)
     low = centre - half
     low /= scale
     high = np.add(centre, half, out=_out(centre))
@@ -105,6 +114,7 @@ def _wilson_cc(p, x, n, a_lo, a_hi):
     Newcombe's closed form (his equations for L and U).  R's ``prop.test(correct=TRUE)``
     agrees except where ``x`` lies within 0.5 of ``n/2``, where R shrinks the correction.
     """
+
     def bounds(p, n, z):
         z2 = z * z
         denom = 2.0 * (n + z2)
@@ -113,12 +123,14 @@ def _wilson_cc(p, x, n, a_lo, a_hi):
         low = (2.0 * n * p + z2 - 1.0 - z * root_lo) / denom
         high = (2.0 * n * p + z2 + 1.0 + z * root_hi) / denom
         return low, high
+
     low, high = _per_side(bounds, p, n, a_lo, a_hi)
     return _clip(*_pin_ends(p, low, high))
 
 
 def _agresti_coull(p, x, n, a_lo, a_hi):
     """Agresti & Coull (1998): Wald interval around (x + z²/2)/(n + z²); BCD (2001) 4.1.3."""
+
     def bounds(p, n, z):
         n_tilde = np.add(n, z * z)
         p_tilde = p * n
@@ -130,6 +142,7 @@ def _agresti_coull(p, x, n, a_lo, a_hi):
         half = np.sqrt(half, out=_out(half))
         half *= z
         return p_tilde - half, np.add(p_tilde, half, out=_out(p_tilde))
+
     return _clip(*_per_side(bounds, p, n, a_lo, a_hi))
 
 
@@ -216,10 +229,12 @@ def _mid_p(p, x, n, a_lo, a_hi):
     log_choose = sp.log_choose(ni, xi)
     start_lo, start_hi = _mid_p_start(xi / ni, ni, a_lo, a_hi)
     zeros, ones = np.zeros_like(start_lo), np.ones_like(start_lo)
-    low_inner = find_root_halley(_mid_p_tail, start_lo, zeros, ones,
-                                 args=(xi, ni, log_choose, a_lo))
-    high_inner = find_root_halley(_mid_p_tail, start_hi, zeros, ones,
-                                  args=(xi, ni, log_choose, 1.0 - a_hi))
+    low_inner = find_root_halley(
+        _mid_p_tail, start_lo, zeros, ones, args=(xi, ni, log_choose, a_lo)
+    )
+    high_inner = find_root_halley(
+        _mid_p_tail, start_hi, zeros, ones, args=(xi, ni, log_choose, 1.0 - a_hi)
+    )
     if inner is None:
         return low_inner, high_inner
     with np.errstate(divide="ignore"):
@@ -234,11 +249,13 @@ def _logit(p, x, n, a_lo, a_hi):
     Undefined at x = 0 and x = n; there the bound that exists is the Clopper-Pearson one
     (the other is 0 or 1), the convention of R's ``binom`` package for its logit method.
     """
+
     def bounds(p, n, z):
         with np.errstate(divide="ignore", invalid="ignore"):
             centre = sp.logit(p)
             half = z / np.sqrt(n * p * (1.0 - p))
         return sp.expit(centre - half), sp.expit(centre + half)
+
     low, high = _per_side(bounds, p, n, a_lo, a_hi)
     with np.errstate(invalid="ignore", divide="ignore"):
         low = np.where(x >= n, a_lo ** (1.0 / n), np.where(x <= 0.0, 0.0, low))
@@ -249,11 +266,15 @@ def _logit(p, x, n, a_lo, a_hi):
 def _arcsine(p, x, n, a_lo, a_hi):
     """Variance-stabilized interval sin²(arcsin(√p) ± z/(2√n)) (BCD 2001, section 4.2.2,
     without Anscombe's 3/8 offset; the ``asin`` method of R ``survey::svyciprop``)."""
+
     def bounds(p, n, z):
         angle = np.arcsin(np.sqrt(p))
         half = z / (2.0 * np.sqrt(n))
-        return (np.sin(np.clip(angle - half, 0.0, np.pi / 2)) ** 2,
-                np.sin(np.clip(angle + half, 0.0, np.pi / 2)) ** 2)
+        return (
+            np.sin(np.clip(angle - half, 0.0, np.pi / 2)) ** 2,
+            np.sin(np.clip(angle + half, 0.0, np.pi / 2)) ** 2,
+        )
+
     return _per_side(bounds, p, n, a_lo, a_hi)
 
 
@@ -286,12 +307,24 @@ def _likelihood(p, x, n, a_lo, a_hi):
     theta_hat = sp.logit(xi / ni)
     loglik_hat = xi * sp.log_expit(theta_hat) + (ni - xi) * sp.log_expit(-theta_hat)
     spread = 1.0 / np.sqrt(xi * (1.0 - xi / ni))
-    low_inner = sp.expit(find_root_halley(
-        _deviance_gap, theta_hat - z_lo * spread, theta_hat - 1000.0, theta_hat,
-        args=(xi, ni, loglik_hat, z_lo * z_lo, -1.0)))
-    high_inner = sp.expit(find_root_halley(
-        _deviance_gap, theta_hat + z_hi * spread, theta_hat, theta_hat + 1000.0,
-        args=(xi, ni, loglik_hat, z_hi * z_hi, 1.0)))
+    low_inner = sp.expit(
+        find_root_halley(
+            _deviance_gap,
+            theta_hat - z_lo * spread,
+            theta_hat - 1000.0,
+            theta_hat,
+            args=(xi, ni, loglik_hat, z_lo * z_lo, -1.0),
+        )
+    )
+    high_inner = sp.expit(
+        find_root_halley(
+            _deviance_gap,
+            theta_hat + z_hi * spread,
+            theta_hat,
+            theta_hat + 1000.0,
+            args=(xi, ni, loglik_hat, z_hi * z_hi, 1.0),
+        )
+    )
     if inner is None:
         return low_inner, high_inner
     low = np.where(x >= n, np.exp(-z_lo * z_lo / (2.0 * n)), 0.0)
@@ -331,12 +364,12 @@ def _fpc_factor(n, population):
         return 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(population > 1.0, (population - n) / (population - 1.0), 0.0)
-        return np.where(np.isinf(population), 1.0, factor)   # N = inf: no correction
+        return np.where(np.isinf(population), 1.0, factor)  # N = inf: no correction
 
 
 def _effective_n(n, deff, population):
     with np.errstate(divide="ignore"):
-        if population is None:      # fpc = 1: n / deff, bit for bit n / (deff * 1.0)
+        if population is None:  # fpc = 1: n / deff, bit for bit n / (deff * 1.0)
             return n if (np.ndim(deff) == 0 and deff == 1.0) else n / deff
         return n / (deff * _fpc_factor(n, population))
 
@@ -383,8 +416,16 @@ def _checked_inputs(p, n, deff, population):
 
 
 # --------------------------------------------------------------------------- public API
-def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, population=None,
-                  alternative="two-sided"):
+def proportion_ci(
+    p,
+    n,
+    *,
+    method="wilson",
+    confidence_level=0.95,
+    deff=1.0,
+    population=None,
+    alternative="two-sided",
+):
     """Confidence interval and margin of error for a proportion from a sample of ``n``.
 
     Parameters
@@ -474,15 +515,30 @@ def proportion_ci(p, n, *, method="wilson", confidence_level=0.95, deff=1.0, pop
         moe = p_ - low
 
     def recompute(other_level):
-        return proportion_ci(p, n, method=method, confidence_level=other_level, deff=deff,
-                             population=population, alternative=alternative)
+        return proportion_ci(
+            p,
+            n,
+            method=method,
+            confidence_level=other_level,
+            deff=deff,
+            population=population,
+            alternative=alternative,
+        )
 
     fin = inputs.finish
     return ProportionResult(
-        estimate=fin(p_), low=fin(low), high=fin(high), moe=fin(moe), n=fin(n_),
+        estimate=fin(p_),
+        low=fin(low),
+        high=fin(high),
+        moe=fin(moe),
+        n=fin(n_),
         n_effective=fin(n_eff),
-        method=method, confidence_level=level, alternative=alternative,
-        problem=inputs.result_problem, _recompute=recompute)
+        method=method,
+        confidence_level=level,
+        alternative=alternative,
+        problem=inputs.result_problem,
+        _recompute=recompute,
+    )
 
 
 def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
@@ -514,8 +570,9 @@ def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
     """
     level = check_confidence_level(confidence_level)
     inputs = _checked_inputs(p, n, deff, population)
-    n_eff = _effective_n(inputs["n"], inputs.deff,
-                         inputs["population"] if population is not None else None)
+    n_eff = _effective_n(
+        inputs["n"], inputs.deff, inputs["population"] if population is not None else None
+    )
     p_ = inputs["p"]
     z = sp.z_upper((1.0 - level) / 2.0)
     return inputs.finish(z * np.sqrt(p_ * (1.0 - p_) / n_eff))
@@ -560,7 +617,9 @@ def sample_size(moe, *, p=0.5, confidence_level=0.95, deff=1.0, population=None)
     inputs.proportion("p")
     inputs.positive("deff")
     m = inputs["moe"]
-    inputs.where("moe", ~((m > 0.0) & (m < 1.0)), "must be between 0 and 1 (0.03 for ±3 points)", 0.5)
+    inputs.where(
+        "moe", ~((m > 0.0) & (m < 1.0)), "must be between 0 and 1 (0.03 for ±3 points)", 0.5
+    )
     if population is not None:
         inputs.positive("population", allow_inf=True, placeholder=np.inf)
     m, p_ = inputs["moe"], inputs["p"]
@@ -600,7 +659,9 @@ def kish_deff(weights, *, axis=-1):
     if w.ndim == 0 or w.shape[axis] == 0:
         raise InvalidValueError("weights must be a non-empty array of respondent weights")
     if not np.all(np.isfinite(w)):
-        raise InvalidValueError("weights contains NaN or infinite values; drop or fix those respondents")
+        raise InvalidValueError(
+            "weights contains NaN or infinite values; drop or fix those respondents"
+        )
     if np.any(w < 0):
         raise InvalidValueError("weights must be >= 0; found a negative weight")
     total = w.sum(axis=axis)

@@ -2,10 +2,10 @@
 
 Lives here: :func:`compare_shares` (two answers of one single-choice question, asked of one
 sample), :func:`compare_leads` (the change of such a lead between two independent polls),
-:func:`multinomial_ci` (simultaneous intervals for all the answers of a question), their
+their
 registries (``SHARES_METHODS``, ``MULTINOMIAL_METHODS``) and result classes.
 Does not live here: two proportions from independent samples (``compare.py``), the same
-respondents asked twice (``compare.mcnemar``), one proportion (``proportion.py``).
+respondents asked twice (``paired.mcnemar``), one proportion (``proportion.py``).
 
 Two answers of one single-choice question are shares of one multinomial sample, so they
 are negatively correlated: with ``n`` respondents, ``cov(p_a, p_b) = -p_a p_b / n`` and
@@ -19,20 +19,23 @@ as independent samples only through the covariance term.  A design effect shrink
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from . import _special as sp
-from ._results import ConfidenceInterval, IntervalResult, Result
-from ._roots import find_root
-from ._validation import (Inputs, as_float_array, check_alternative, check_choice,
-                          check_confidence_level)
-from .exceptions import InvalidValueError, ShapeError
+from ._internal import special as sp
+from ._internal.results import IntervalResult
+from ._internal.roots import find_root
+from ._internal.validation import (
+    Inputs,
+    check_alternative,
+    check_choice,
+    check_confidence_level,
+)
 
-__all__ = ["compare_shares", "compare_leads", "multinomial_ci", "SharesResult",
-           "LeadChangeResult", "MultinomialResult", "SHARES_METHODS", "MULTINOMIAL_METHODS"]
+__all__ = ["compare_shares", "compare_leads", "SharesResult", "LeadChangeResult", "SHARES_METHODS"]
 
 
 # --------------------------------------------------------------------------- results
@@ -137,36 +140,6 @@ class LeadChangeResult(IntervalResult):
     alternative: str
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
-
-
-@dataclass(frozen=True)
-class MultinomialResult(Result):
-    """Simultaneous confidence intervals for all answers of a question.
-
-    Attributes
-    ----------
-    estimate : ndarray
-        Observed shares ``counts / counts.sum(axis)``, same shape as ``counts``.
-    low, high : ndarray
-        Simultaneous bounds: all answers of a question are covered together with
-        probability (approximately) ``confidence_level``.
-    method : str
-    confidence_level : float
-    problem : str or ndarray
-        '' for a single question; else, per cell, why its question is NaN.
-    """
-
-    estimate: Any
-    low: Any
-    high: Any
-    method: str
-    confidence_level: float
-    problem: Any
-
-    @property
-    def ci(self):
-        """The intervals as a :class:`ConfidenceInterval`."""
-        return ConfidenceInterval(self.low, self.high)
 
 
 # --------------------------------------------------------------------------- compare_shares
@@ -285,12 +258,17 @@ def _one_sided(low, high, alternative):
 def _check_pair(inputs, first, second):
     """Two shares of one question cannot add up to more than 1."""
     total = inputs[first] + inputs[second]
-    inputs.where(second, total > 1.0 + 1e-12,
-                 f"plus {first} exceeds 1 (two answers of one single-choice question)", 0.0)
+    inputs.where(
+        second,
+        total > 1.0 + 1e-12,
+        f"plus {first} exceeds 1 (two answers of one single-choice question)",
+        0.0,
+    )
 
 
-def compare_shares(p_a, p_b, n, *, method="wald", confidence_level=0.95, deff=1.0,
-                   alternative="two-sided"):
+def compare_shares(
+    p_a, p_b, n, *, method="wald", confidence_level=0.95, deff=1.0, alternative="two-sided"
+):
     """Is one answer really ahead of another in the same poll?
 
     Compares two answers of one single-choice question asked of one sample, such as two
@@ -374,22 +352,51 @@ def compare_shares(p_a, p_b, n, *, method="wald", confidence_level=0.95, deff=1.
     pvalue = _pvalue(statistic, alternative)
 
     def recompute(other_level):
-        return compare_shares(p_a, p_b, n, method=method, confidence_level=other_level,
-                              deff=deff, alternative=alternative)
+        return compare_shares(
+            p_a,
+            p_b,
+            n,
+            method=method,
+            confidence_level=other_level,
+            deff=deff,
+            alternative=alternative,
+        )
 
     fin = inputs.finish
     pvalue = fin(pvalue)
     significant = np.asarray(pvalue) < 1.0 - level
     return SharesResult(
-        p_a=fin(pa), p_b=fin(pb), n=fin(n_), n_effective=fin(n_eff), estimate=fin(pb - pa),
-        low=fin(low), high=fin(high), statistic=fin(statistic), pvalue=pvalue,
+        p_a=fin(pa),
+        p_b=fin(pb),
+        n=fin(n_),
+        n_effective=fin(n_eff),
+        estimate=fin(pb - pa),
+        low=fin(low),
+        high=fin(high),
+        statistic=fin(statistic),
+        pvalue=pvalue,
         significant=bool(significant) if inputs.scalar else significant,
-        method=method, confidence_level=level, alternative=alternative,
-        problem=inputs.result_problem, _recompute=recompute)
+        method=method,
+        confidence_level=level,
+        alternative=alternative,
+        problem=inputs.result_problem,
+        _recompute=recompute,
+    )
 
 
-def compare_leads(p_a1, p_b1, n1, p_a2, p_b2, n2, *, confidence_level=0.95, deff1=1.0,
-                  deff2=1.0, alternative="two-sided"):
+def compare_leads(
+    p_a1,
+    p_b1,
+    n1,
+    p_a2,
+    p_b2,
+    n2,
+    *,
+    confidence_level=0.95,
+    deff1=1.0,
+    deff2=1.0,
+    alternative="two-sided",
+):
     """Did a lead change between two independent polls?
 
     The lead ``p_a - p_b`` of the first answer over the second is measured in two
@@ -432,8 +439,9 @@ def compare_leads(p_a1, p_b1, n1, p_a2, p_b2, n2, *, confidence_level=0.95, deff
     """
     level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
-    inputs = Inputs(p_a1=p_a1, p_b1=p_b1, n1=n1, p_a2=p_a2, p_b2=p_b2, n2=n2,
-                    deff1=deff1, deff2=deff2)
+    inputs = Inputs(
+        p_a1=p_a1, p_b1=p_b1, n1=n1, p_a2=p_a2, p_b2=p_b2, n2=n2, deff1=deff1, deff2=deff2
+    )
     for name in ("p_a1", "p_b1", "p_a2", "p_b2"):
         inputs.proportion(name)
     for name in ("n1", "n2", "deff1", "deff2"):
@@ -443,8 +451,9 @@ def compare_leads(p_a1, p_b1, n1, p_a2, p_b2, n2, *, confidence_level=0.95, deff
     pa1, pb1, pa2, pb2 = (inputs[k] for k in ("p_a1", "p_b1", "p_a2", "p_b2"))
     lead1, lead2 = pa1 - pb1, pa2 - pb2
     change = lead2 - lead1
-    variance = (_lead_variance(pa1, pb1, inputs["n1"] / inputs["deff1"])
-                + _lead_variance(pa2, pb2, inputs["n2"] / inputs["deff2"]))
+    variance = _lead_variance(pa1, pb1, inputs["n1"] / inputs["deff1"]) + _lead_variance(
+        pa2, pb2, inputs["n2"] / inputs["deff2"]
+    )
     se = np.sqrt(variance)
     a_lo, a_hi = _tails(level, alternative)
     low = np.clip(change - sp.z_upper(a_lo) * se, -2.0, 2.0)
@@ -456,280 +465,40 @@ def compare_leads(p_a1, p_b1, n1, p_a2, p_b2, n2, *, confidence_level=0.95, deff
     statistic = _z_statistic(change, variance)
 
     def recompute(other_level):
-        return compare_leads(p_a1, p_b1, n1, p_a2, p_b2, n2, confidence_level=other_level,
-                             deff1=deff1, deff2=deff2, alternative=alternative)
+        return compare_leads(
+            p_a1,
+            p_b1,
+            n1,
+            p_a2,
+            p_b2,
+            n2,
+            confidence_level=other_level,
+            deff1=deff1,
+            deff2=deff2,
+            alternative=alternative,
+        )
 
     fin = inputs.finish
     pvalue = fin(_pvalue(statistic, alternative))
     significant = np.asarray(pvalue) < 1.0 - level
     return LeadChangeResult(
-        p_a1=fin(pa1), p_b1=fin(pb1), n1=fin(inputs["n1"]), p_a2=fin(pa2), p_b2=fin(pb2),
-        n2=fin(inputs["n2"]), lead1=fin(lead1), lead2=fin(lead2), estimate=fin(change),
-        low=fin(low), high=fin(high), statistic=fin(statistic), pvalue=pvalue,
-        significant=bool(significant) if inputs.scalar else significant, method="wald",
-        confidence_level=level, alternative=alternative, problem=inputs.result_problem,
-        _recompute=recompute)
-
-
-# --------------------------------------------------------------------------- multinomial_ci
-# Each method: (counts (questions, k), level) -> (low, high, failed), questions along
-# axis 0 and answers along axis 1; ``failed`` marks questions the method could not do.
-def _quadratic_bounds(x, n, a):
-    """Roots of ``(x - n·pi)² = a·n·pi(1 - pi)``, the form shared by Goodman and QH."""
-    root = np.sqrt(a * (a + 4.0 * x * (n - x) / n))
-    denom = 2.0 * (n + a)
-    # the exact roots lie in [0, 1]; clipping removes rounding just outside
-    return (np.clip((a + 2.0 * x - root) / denom, 0.0, 1.0),
-            np.clip((a + 2.0 * x + root) / denom, 0.0, 1.0))
-
-
-def _goodman(x, level):
-    """Goodman (1965): Wilson-type bounds with the chi-square(1) quantile at 1 - alpha/k.
-
-    Goodman, L. A. (1965), "On simultaneous confidence intervals for multinomial
-    proportions", Technometrics 7:247-254, equation (6): a Bonferroni split of alpha over
-    the k answers.
-    """
-    n = x.sum(axis=-1, keepdims=True)
-    k = x.shape[-1]
-    a = sp.chi2_upper((1.0 - level) / k, 1.0)
-    low, high = _quadratic_bounds(x, n, a)
-    return low, high, np.zeros(x.shape[0], dtype=bool)
-
-
-def _quesenberry_hurst(x, level):
-    """Quesenberry & Hurst (1964): the same bounds with the chi-square(k - 1) quantile.
-
-    Quesenberry, C. P. and Hurst, D. C. (1964), "Large sample simultaneous confidence
-    intervals for multinomial proportions", Technometrics 6:191-195.  Wider than Goodman's
-    for k >= 3 (Scheffe-type projection of the chi-square ellipsoid).
-    """
-    n = x.sum(axis=-1, keepdims=True)
-    k = x.shape[-1]
-    a = sp.chi2_upper(1.0 - level, float(k - 1))
-    low, high = _quadratic_bounds(x, n, a)
-    return low, high, np.zeros(x.shape[0], dtype=bool)
-
-
-class _TruncatedPoissonSums:
-    """Moments of Poisson(lam) truncated to ``[lam - c, lam + c]`` (lower end at least 0),
-    grown one ``c`` at a time.
-
-    Keeps ``M_j = sum of P(Y = y) (y - lam)^j`` over the window, j = 0..4, adding the two
-    new end points at each step; their probabilities follow from the previous ends by the
-    recursions ``P(y + 1) = P(y) lam / (y + 1)`` and ``P(y - 1) = P(y) y / lam``, so one step
-    costs a few multiplications instead of incomplete gamma functions.  Powers of
-    ``y - lam`` (at most ``c``) avoid the cancellation of raw moments when ``lam`` is large.
-    """
-
-    def __init__(self, lam):
-        self.lam = lam
-        self.c = 0
-        centre = np.exp(sp.poisson_logpmf(lam, lam))
-        self.upper = centre.copy()
-        self.lower = centre.copy()
-        self.sums = [centre.copy()] + [np.zeros_like(lam) for _ in range(4)]
-
-    def keep(self, rows):
-        """Drop the questions not in ``rows`` (they have left the search)."""
-        self.lam = self.lam[rows]
-        self.upper = self.upper[rows]
-        self.lower = self.lower[rows]
-        self.sums = [m[rows] for m in self.sums]
-
-    def grow(self):
-        """Widen every window by one on each side (c -> c + 1)."""
-        self.c += 1
-        c, lam = float(self.c), self.lam
-        self.upper = self.upper * lam / (lam + c)
-        inside = lam - c >= 0.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self.lower = np.where(inside, self.lower * (lam - c + 1.0) / lam, 0.0)
-        for t, w in ((c, self.upper), (-c, self.lower)):
-            term = w
-            for j in range(5):
-                self.sums[j] = self.sums[j] + term
-                term = term * t
-
-    def cumulants(self):
-        """Mean, variance, third and fourth cumulants and mass of each truncated Poisson."""
-        m0, m1, m2, m3, m4 = self.sums
-        inv = 1.0 / m0
-        e1, e2, e3, e4 = m1 * inv, m2 * inv, m3 * inv, m4 * inv
-        sq = e1 * e1
-        var = e2 - sq
-        k3 = e3 - 3.0 * e1 * e2 + 2.0 * sq * e1
-        central4 = e4 - 4.0 * e1 * e3 + 6.0 * sq * e2 - 3.0 * sq * sq
-        return self.lam + e1, var, k3, central4 - 3.0 * var * var, m0
-
-
-def _sison_glaz_coverage(sums, n):
-    """Edgeworth approximation of P(x_i - c <= X_i <= x_i + c for all i).
-
-    Levin (1981): the multinomial probability equals
-    ``n! / (n^n e^-n) · prod P(b_i <= Y_i <= a_i) · P(W = n)`` with independent
-    ``Y_i ~ Poisson(x_i)`` and ``W`` the sum of the ``Y_i`` truncated to ``[b_i, a_i]``;
-    Sison & Glaz (1995) approximate ``P(W = n)`` by a one-term Edgeworth expansion.
-    """
-    mean, var, k3, k4, mass = sums.cumulants()
-    s1, s2 = mean.sum(axis=-1), var.sum(axis=-1)
-    g1 = k3.sum(axis=-1) / s2 ** 1.5
-    g2 = k4.sum(axis=-1) / s2 ** 2
-    z = (n - s1) / np.sqrt(s2)
-    z2 = z * z
-    poly = (1.0 + g1 * (z2 * z - 3.0 * z) / 6.0 + g2 * (z2 * z2 - 6.0 * z2 + 3.0) / 24.0
-            + g1 * g1 * (z2 ** 3 - 15.0 * z2 * z2 + 45.0 * z2 - 15.0) / 72.0)
-    density = poly * np.exp(-z2 / 2.0) / np.sqrt(2.0 * np.pi)
-    with np.errstate(divide="ignore"):
-        log_mass = np.log(mass).sum(axis=-1)
-    return np.exp(log_mass - sp.poisson_logpmf(n, n)) * density / np.sqrt(s2)
-
-
-def _sison_glaz(x, level):
-    """Sison & Glaz (1995) simultaneous intervals ``[p_i - c/n, p_i + (c + 2γ)/n]``.
-
-    Sison, C. P. and Glaz, J. (1995), "Simultaneous confidence intervals and sample size
-    determination for multinomial proportions", JASA 90:366-369.  ``c`` is the whole number
-    with ``nu(c) < level < nu(c + 1)``, ``nu`` the coverage of
-    :func:`_sison_glaz_coverage`, found as in May & Johnson's (2000) program and R
-    ``MultinomialCI::multinomialCI``: scanning c = 1, 2, ... for the first crossing, and
-    ``γ = (level - nu(c)) / (nu(c + 1) - nu(c))``.  The scan steps c for all questions at
-    once (a loop of about ``3 sqrt(n)`` steps, not one per question), each question leaving
-    it when found.  Counts must be whole numbers.
-    """
-    q, k = x.shape
-    n = x.sum(axis=-1)
-    found_c = np.full(q, np.nan)
-    nu_below = np.full(q, np.nan)
-    nu_above = np.full(q, np.nan)
-    active = np.arange(q)
-    previous = np.zeros(q)
-    sums = _TruncatedPoissonSums(x)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        while active.size:
-            sums.grow()
-            c = sums.c
-            nu = _sison_glaz_coverage(sums, n[active])
-            hit = (nu > level) & (previous[active] < level)
-            done = active[hit]
-            found_c[done] = c - 1
-            nu_below[done] = previous[done]
-            nu_above[done] = nu[hit]
-            previous[active] = nu
-            still = ~hit & (c < n[active])
-            if not still.all():
-                active = active[still]
-                sums.keep(still)
-    gamma = (level - nu_below) / (nu_above - nu_below)
-    p = x / n[:, None]
-    low = np.maximum(p - found_c[:, None] / n[:, None], 0.0)
-    high = np.minimum(p + (found_c[:, None] + 2.0 * gamma[:, None]) / n[:, None], 1.0)
-    return low, high, np.isnan(found_c)
-
-
-MULTINOMIAL_METHODS = {
-    "goodman": _goodman,
-    "sison-glaz": _sison_glaz,
-    "quesenberry-hurst": _quesenberry_hurst,
-}
-
-
-def multinomial_ci(counts, *, method="goodman", confidence_level=0.95, axis=-1):
-    """Simultaneous confidence intervals for the shares of all answers to a question.
-
-    Parameters
-    ----------
-    counts : array_like
-        Respondents per answer along ``axis``.  A 1-D array is one question; with more
-        dimensions every other axis indexes separate questions, each with its own total:
-        questions are never pooled.
-    method : str
-        One of ``MULTINOMIAL_METHODS``:
-
-        * ``'goodman'`` (default): Goodman (1965), closed form; good when every answer has
-          a fair number of respondents.
-        * ``'sison-glaz'``: Sison & Glaz (1995), the best coverage when there are many
-          answers or small counts; bounds move in steps of ``1/n``.  Counts must be whole.
-        * ``'quesenberry-hurst'``: Quesenberry & Hurst (1964), closed form, conservative.
-    confidence_level : float
-        Simultaneous level: all ``k`` intervals of a question hold together with this
-        probability (approximately).
-    axis : int
-        The axis of the answers (at least two answers).
-
-    Returns
-    -------
-    MultinomialResult
-        ``estimate, low, high`` with the shape of ``counts``; ``problem`` ('' for one
-        question; for several, per cell, why its question is NaN).
-
-    Examples
-    --------
-    Four answers chosen by 35, 74, 22 and 69 of 200 respondents (the example of R's
-    ``DescTools::MultinomCI``); all four intervals hold together at 95%:
-
-    >>> import surveystats as ss
-    >>> r = ss.multinomial_ci([35, 74, 22, 69])
-    >>> r.low.round(4), r.high.round(4)
-    (array([0.118 , 0.2899, 0.0661, 0.2669]), array([0.2516, 0.458 , 0.1775, 0.4325]))
-    >>> ss.multinomial_ci([35, 74, 22, 69], method="sison-glaz").low.round(4)
-    array([0.105, 0.3  , 0.04 , 0.275])
-
-    Many questions at once (rows); a bad row does not spoil the others:
-
-    >>> r = ss.multinomial_ci([[35, 74, 22, 69], [10, -1, 5, 5]])
-    >>> r.low[1]
-    array([nan, nan, nan, nan])
-    >>> r.problem[1, 0]
-    'counts must be whole numbers >= 0'
-    """
-    method = check_choice("method", method, MULTINOMIAL_METHODS)
-    level = check_confidence_level(confidence_level)
-    arr = as_float_array("counts", counts)
-    if arr.ndim == 0:
-        raise ShapeError("counts must hold one count per answer (an array along axis), "
-                         "got a scalar")
-    try:
-        moved = np.moveaxis(arr, axis, -1)
-    except np.exceptions.AxisError:
-        raise ShapeError(f"axis={axis} is out of range for counts with shape {arr.shape}") from None
-    k = moved.shape[-1]
-    if k < 2:
-        raise ShapeError(f"counts needs at least two answers along axis {axis}; got {k}")
-    flat = moved.reshape(-1, k)
-
-    whole = np.floor(flat) == flat
-    bad_count = ~((flat >= 0.0) & np.isfinite(flat)).all(axis=-1)
-    reasons = np.full(flat.shape[0], "", dtype=object)
-    reasons[bad_count] = "counts must be whole numbers >= 0"
-    if method == "sison-glaz":
-        fractional = ~bad_count & ~whole.all(axis=-1)
-        reasons[fractional] = "counts must be whole numbers for method 'sison-glaz'"
-    empty = (reasons == "") & ~(np.where(bad_count[:, None], 0.0, flat).sum(axis=-1) > 0.0)
-    reasons[empty] = "counts add up to 0: no respondents"
-    bad = reasons != ""
-    x = np.where(bad[:, None], 1.0, flat)
-    if arr.ndim == 1 and bad[0]:
-        raise InvalidValueError(f"{reasons[0]}; got {arr.tolist()!r:.80}")
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        low, high, failed = MULTINOMIAL_METHODS[method](x, level)
-    reasons[~bad & failed] = "the Sison-Glaz search found no c reaching the confidence level"
-    bad = reasons != ""
-    if arr.ndim == 1 and bad[0]:
-        raise InvalidValueError(reasons[0])
-    estimate = x / x.sum(axis=-1, keepdims=True)
-
-    def finish(value):
-        value = np.where(bad[:, None], np.nan, value).reshape(moved.shape)
-        return np.moveaxis(value, -1, axis)
-
-    problem = "" if arr.ndim == 1 else _problem_per_cell(reasons, moved.shape, axis)
-    return MultinomialResult(estimate=finish(estimate), low=finish(low), high=finish(high),
-                             method=method, confidence_level=level, problem=problem)
-
-
-def _problem_per_cell(reasons, shape, axis):
-    """Per-question reasons repeated over the answer axis, in the caller's layout."""
-    per_cell = np.broadcast_to(reasons[:, None], (reasons.size, shape[-1])).reshape(shape)
-    return np.moveaxis(per_cell, -1, axis).copy()
+        p_a1=fin(pa1),
+        p_b1=fin(pb1),
+        n1=fin(inputs["n1"]),
+        p_a2=fin(pa2),
+        p_b2=fin(pb2),
+        n2=fin(inputs["n2"]),
+        lead1=fin(lead1),
+        lead2=fin(lead2),
+        estimate=fin(change),
+        low=fin(low),
+        high=fin(high),
+        statistic=fin(statistic),
+        pvalue=pvalue,
+        significant=bool(significant) if inputs.scalar else significant,
+        method="wald",
+        confidence_level=level,
+        alternative=alternative,
+        problem=inputs.result_problem,
+        _recompute=recompute,
+    )

@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _special as sp
-from ._results import Result
-from ._validation import Inputs, as_float_array, check_confidence_level
+from ._internal import special as sp
+from ._internal.results import Result
+from ._internal.validation import Inputs, as_float_array, check_confidence_level
 from .exceptions import InvalidValueError, ShapeError
 
 __all__ = ["trend_test", "TrendResult"]
@@ -165,8 +165,10 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
     try:
         shape = np.broadcast_shapes(p_arr.shape, n_arr.shape)
     except ValueError:
-        raise ShapeError(f"p {p_arr.shape} and n {n_arr.shape} do not broadcast together "
-                         f"(waves moved to the last axis)") from None
+        raise ShapeError(
+            f"p {p_arr.shape} and n {n_arr.shape} do not broadcast together "
+            f"(waves moved to the last axis)"
+        ) from None
     k = shape[-1]
     if scores is None:
         s_arr = np.arange(1.0, k + 1.0)
@@ -180,14 +182,19 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
     try:
         shape = np.broadcast_shapes(shape, s_arr.shape)
     except ValueError:
-        raise ShapeError(f"scores {s_arr.shape} does not broadcast with p and n {shape} "
-                         f"(waves moved to the last axis)") from None
+        raise ShapeError(
+            f"scores {s_arr.shape} does not broadcast with p and n {shape} "
+            f"(waves moved to the last axis)"
+        ) from None
     if k < 2:
         raise ShapeError(f"a trend needs at least two waves along axis {axis}; got {k}")
 
     # Element checks on a never-scalar Inputs: per-wave reasons, reduced to one per question.
-    inputs = Inputs(p=np.broadcast_to(p_arr, shape), n=np.broadcast_to(n_arr, shape),
-                    scores=np.broadcast_to(s_arr, shape))
+    inputs = Inputs(
+        p=np.broadcast_to(p_arr, shape),
+        n=np.broadcast_to(n_arr, shape),
+        scores=np.broadcast_to(s_arr, shape),
+    )
     inputs.proportion("p")
     inputs.positive("n")
     s = inputs["scores"]
@@ -235,8 +242,14 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
 
     significant = ~bad & (pvalue < 1.0 - level)
     return TrendResult(
-        statistic=finish(statistic), pvalue=finish(pvalue), df=finish(df),
-        slope=finish(slope), homogeneity_statistic=finish(homogeneity),
-        homogeneity_pvalue=finish(homogeneity_pvalue), homogeneity_df=finish(homogeneity_df),
+        statistic=finish(statistic),
+        pvalue=finish(pvalue),
+        df=finish(df),
+        slope=finish(slope),
+        homogeneity_statistic=finish(homogeneity),
+        homogeneity_pvalue=finish(homogeneity_pvalue),
+        homogeneity_df=finish(homogeneity_df),
         significant=bool(significant) if single else significant,
-        confidence_level=level, problem="" if single else problem)
+        confidence_level=level,
+        problem="" if single else problem,
+    )

@@ -1,4 +1,4 @@
-"""Tests of surveystats.annotate: recognition of poll figures and claims in prose.
+"""Tests of surveystats.newsroom.annotator: recognition of poll figures and claims in prose.
 
 Every snippet below is written for these tests (own words) around real published figures:
 
@@ -23,7 +23,6 @@ spelled out in the test.
 """
 
 import json
-import math
 import re
 
 import pytest
@@ -31,8 +30,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import surveystats as ss
-from surveystats.annotate import KINDS, Annotation, Finding, annotate
 from surveystats.exceptions import InvalidOptionError, InvalidValueError
+from surveystats.newsroom.annotator import KINDS, Annotation, Finding, annotate
 
 REL = 1e-12
 
@@ -44,7 +43,7 @@ def only(annotation, kind):
 
 
 def quote(text, finding):
-    return text[finding.span[0]:finding.span[1]]
+    return text[finding.span[0] : finding.span[1]]
 
 
 def assert_share(finding, p, n, *, deff=1.0, level=0.95):
@@ -53,7 +52,8 @@ def assert_share(finding, p, n, *, deff=1.0, level=0.95):
     assert finding.values == pytest.approx((p,), rel=REL)
     assert finding.n == n
     assert (finding.low, finding.high, finding.moe) == pytest.approx(
-        (ref.low, ref.high, ref.moe), rel=REL)
+        (ref.low, ref.high, ref.moe), rel=REL
+    )
     assert finding.pvalue is None and finding.significant is None
 
 
@@ -62,7 +62,8 @@ def assert_change(finding, p1, p2, n, *, level=0.95):
     assert finding.values == pytest.approx((p1, p2), rel=REL)
     assert finding.n == n
     assert (finding.low, finding.high, finding.pvalue) == pytest.approx(
-        (ref.low, ref.high, ref.pvalue), rel=REL)
+        (ref.low, ref.high, ref.pvalue), rel=REL
+    )
     assert finding.significant == ref.significant
     assert finding.moe == pytest.approx((ref.high - ref.low) / 2, rel=REL)
 
@@ -78,13 +79,15 @@ def test_percent_sign_with_poll_of_n():
     size = only(a, "sample_size")
     assert quote(text, size) == "poll of 1,000"
     assert size.moe == pytest.approx(ss.margin_of_error(0.5, 1000), rel=REL)
-    assert "±2.4 percentage points" in share.message    # proportion_ci(0.194, 1000).moe
+    assert "±2.4 percentage points" in share.message  # proportion_ci(0.194, 1000).moe
 
 
 def test_per_cent_spelling_and_sample_of():
     # Same poll, British spelling: 31.1 per cent nuclear weapons, "a sample of 1,000 adults".
-    text = ("Info Sapiens interviewed a sample of 1,000 adults in November. Some 31.1 per cent "
-            "said nuclear weapons of Ukraine's own would guarantee its security.")
+    text = (
+        "Info Sapiens interviewed a sample of 1,000 adults in November. Some 31.1 per cent "
+        "said nuclear weapons of Ukraine's own would guarantee its security."
+    )
     a = annotate(text)
     assert_share(only(a, "share"), 0.311, 1000)
     assert only(a, "sample_size").n == 1000
@@ -102,8 +105,10 @@ def test_percent_word_and_n_equals():
 def test_size_stated_after_the_figure():
     # Gallup, September 2024: 31% trust the mass media; the n is a test input stated
     # in the text after the figure (Gallup polls about 1,000 adults).
-    text = ("Only 31% of Americans trust the mass media a great deal or a fair amount. "
-            "Gallup surveyed 1,000 adults by telephone.")
+    text = (
+        "Only 31% of Americans trust the mass media a great deal or a fair amount. "
+        "Gallup surveyed 1,000 adults by telephone."
+    )
     a = annotate(text)
     assert_share(only(a, "share"), 0.31, 1000)
 
@@ -111,7 +116,7 @@ def test_size_stated_after_the_figure():
 def test_word_fraction_nearly_a_third():
     # 31.1% nuclear weapons, as a newsroom might round it: "nearly a third".
     text = "Nearly a third of Ukrainians in the survey chose nuclear weapons."
-    a = annotate(text, n=1000)                  # n given by the test
+    a = annotate(text, n=1000)  # n given by the test
     share = only(a, "share")
     assert quote(text, share) == "Nearly a third"
     assert_share(share, 1 / 3, 1000)
@@ -122,8 +127,10 @@ def test_word_fraction_nearly_a_third():
 def test_one_in_five_and_six_in_ten():
     # 19.4% as "one in five" (Info Sapiens 2025); Pew 2022: "about six in ten (61%)" say
     # abortion should be legal in all or most cases (n given by the test).
-    text = ("In the poll, one in five picked NATO membership. About six in ten Americans "
-            "(61%) say abortion should be legal in all or most cases.")
+    text = (
+        "In the poll, one in five picked NATO membership. About six in ten Americans "
+        "(61%) say abortion should be legal in all or most cases."
+    )
     a = annotate(text, n=1000)
     shares = a.of_kind("share")
     assert [quote(text, f) for f in shares] == ["one in five", "About six in ten", "61%"]
@@ -139,7 +146,8 @@ def test_design_effect_and_confidence_level_reach_the_core():
     assert_share(only(a, "share"), 0.194, 1000, deff=1.5, level=0.90)
     assert "90% confidence interval" in only(a, "share").message
     assert only(a, "sample_size").moe == pytest.approx(
-        ss.margin_of_error(0.5, 1000, deff=1.5, confidence_level=0.90), rel=REL)
+        ss.margin_of_error(0.5, 1000, deff=1.5, confidence_level=0.90), rel=REL
+    )
 
 
 def test_no_sample_size_means_no_interval():
@@ -153,14 +161,17 @@ def test_no_sample_size_means_no_interval():
 # --------------------------------------------------------------------------- margins
 def test_stated_margin_matches_n():
     # n = 1,000: margin_of_error(0.5, 1000) = 3.099 points, stated as ±3.1.
-    text = ("The poll of 1,000 adults has a margin of error of ±3.1 percentage points; "
-            "19.4% chose NATO.")
+    text = (
+        "The poll of 1,000 adults has a margin of error of ±3.1 percentage points; "
+        "19.4% chose NATO."
+    )
     stated = only(annotate(text), "stated_moe")
     assert stated.moe == pytest.approx(0.031)
     assert stated.n == 1000
     assert stated.details["verdict"] == "matches"
     assert stated.details["simple_random_sample_moe"] == pytest.approx(
-        ss.margin_of_error(0.5, 1000), rel=REL)
+        ss.margin_of_error(0.5, 1000), rel=REL
+    )
 
 
 def test_stated_margin_too_small_for_n():
@@ -195,14 +206,17 @@ def test_stated_margin_implies_n_for_shares():
 # --------------------------------------------------------------------------- leads
 def test_lead_within_one_poll():
     # 31.1% vs 19.4% in one single-choice question, n = 1,000: compare_shares.
-    text = ("Asked about security guarantees, 31.1% of the 1,000 respondents named nuclear "
-            "weapons, compared with 19.4% for NATO membership.")
+    text = (
+        "Asked about security guarantees, 31.1% of the 1,000 respondents named nuclear "
+        "weapons, compared with 19.4% for NATO membership."
+    )
     a = annotate(text)
     lead = only(a, "lead")
     ref = ss.compare_shares(0.311, 0.194, 1000)
     assert lead.values == pytest.approx((0.311, 0.194))
     assert (lead.low, lead.high, lead.pvalue) == pytest.approx(
-        (ref.low, ref.high, ref.pvalue), rel=REL)
+        (ref.low, ref.high, ref.pvalue), rel=REL
+    )
     assert lead.significant is True
     assert "11.7-point lead" in lead.message
     assert quote(text, lead).startswith("31.1%") and quote(text, lead).endswith("19.4%")
@@ -210,8 +224,9 @@ def test_lead_within_one_poll():
 
 def test_statistical_tie_for_a_significant_lead_is_flagged():
     # The 11.7-point lead described as a "statistical tie": wrong.
-    text = ("In the poll of 1,000, nuclear weapons (31.1%) and NATO (19.4%) were in a "
-            "statistical tie.")
+    text = (
+        "In the poll of 1,000, nuclear weapons (31.1%) and NATO (19.4%) were in a statistical tie."
+    )
     a = annotate(text)
     wording = only(a, "wording")
     ref = ss.compare_shares(0.311, 0.194, 1000)
@@ -236,8 +251,10 @@ def test_dead_heat_for_a_close_race_says_about_even():
 
 def test_within_margin_of_error_applied_to_a_lead():
     # The 11.7-point lead is called "within the margin of error": it is not.
-    text = ("Nuclear weapons led NATO membership by 31.1% to 19.4% in a survey of 1,000 "
-            "adults, a lead within the margin of error.")
+    text = (
+        "Nuclear weapons led NATO membership by 31.1% to 19.4% in a survey of 1,000 "
+        "adults, a lead within the margin of error."
+    )
     a = annotate(text)
     wording = only(a, "wording")
     ref = ss.compare_shares(0.311, 0.194, 1000)
@@ -249,8 +266,10 @@ def test_within_margin_of_error_applied_to_a_lead():
 # --------------------------------------------------------------------------- changes
 def test_change_dropped_to_from():
     # 48.7% (2024) -> 41.1% (2025), independent samples of 1,000.
-    text = ("In the survey of 1,000 adults, the share calling the concession completely "
-            "unacceptable dropped to 41.1% from 48.7% a year earlier.")
+    text = (
+        "In the survey of 1,000 adults, the share calling the concession completely "
+        "unacceptable dropped to 41.1% from 48.7% a year earlier."
+    )
     change = only(annotate(text), "change")
     assert_change(change, 0.487, 0.411, 1000)
     assert "fall from 48.7% to 41.1%, 7.6 percentage points" in change.message
@@ -258,15 +277,18 @@ def test_change_dropped_to_from():
 
 def test_three_waves_give_a_trend_and_two_changes():
     # 56.9% (2023), 48.7% (2024), 41.1% (2025); years as scores.
-    text = ("This year 41.1% of the 1,000 respondents found it completely unacceptable, down "
-            "from 48.7% in 2024 and 56.9% in 2023.")
+    text = (
+        "This year 41.1% of the 1,000 respondents found it completely unacceptable, down "
+        "from 48.7% in 2024 and 56.9% in 2023."
+    )
     a = annotate(text)
     trend = only(a, "trend")
     assert trend.values == pytest.approx((0.569, 0.487, 0.411))
     ref = ss.trend_test([0.569, 0.487, 0.411], 1000, scores=[2023, 2024, 2025])
     assert trend.pvalue == pytest.approx(ref.pvalue, rel=1e-9)
     assert trend.details["slope"] == pytest.approx(
-        ss.trend_test([0.569, 0.487, 0.411], 1000).slope, rel=1e-9)
+        ss.trend_test([0.569, 0.487, 0.411], 1000).slope, rel=1e-9
+    )
     changes = a.of_kind("change")
     assert len(changes) == 2
     pairs = sorted(tuple(round(v, 3) for v in c.values) for c in changes)
@@ -294,8 +316,10 @@ def test_points_change_without_earlier_figure_is_worked_out():
 def test_ten_percent_drop_gives_both_readings():
     # The NATO example: 19.4% after "a 10% drop from last year", n = 1,000.  As 10
     # percentage points the earlier share was 29.4%; as a relative 10%, 19.4 / 0.9 = 21.56%.
-    text = ("In the Info Sapiens poll of 1,000 adults, 19.4% named NATO membership as the "
-            "best guarantee, a 10% drop from last year.")
+    text = (
+        "In the Info Sapiens poll of 1,000 adults, 19.4% named NATO membership as the "
+        "best guarantee, a 10% drop from last year."
+    )
     a = annotate(text)
     wording = only(a, "wording")
     assert quote(text, wording) == "a 10% drop"
@@ -308,13 +332,13 @@ def test_ten_percent_drop_gives_both_readings():
     assert relative["pvalue"] == pytest.approx(ref_rel.pvalue, rel=REL)
     assert points["significant"] is True and relative["significant"] is False
     assert "different verdicts" in wording.message
-    assert wording.significant is None          # ambiguous: no single verdict
+    assert wording.significant is None  # ambiguous: no single verdict
     assert_share(only(a, "share"), 0.194, 1000)
 
 
 def test_percent_used_for_points_is_flagged():
     # 48.7% -> 41.1% is 7.6 points (a relative fall of 15.6%), written "a 7.6% drop".
-    text = ("In the survey of 1,000 adults, rejection fell from 48.7% to 41.1%, a 7.6% drop.")
+    text = "In the survey of 1,000 adults, rejection fell from 48.7% to 41.1%, a 7.6% drop."
     a = annotate(text)
     wording = only(a, "wording")
     assert "percentage points, not percent" in wording.message
@@ -338,8 +362,10 @@ def test_correct_relative_wording_is_not_flagged():
 
 
 def test_outside_margin_of_error_for_a_real_change_holds():
-    text = ("Among all 1,000 respondents the share fell from 48.7% in 2024 to 41.1% in 2025, "
-            "a change outside the margin of error.")
+    text = (
+        "Among all 1,000 respondents the share fell from 48.7% in 2024 to 41.1% in 2025, "
+        "a change outside the margin of error."
+    )
     a = annotate(text)
     wording = only(a, "wording")
     assert wording.details["about"] == "change"
@@ -361,8 +387,10 @@ def test_subgroup_without_n_is_honest():
 
 def test_subgroup_with_stated_n():
     # Illustrative: 45% of 212 respondents under 30.
-    text = ("The poll of 1,000 adults found that among the 212 respondents under 30, 45% "
-            "backed joining NATO.")
+    text = (
+        "The poll of 1,000 adults found that among the 212 respondents under 30, 45% "
+        "backed joining NATO."
+    )
     a = annotate(text)
     share = only(a, "share")
     assert share.details["subgroup"]
@@ -373,17 +401,20 @@ def test_subgroup_with_stated_n():
 
 
 # --------------------------------------------------------------------------- no poll content
-@pytest.mark.parametrize("text", [
-    "",
-    "The minister arrived in Kyiv on Tuesday.",
-    "COVID-19 closed schools in 2020, and Windows 10 support ends in 2025.",
-    "The ticket costs $19.40, up from $17 in 2019; the hall seats 1,200.",
-    "Inflation rose to 3.2% in March while interest rates stayed at 5.25%.",
-    "The battery lasts 10 hours and charges to 80% in 30 minutes.",
-    "Half an hour later, a third of October had passed.",
-    "Prices rose 10% last year; shares of the firm fell 4 points.",
-    "Ünïcödé ‰ ٪ 🙂 ５０％ ½ ⅓ 19,4 % in 2024 — nothing to count here.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "The minister arrived in Kyiv on Tuesday.",
+        "COVID-19 closed schools in 2020, and Windows 10 support ends in 2025.",
+        "The ticket costs $19.40, up from $17 in 2019; the hall seats 1,200.",
+        "Inflation rose to 3.2% in March while interest rates stayed at 5.25%.",
+        "The battery lasts 10 hours and charges to 80% in 30 minutes.",
+        "Half an hour later, a third of October had passed.",
+        "Prices rose 10% last year; shares of the firm fell 4 points.",
+        "Ünïcödé ‰ ٪ 🙂 ５０％ ½ ⅓ 19,4 % in 2024 — nothing to count here.",
+    ],
+)
 def test_no_poll_content_gives_no_shares(text):
     a = annotate(text)
     assert a.of_kind("share") == []
@@ -391,8 +422,10 @@ def test_no_poll_content_gives_no_shares(text):
 
 
 def test_poll_article_ignores_economic_percentages():
-    text = ("A poll of 1,000 adults found 31.1% favour nuclear weapons. "
-            "Meanwhile inflation reached 12% last year.")
+    text = (
+        "A poll of 1,000 adults found 31.1% favour nuclear weapons. "
+        "Meanwhile inflation reached 12% last year."
+    )
     shares = annotate(text).of_kind("share")
     assert [s.values[0] for s in shares] == [pytest.approx(0.311)]
 
@@ -401,10 +434,13 @@ def test_poll_article_ignores_economic_percentages():
 def test_large_text_and_odd_input():
     # 1 MB: ordinary prose with numbers that are not shares, and a poll paragraph in
     # every twentieth block.
-    filler = ("COVID-19 closed the plant in 2020; Windows 10 machines cost $450 and the "
-              "hall seats 1,200 people. The minister spoke for half an hour. ")
-    poll = ("In the poll of 1,000 adults, 31.1% named nuclear weapons, compared with "
-            "19.4% for NATO. ")
+    filler = (
+        "COVID-19 closed the plant in 2020; Windows 10 machines cost $450 and the "
+        "hall seats 1,200 people. The minister spoke for half an hour. "
+    )
+    poll = (
+        "In the poll of 1,000 adults, 31.1% named nuclear weapons, compared with 19.4% for NATO. "
+    )
     block = filler * 19 + poll
     copies = 1_000_000 // len(block) + 1
     text = block * copies
@@ -428,9 +464,12 @@ def test_bad_options_raise():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789 .,%±-–()$nN=\n")) | st.characters(),
-               max_size=400),
-       st.sampled_from(["", " poll of 1,000 adults. ", " margin of error ±3 points. "]))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("0123456789 .,%±-–()$nN=\n")) | st.characters(), max_size=400
+    ),
+    st.sampled_from(["", " poll of 1,000 adults. ", " margin of error ±3 points. "]),
+)
 def test_random_text_never_raises(text, context):
     text = context + text + context
     a = annotate(text)
@@ -446,14 +485,18 @@ def test_random_text_never_raises(text, context):
 
 
 # --------------------------------------------------------------------------- renderers
-ARTICLE = ("In the Info Sapiens poll of 1,000 adults, 31.1% named nuclear weapons, compared "
-           "with 19.4% for NATO <membership> & more, a 10% drop from last year.")
+ARTICLE = (
+    "In the Info Sapiens poll of 1,000 adults, 31.1% named nuclear weapons, compared "
+    "with 19.4% for NATO <membership> & more, a 10% drop from last year."
+)
 
 
 def test_markdown_puts_the_interval_after_each_figure():
     md = annotate(ARTICLE).to_markdown()
     ref = ss.proportion_ci(0.311, 1000)
-    assert f"**31.1%** *(±{100 * ref.moe:.1f} pts, {100 * ref.low:.1f}%–{100 * ref.high:.1f}%)*" in md
+    assert (
+        f"**31.1%** *(±{100 * ref.moe:.1f} pts, {100 * ref.low:.1f}%–{100 * ref.high:.1f}%)*" in md
+    )
     assert re.search(r"\[\^\d+\]: \*\*wording\*\*: “a 10% drop” is ambiguous", md)
 
 
@@ -462,17 +505,31 @@ def test_html_keeps_text_and_escapes():
     page = a.to_html()
     assert "&lt;membership&gt; &amp; more" in page
     assert "<style>" in page and '<mark class="ss-share"' in page
-    visible = re.sub(r'<span class="ss-label">.*?</span>|<sup.*?</sup>', "",
-                     page.split('<div class="ss-article">')[1].split("</div>")[0])
+    visible = re.sub(
+        r'<span class="ss-label">.*?</span>|<sup.*?</sup>',
+        "",
+        page.split('<div class="ss-article">')[1].split("</div>")[0],
+    )
     import html as html_module
+
     assert html_module.unescape(re.sub(r"<[^>]+>", "", visible)) == ARTICLE
 
 
 def test_json_has_every_field():
     data = json.loads(annotate(ARTICLE).to_json())
     assert data["confidence_level"] == 0.95
-    fields = {"kind", "span", "values", "n", "moe", "low", "high", "pvalue", "significant",
-              "message"}
+    fields = {
+        "kind",
+        "span",
+        "values",
+        "n",
+        "moe",
+        "low",
+        "high",
+        "pvalue",
+        "significant",
+        "message",
+    }
     assert data["findings"] and all(fields <= set(f) for f in data["findings"])
     assert {f["kind"] for f in data["findings"]} >= {"share", "lead", "wording", "sample_size"}
 

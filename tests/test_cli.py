@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import surveystats as ss
-from surveystats.cli import build_parser
+from surveystats.cli.main import build_parser
 
 EXE = Path(sys.executable).with_name("surveystats")
 
@@ -23,8 +23,14 @@ EXE = Path(sys.executable).with_name("surveystats")
 def run(*args, stdin=None):
     exe = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "surveystats"]
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(exe + [str(a) for a in args], capture_output=True, text=True,
-                          input=stdin, env=env, timeout=120)
+    return subprocess.run(
+        exe + [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env,
+        timeout=120,
+    )
 
 
 def ok(*args):
@@ -64,11 +70,26 @@ def test_ci_input_forms_agree(typed):
 
 
 def test_ci_json_has_library_fields_and_keywords_map():
-    record = json.loads(ok("ci", "31.1%", "--n", "1,000", "--json", "--deff", "1.5",
-                           "--method", "clopper-pearson", "--confidence", "90",
-                           "--population", "20000"))
-    r = ss.proportion_ci(0.311, 1000, deff=1.5, method="clopper-pearson",
-                         confidence_level=0.90, population=20000)
+    record = json.loads(
+        ok(
+            "ci",
+            "31.1%",
+            "--n",
+            "1,000",
+            "--json",
+            "--deff",
+            "1.5",
+            "--method",
+            "clopper-pearson",
+            "--confidence",
+            "90",
+            "--population",
+            "20000",
+        )
+    )
+    r = ss.proportion_ci(
+        0.311, 1000, deff=1.5, method="clopper-pearson", confidence_level=0.90, population=20000
+    )
     assert set(record) == set(r.to_dict())
     for key in ("estimate", "low", "high", "moe", "n_effective"):
         assert record[key] == pytest.approx(getattr(r, key), rel=1e-12)
@@ -82,8 +103,12 @@ def test_ci_csv_several_figures():
 
 
 def test_python_dash_m_works():
-    proc = subprocess.run([sys.executable, "-m", "surveystats", "ci", "19.4%", "--n", "1000"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "surveystats", "ci", "19.4%", "--n", "1000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("19.4%")
 
 
@@ -104,10 +129,23 @@ def test_change_check_exit_status():
 
 
 def test_change_second_n_and_json():
-    record = json.loads(ok("change", "56.9%", "41.1%", "--n", "1000", "--n2", "800", "--json",
-                           "--method", "miettinen-nurminen", "--test", "fisher"))
-    r = ss.compare_proportions(0.569, 1000, 0.411, 800, method="miettinen-nurminen",
-                               test="fisher")
+    record = json.loads(
+        ok(
+            "change",
+            "56.9%",
+            "41.1%",
+            "--n",
+            "1000",
+            "--n2",
+            "800",
+            "--json",
+            "--method",
+            "miettinen-nurminen",
+            "--test",
+            "fisher",
+        )
+    )
+    r = ss.compare_proportions(0.569, 1000, 0.411, 800, method="miettinen-nurminen", test="fisher")
     assert set(record) >= {"estimate", "low", "high", "statistic", "pvalue", "significant"}
     assert record["n2"] == 800
     for key in ("estimate", "low", "high", "pvalue"):
@@ -139,15 +177,17 @@ def test_trend_per_wave_n_count_mismatch():
 # ------------------------------------------------------------------------ sizes and power
 def test_sample_size():
     assert ok("sample-size", "--moe", "3pp").startswith("1,068 respondents")
-    record = json.loads(ok("sample-size", "--moe", "2.5%", "--deff", "1.5", "--json",
-                           "--population", "50000"))
+    record = json.loads(
+        ok("sample-size", "--moe", "2.5%", "--deff", "1.5", "--json", "--population", "50000")
+    )
     assert record["n"] == ss.sample_size(0.025, deff=1.5, population=50000)
 
 
 def test_power_three_modes():
     r = ss.power_two_proportions(0.487, 0.411, 1000)
-    assert json.loads(ok("power", "48.7%", "41.1%", "--n", "1000", "--json"))["power"] == \
-        pytest.approx(r.power, rel=1e-12)
+    assert json.loads(ok("power", "48.7%", "41.1%", "--n", "1000", "--json"))[
+        "power"
+    ] == pytest.approx(r.power, rel=1e-12)
     s = ss.sample_size_two_proportions(0.487, 0.45, power=0.8)
     assert ok("power", "48.7%", "45%").startswith(f"{int(s.n_required):,} respondents")
     d = ss.detectable_change(0.487, 1000)
@@ -156,9 +196,11 @@ def test_power_three_modes():
 
 
 # ------------------------------------------------------------------------ batch
-WAVES = ("question,wave,p,n\n"
-         "nato_unacceptable,2023,0.569,1000\nnato_unacceptable,2024,0.487,1000\n"
-         "nato_unacceptable,2025,0.411,1000\nother,2024,0.30,800\nother,2025,0.33,800\n")
+WAVES = (
+    "question,wave,p,n\n"
+    "nato_unacceptable,2023,0.569,1000\nnato_unacceptable,2024,0.487,1000\n"
+    "nato_unacceptable,2025,0.411,1000\nother,2024,0.30,800\nother,2025,0.33,800\n"
+)
 
 
 def test_batch_file_to_file_equals_library(tmp_path):
@@ -208,24 +250,27 @@ def test_demo_runs_main_job():
 
 
 # ------------------------------------------------------------------------ errors
-@pytest.mark.parametrize("args, needles", [
-    (["ci", "19.4", "--n", "1000"], ["19.4%", "0.194"]),
-    (["ci", "140%", "--n", "1000"], ["140%"]),
-    (["ci", "19.4%", "--n", "0"], ["--n"]),
-    (["ci", "19.4%"], ["--n"]),
-    (["ci", "", "--n", "1000"], ["empty"]),
-    (["ci", "abc", "--n", "1000"], ["abc"]),
-    (["ci", "19.4%", "--n", "1000", "--bogus"], ["--bogus"]),
-    (["ci", "19.4%", "--n", "1000", "--method", "exact"], ["wilson"]),
-    (["ci", "19.4%", "--n", "1000", "--confidence", "120"], ["--confidence"]),
-    (["change", "48.7%", "41.1%", "--n", "1000", "--method", "nope"], ["newcombe"]),
-    (["change", "48.7%"], ["second"]),
-    (["lead", "60%", "50%", "--n", "1000"], []),
-    (["sample-size", "--moe", "3"], ["3pp"]),
-    (["batch", "does-not-exist.csv", "-o", "-"], ["does-not-exist.csv"]),
-    (["annotate", "does-not-exist.txt"], ["does-not-exist.txt"]),
-    (["nonsense"], ["nonsense"]),
-])
+@pytest.mark.parametrize(
+    "args, needles",
+    [
+        (["ci", "19.4", "--n", "1000"], ["19.4%", "0.194"]),
+        (["ci", "140%", "--n", "1000"], ["140%"]),
+        (["ci", "19.4%", "--n", "0"], ["--n"]),
+        (["ci", "19.4%"], ["--n"]),
+        (["ci", "", "--n", "1000"], ["empty"]),
+        (["ci", "abc", "--n", "1000"], ["abc"]),
+        (["ci", "19.4%", "--n", "1000", "--bogus"], ["--bogus"]),
+        (["ci", "19.4%", "--n", "1000", "--method", "exact"], ["wilson"]),
+        (["ci", "19.4%", "--n", "1000", "--confidence", "120"], ["--confidence"]),
+        (["change", "48.7%", "41.1%", "--n", "1000", "--method", "nope"], ["newcombe"]),
+        (["change", "48.7%"], ["second"]),
+        (["lead", "60%", "50%", "--n", "1000"], []),
+        (["sample-size", "--moe", "3"], ["3pp"]),
+        (["batch", "does-not-exist.csv", "-o", "-"], ["does-not-exist.csv"]),
+        (["annotate", "does-not-exist.txt"], ["does-not-exist.txt"]),
+        (["nonsense"], ["nonsense"]),
+    ],
+)
 def test_errors_are_one_line_exit_2(args, needles):
     assert_one_line_error(run(*args), *needles)
 
@@ -248,8 +293,17 @@ def _subcommands():
 
 
 def test_every_subcommand_has_help_with_example():
-    expected = {"ci", "change", "lead", "trend", "sample-size", "power", "batch", "annotate",
-                "demo"}
+    expected = {
+        "ci",
+        "change",
+        "lead",
+        "trend",
+        "sample-size",
+        "power",
+        "batch",
+        "annotate",
+        "demo",
+    }
     assert set(_subcommands()) == expected
     for name in expected:
         proc = run(name, "--help")
@@ -267,9 +321,10 @@ def test_every_subcommand_is_in_readme():
 
 
 def test_one_figure_command_imports_no_pandas():
-    code = ("import sys; from surveystats.cli import main; main(['ci', '19.4%', '--n', '1000']);"
-            "bad = [m for m in ('pandas', 'statsmodels', 'matplotlib', 'scipy.stats',"
-            " 'scipy.optimize', 'dask') if m in sys.modules]; print('LOADED', bad)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    code = (
+        "import sys; from surveystats.cli.main import main; main(['ci', '19.4%', '--n', '1000']);"
+        "bad = [m for m in ('pandas', 'statsmodels', 'matplotlib', 'scipy.stats',"
+        " 'scipy.optimize', 'dask') if m in sys.modules]; print('LOADED', bad)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip().endswith("LOADED []"), proc.stdout + proc.stderr

@@ -32,31 +32,85 @@ REFERENCE = Path(__file__).parent / "reference"
 
 # ------------------------------------------------------------------ Newcombe (1998) Table II
 # Newcombe's contrasts are a/m - b/n; ours is p2 - p1, so p1 = b/n, p2 = a/m.
-NEWCOMBE_EXAMPLES = [(56, 70, 48, 80), (9, 10, 3, 10), (6, 7, 2, 7), (5, 56, 0, 29),
-                     (0, 10, 0, 20), (0, 10, 0, 10), (10, 10, 0, 20), (10, 10, 0, 10)]
+NEWCOMBE_EXAMPLES = [
+    (56, 70, 48, 80),
+    (9, 10, 3, 10),
+    (6, 7, 2, 7),
+    (5, 56, 0, 29),
+    (0, 10, 0, 20),
+    (0, 10, 0, 10),
+    (10, 10, 0, 20),
+    (10, 10, 0, 10),
+]
 # Table II rows for the methods we offer (method numbers as in the paper).  None marks the
 # cells where the paper prints an overshoot beyond 1; our intervals are truncated there.
 NEWCOMBE_TABLE_II = {
     # 1 asymptotic (Wald), no continuity correction
-    "wald": [(0.0575, 0.3425), (0.2605, 0.9395), (0.1481, 0.9947), (0.0146, 0.1640),
-             (0.0, 0.0), (0.0, 0.0), (1.0, 1.0), (1.0, 1.0)],
+    "wald": [
+        (0.0575, 0.3425),
+        (0.2605, 0.9395),
+        (0.1481, 0.9947),
+        (0.0146, 0.1640),
+        (0.0, 0.0),
+        (0.0, 0.0),
+        (1.0, 1.0),
+        (1.0, 1.0),
+    ],
     # 2 asymptotic with continuity correction
-    "wald-cc": [(0.0441, 0.3559), (0.1605, None), (0.0053, None), (-0.0116, 0.1901),
-                (-0.0750, 0.0750), (-0.1000, 0.1000), (0.9250, None), (0.9000, None)],
+    "wald-cc": [
+        (0.0441, 0.3559),
+        (0.1605, None),
+        (0.0053, None),
+        (-0.0116, 0.1901),
+        (-0.0750, 0.0750),
+        (-0.1000, 0.1000),
+        (0.9250, None),
+        (0.9000, None),
+    ],
     # 5 Mee (score interval without the N/(N-1) factor)
-    "farrington-manning": [(0.0533, 0.3377), (0.1821, 0.8370), (0.0544, 0.8478),
-                           (-0.0313, 0.1926), (-0.1611, 0.2775), (-0.2775, 0.2775),
-                           (0.7225, 1.0), (0.6777, 1.0)],
+    "farrington-manning": [
+        (0.0533, 0.3377),
+        (0.1821, 0.8370),
+        (0.0544, 0.8478),
+        (-0.0313, 0.1926),
+        (-0.1611, 0.2775),
+        (-0.2775, 0.2775),
+        (0.7225, 1.0),
+        (0.6777, 1.0),
+    ],
     # 6 Miettinen-Nurminen
-    "miettinen-nurminen": [(0.0528, 0.3382), (0.1700, 0.8406), (0.0342, 0.8534),
-                           (-0.0326, 0.1933), (-0.1658, 0.2844), (-0.2879, 0.2879),
-                           (0.7156, 1.0), (0.6636, 1.0)],
+    "miettinen-nurminen": [
+        (0.0528, 0.3382),
+        (0.1700, 0.8406),
+        (0.0342, 0.8534),
+        (-0.0326, 0.1933),
+        (-0.1658, 0.2844),
+        (-0.2879, 0.2879),
+        (0.7156, 1.0),
+        (0.6636, 1.0),
+    ],
     # 10 score (hybrid Wilson)
-    "newcombe": [(0.0524, 0.3339), (0.1705, 0.8090), (0.0582, 0.8062), (-0.0381, 0.1926),
-                 (-0.1611, 0.2775), (-0.2775, 0.2775), (0.6791, 1.0), (0.6075, 1.0)],
+    "newcombe": [
+        (0.0524, 0.3339),
+        (0.1705, 0.8090),
+        (0.0582, 0.8062),
+        (-0.0381, 0.1926),
+        (-0.1611, 0.2775),
+        (-0.2775, 0.2775),
+        (0.6791, 1.0),
+        (0.6075, 1.0),
+    ],
     # 11 score with continuity correction
-    "newcombe-cc": [(0.0428, 0.3422), (0.1013, 0.8387), (-0.0290, 0.8423), (-0.0667, 0.2037),
-                    (-0.2005, 0.3445), (-0.3445, 0.3445), (0.6014, 1.0), (0.5128, 1.0)],
+    "newcombe-cc": [
+        (0.0428, 0.3422),
+        (0.1013, 0.8387),
+        (-0.0290, 0.8423),
+        (-0.0667, 0.2037),
+        (-0.2005, 0.3445),
+        (-0.3445, 0.3445),
+        (0.6014, 1.0),
+        (0.5128, 1.0),
+    ],
 }
 
 
@@ -67,16 +121,16 @@ def test_newcombe_1998_table_ii(method, example):
     low_ref, high_ref = NEWCOMBE_TABLE_II[method][example]
     r = ss.compare_proportions(b / n, n, a / m, m, method=method)
     assert r.estimate == pytest.approx(a / m - b / n, abs=1e-15)
-    assert abs(r.low - low_ref) <= 5e-5            # table printed to 4 decimals
+    assert abs(r.low - low_ref) <= 5e-5  # table printed to 4 decimals
     if high_ref is None:
-        assert r.high == 1.0                       # the paper's overshoot, truncated
+        assert r.high == 1.0  # the paper's overshoot, truncated
     else:
         assert abs(r.high - high_ref) <= 5e-5
 
 
 def test_newcombe_example_d_scalar_and_array_agree():
     # all eight examples in one array call give the table's values too
-    a, m, b, n = (np.array(v, dtype=float) for v in zip(*NEWCOMBE_EXAMPLES))
+    a, m, b, n = (np.array(v, dtype=float) for v in zip(*NEWCOMBE_EXAMPLES, strict=False))
     r = ss.compare_proportions(b / n, n, a / m, m, method="miettinen-nurminen")
     table = np.array(NEWCOMBE_TABLE_II["miettinen-nurminen"])
     np.testing.assert_allclose(r.low, table[:, 0], atol=5e-5)
@@ -99,19 +153,30 @@ def _mn_statistic_by_numeric_mle(x1, n1, x2, n2, d):
     from scipy.optimize import minimize_scalar
 
     def negloglik(p):
-        return -(x1 * np.log(p) + (n1 - x1) * np.log1p(-p)
-                 + x2 * np.log(p + d) + (n2 - x2) * np.log1p(-p - d))
+        return -(
+            x1 * np.log(p)
+            + (n1 - x1) * np.log1p(-p)
+            + x2 * np.log(p + d)
+            + (n2 - x2) * np.log1p(-p - d)
+        )
+
     lo, hi = max(0.0, -d) + 1e-13, min(1.0, 1.0 - d) - 1e-13
-    p = minimize_scalar(negloglik, bounds=(lo, hi), method="bounded",
-                        options={"xatol": 1e-15}).x
+    p = minimize_scalar(negloglik, bounds=(lo, hi), method="bounded", options={"xatol": 1e-15}).x
     total = n1 + n2
     var = (p * (1 - p) / n1 + (p + d) * (1 - p - d) / n2) * total / (total - 1)
     return (x2 / n2 - x1 / n1 - d) / math.sqrt(var)
 
 
-@pytest.mark.parametrize("x1, n1, x2, n2", [(1224, 1814, 171, 223), (1892, 2578, 282, 357),
-                                            (554, 2256, 126, 749), (487, 1000, 411, 1000),
-                                            (3, 40, 11, 45)])
+@pytest.mark.parametrize(
+    "x1, n1, x2, n2",
+    [
+        (1224, 1814, 171, 223),
+        (1892, 2578, 282, 357),
+        (554, 2256, 126, 749),
+        (487, 1000, 411, 1000),
+        (3, 40, 11, 45),
+    ],
+)
 def test_miettinen_nurminen_bounds_solve_the_score_equation(x1, n1, x2, n2):
     # At each bound the score statistic equals -/+ qnorm(0.975), with the statistic computed
     # independently above.  The first three pairs are ones where statsmodels'
@@ -155,21 +220,29 @@ def _pearson_restricted(x1, n1, x2, n2, phi):
     from scipy.optimize import minimize_scalar
 
     def nll(p):
-        return -(x1 * math.log(p) + (n1 - x1) * math.log1p(-p) + x2 * math.log(phi * p)
-                 + (n2 - x2) * math.log1p(-phi * p))
+        return -(
+            x1 * math.log(p)
+            + (n1 - x1) * math.log1p(-p)
+            + x2 * math.log(phi * p)
+            + (n2 - x2) * math.log1p(-phi * p)
+        )
+
     top = min(1.0, 1.0 / phi)
-    p = minimize_scalar(nll, bounds=(1e-12, top - 1e-12), method="bounded",
-                        options={"xatol": 1e-14}).x
+    p = minimize_scalar(
+        nll, bounds=(1e-12, top - 1e-12), method="bounded", options={"xatol": 1e-14}
+    ).x
     q = phi * p
     return (x1 - n1 * p) ** 2 / (n1 * p * (1 - p)) + (x2 - n2 * q) ** 2 / (n2 * q * (1 - q))
 
 
-@pytest.mark.parametrize("x1, n1, x2, n2", [(1, 34, 7, 34), (48, 80, 56, 70), (411, 1000, 487, 1000)])
+@pytest.mark.parametrize(
+    "x1, n1, x2, n2", [(1, 34, 7, 34), (48, 80, 56, 70), (411, 1000, 487, 1000)]
+)
 def test_koopman_equals_independent_inversion(x1, n1, x2, n2):
     from scipy.optimize import brentq
 
     r = ss.compare_proportions(x1 / n1, n1, x2 / n2, n2)
-    crit = 3.841458820694124   # qchisq(0.95, 1)
+    crit = 3.841458820694124  # qchisq(0.95, 1)
     phi_hat = (x2 / n2) / (x1 / n1)
     low = brentq(lambda f: _pearson_restricted(x1, n1, x2, n2, f) - crit, phi_hat / 100, phi_hat)
     high = brentq(lambda f: _pearson_restricted(x1, n1, x2, n2, f) - crit, phi_hat, phi_hat * 100)
@@ -186,10 +259,16 @@ def _mn_statistic_bruteforce(x1, n1, x2, n2, d0):
 
     def nll(p):
         q = p + d0
-        return -(x1 * math.log(p) + (n1 - x1) * math.log1p(-p) + x2 * math.log(q)
-                 + (n2 - x2) * math.log1p(-q))
-    p = minimize_scalar(nll, bounds=(lo + 1e-12, hi - 1e-12), method="bounded",
-                        options={"xatol": 1e-14}).x
+        return -(
+            x1 * math.log(p)
+            + (n1 - x1) * math.log1p(-p)
+            + x2 * math.log(q)
+            + (n2 - x2) * math.log1p(-q)
+        )
+
+    p = minimize_scalar(
+        nll, bounds=(lo + 1e-12, hi - 1e-12), method="bounded", options={"xatol": 1e-14}
+    ).x
     q = p + d0
     var = (p * (1 - p) / n1 + q * (1 - q) / n2) * (n1 + n2) / (n1 + n2 - 1)
     return (x2 / n2 - x1 / n1 - d0) / math.sqrt(var)
@@ -199,8 +278,9 @@ def _mn_statistic_bruteforce(x1, n1, x2, n2, d0):
 def test_mn_score_test_nonzero_null_matches_bruteforce(d0):
     # the case statsmodels gets wrong (its issue #10269): any null difference, not just 0
     x1, n1, x2, n2 = 569, 1000, 411, 1000
-    r = ss.compare_proportions(x1 / n1, n1, x2 / n2, n2, test="miettinen-nurminen",
-                               null_difference=d0)
+    r = ss.compare_proportions(
+        x1 / n1, n1, x2 / n2, n2, test="miettinen-nurminen", null_difference=d0
+    )
     z = _mn_statistic_bruteforce(x1, n1, x2, n2, d0)
     assert r.statistic == pytest.approx(z, rel=1e-7)
     assert r.pvalue == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), rel=1e-6)
@@ -227,10 +307,16 @@ def test_prop_test_statistic_and_pvalue(correct):
     # R: prop.test(c(x1, x2), c(n1, n2), correct = correct, alternative, conf.level)
     test = "chi2-yates" if correct else "z-pooled"
     for alt, level, rows in _prop_rows(correct):
-        r = ss.compare_proportions(rows.x1 / rows.n1, rows.n1, rows.x2 / rows.n2, rows.n2,
-                                   test=test, alternative=R_ALTERNATIVE[alt],
-                                   confidence_level=level)
-        chi2 = r.statistic if correct else r.statistic ** 2
+        r = ss.compare_proportions(
+            rows.x1 / rows.n1,
+            rows.n1,
+            rows.x2 / rows.n2,
+            rows.n2,
+            test=test,
+            alternative=R_ALTERNATIVE[alt],
+            confidence_level=level,
+        )
+        chi2 = r.statistic if correct else r.statistic**2
         np.testing.assert_allclose(chi2, rows.statistic, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(r.pvalue, rows.pvalue, rtol=1e-9)
 
@@ -240,9 +326,15 @@ def test_prop_test_interval(correct):
     # R's interval is for p1 - p2: ours for p2 - p1 is its mirror image.
     method = "wald-cc" if correct else "wald"
     for alt, level, rows in _prop_rows(correct):
-        r = ss.compare_proportions(rows.x1 / rows.n1, rows.n1, rows.x2 / rows.n2, rows.n2,
-                                   method=method, alternative=R_ALTERNATIVE[alt],
-                                   confidence_level=level)
+        r = ss.compare_proportions(
+            rows.x1 / rows.n1,
+            rows.n1,
+            rows.x2 / rows.n2,
+            rows.n2,
+            method=method,
+            alternative=R_ALTERNATIVE[alt],
+            confidence_level=level,
+        )
         d = (rows.x1 / rows.n1 - rows.x2 / rows.n2).abs()
         half_sum = 0.5 * (1 / rows.n1 + 1 / rows.n2)
         # R shrinks the Yates correction to |d| when |d| < (1/n1 + 1/n2)/2; Newcombe's
@@ -252,10 +344,14 @@ def test_prop_test_interval(correct):
         np.testing.assert_allclose(r.high[~shrunk], -rows.low[~shrunk], rtol=1e-9, atol=1e-15)
         if shrunk.any():
             extra = (half_sum - d)[shrunk].to_numpy()
-            if alt != "greater":   # R's finite upper bound = our finite lower bound
-                np.testing.assert_allclose(-rows.high[shrunk] - r.low[shrunk], extra, rtol=1e-9, atol=1e-12)
+            if alt != "greater":  # R's finite upper bound = our finite lower bound
+                np.testing.assert_allclose(
+                    -rows.high[shrunk] - r.low[shrunk], extra, rtol=1e-9, atol=1e-12
+                )
             if alt != "less":
-                np.testing.assert_allclose(r.high[shrunk] + rows.low[shrunk], extra, rtol=1e-9, atol=1e-12)
+                np.testing.assert_allclose(
+                    r.high[shrunk] + rows.low[shrunk], extra, rtol=1e-9, atol=1e-12
+                )
 
 
 def test_prop_test_includes_shrunk_rows():
@@ -268,14 +364,17 @@ def test_prop_test_includes_shrunk_rows():
 FISHER = pd.read_csv(REFERENCE / "compare_fisher.csv")
 
 
-@pytest.mark.parametrize("alternative, column", [("two-sided", "p_two_sided"),
-                                                 ("greater", "p_less"), ("less", "p_greater")])
+@pytest.mark.parametrize(
+    "alternative, column",
+    [("two-sided", "p_two_sided"), ("greater", "p_less"), ("less", "p_greater")],
+)
 def test_fisher_matches_r(alternative, column):
     # R: fisher.test(matrix(c(x1, x2, n1 - x1, n2 - x2), 2), alternative); R's "less" is
     # odds(group 1) < odds(group 2), i.e. our 'greater'.  Tolerance 1e-6 relative.
     f = FISHER
-    r = ss.compare_proportions(f.x1 / f.n1, f.n1, f.x2 / f.n2, f.n2, test="fisher",
-                               alternative=alternative)
+    r = ss.compare_proportions(
+        f.x1 / f.n1, f.n1, f.x2 / f.n2, f.n2, test="fisher", alternative=alternative
+    )
     np.testing.assert_allclose(r.pvalue, f[column], rtol=1e-6)
     np.testing.assert_array_equal(r.statistic, f.x2)
 
@@ -353,8 +452,15 @@ def test_effect_sizes_are_computed_on_first_access_and_exported():
     assert "_effect_sizes" not in r.__dict__
     keys = list(r.to_dict())
     at = keys.index("significant")
-    assert keys[at + 1:at + 8] == ["ratio", "ratio_low", "ratio_high", "odds_ratio",
-                                   "odds_ratio_low", "odds_ratio_high", "cohens_h"]
+    assert keys[at + 1 : at + 8] == [
+        "ratio",
+        "ratio_low",
+        "ratio_high",
+        "odds_ratio",
+        "odds_ratio_low",
+        "odds_ratio_high",
+        "cohens_h",
+    ]
     frame = r.to_frame()
     np.testing.assert_array_equal(frame["ratio_low"], r.ratio_low)
     assert "significant=array([ True,  True]), ratio=array([" in repr(r)
@@ -383,9 +489,20 @@ def test_poll_example_and_fields():
     assert r.significant is True
     assert r.ratio == pytest.approx(0.411 / 0.487)
     assert r.odds_ratio == pytest.approx((0.411 / 0.589) / (0.487 / 0.513))
-    assert r.cohens_h == pytest.approx(2 * math.asin(math.sqrt(0.411)) - 2 * math.asin(math.sqrt(0.487)))
+    assert r.cohens_h == pytest.approx(
+        2 * math.asin(math.sqrt(0.411)) - 2 * math.asin(math.sqrt(0.487))
+    )
     frame = r.to_frame()
-    assert list(frame.columns[:8]) == ["p1", "n1", "p2", "n2", "estimate", "low", "high", "statistic"]
+    assert list(frame.columns[:8]) == [
+        "p1",
+        "n1",
+        "p2",
+        "n2",
+        "estimate",
+        "low",
+        "high",
+        "statistic",
+    ]
     lo, hi = r.confidence_interval(0.9)
     again = ss.compare_proportions(0.487, 1000, 0.411, 1000, confidence_level=0.9)
     assert (lo, hi) == (again.low, again.high)
@@ -393,10 +510,13 @@ def test_poll_example_and_fields():
 
 
 def test_design_effect_shrinks_samples():
-    a = ss.compare_proportions(0.487, 1000, 0.411, 800, deff1=2.0, deff2=1.6,
-                               method="miettinen-nurminen", test="fisher")
+    a = ss.compare_proportions(
+        0.487, 1000, 0.411, 800, deff1=2.0, deff2=1.6, method="miettinen-nurminen", test="fisher"
+    )
     b = ss.compare_proportions(0.487, 500, 0.411, 500, method="miettinen-nurminen", test="fisher")
-    assert (a.low, a.high, a.pvalue, a.ratio_low) == pytest.approx((b.low, b.high, b.pvalue, b.ratio_low))
+    assert (a.low, a.high, a.pvalue, a.ratio_low) == pytest.approx(
+        (b.low, b.high, b.pvalue, b.ratio_low)
+    )
     assert a.n1 == 1000.0
 
 
@@ -423,7 +543,7 @@ def test_zero_cells():
     r = ss.compare_proportions(0.0, 10, 0.5, 20)
     assert r.ratio_high == math.inf and 0 < r.ratio_low < math.inf
     r = ss.compare_proportions(1.0, 10, 0.0, 10, method="miettinen-nurminen")
-    assert r.low == -1.0 and r.high == pytest.approx(-0.6636, abs=5e-5)   # Table II (h) mirrored
+    assert r.low == -1.0 and r.high == pytest.approx(-0.6636, abs=5e-5)  # Table II (h) mirrored
 
 
 def test_options_and_bad_values():
@@ -456,14 +576,25 @@ def tables(draw):
 @settings(max_examples=150, deadline=None)
 # null differences of absurdly small size (|d0| < 1e-9) are left out: at tables with every
 # proportion 0 or 1 the restricted variance there rounds to 0.
-@given(tables(), st.floats(-0.95, 0.95).filter(lambda v: v == 0.0 or abs(v) > 1e-9),
-       st.sampled_from([0.8, 0.9, 0.95, 0.99]),
-       st.sampled_from(["two-sided", "less", "greater"]))
+@given(
+    tables(),
+    st.floats(-0.95, 0.95).filter(lambda v: v == 0.0 or abs(v) > 1e-9),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+    st.sampled_from(["two-sided", "less", "greater"]),
+)
 def test_mn_interval_contains_d0_iff_score_test_accepts(table, d0, level, alternative):
     x1, n1, x2, n2 = table
-    r = ss.compare_proportions(x1 / n1, n1, x2 / n2, n2, method="miettinen-nurminen",
-                               test="miettinen-nurminen", null_difference=d0,
-                               confidence_level=level, alternative=alternative)
+    r = ss.compare_proportions(
+        x1 / n1,
+        n1,
+        x2 / n2,
+        n2,
+        method="miettinen-nurminen",
+        test="miettinen-nurminen",
+        null_difference=d0,
+        confidence_level=level,
+        alternative=alternative,
+    )
     assume(min(abs(d0 - r.low), abs(d0 - r.high)) > 1e-9)
     assert (r.low < d0 < r.high) == (r.pvalue > 1 - level)
 
@@ -483,17 +614,22 @@ def test_swapping_groups_flips_the_sign(table, method, test):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(tables(), min_size=1, max_size=6), st.sampled_from(sorted(compare.METHODS)),
-       st.sampled_from(sorted(compare.TESTS)))
+@given(
+    st.lists(tables(), min_size=1, max_size=6),
+    st.sampled_from(sorted(compare.METHODS)),
+    st.sampled_from(sorted(compare.TESTS)),
+)
 def test_scalar_and_array_calls_agree(rows, method, test):
-    x1, n1, x2, n2 = (np.array(v, dtype=float) for v in zip(*rows))
+    x1, n1, x2, n2 = (np.array(v, dtype=float) for v in zip(*rows, strict=False))
     arr = ss.compare_proportions(x1 / n1, n1, x2 / n2, n2, method=method, test=test)
     for i in range(len(rows)):
-        one = ss.compare_proportions(x1[i] / n1[i], n1[i], x2[i] / n2[i], n2[i], method=method,
-                                     test=test)
+        one = ss.compare_proportions(
+            x1[i] / n1[i], n1[i], x2[i] / n2[i], n2[i], method=method, test=test
+        )
         for name in ("low", "high", "pvalue", "ratio_low", "ratio_high"):
-            assert getattr(one, name) == pytest.approx(getattr(arr, name)[i], rel=1e-12,
-                                                       abs=1e-15, nan_ok=True)
+            assert getattr(one, name) == pytest.approx(
+                getattr(arr, name)[i], rel=1e-12, abs=1e-15, nan_ok=True
+            )
 
 
 def test_two_dimensional_input_and_pandas():

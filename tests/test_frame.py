@@ -1,4 +1,4 @@
-"""Tests of surveystats.frame, the pandas batch layer.
+"""Tests of surveystats.batch.frame, the pandas batch layer.
 
 frame.py holds no statistics, so most tests check that it calls the core functions on the
 right rows: its output must equal ``compare_proportions`` / ``adjust_pvalues`` /
@@ -22,10 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import surveystats as ss
+from surveystats.batch.frame import (
+    COMPARE_COLUMNS,
+    compare_waves,
+    compare_waves_csv,
+    describe,
+    trend_by_question,
+)
 from surveystats.compare import compare_proportions
 from surveystats.exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
-from surveystats.frame import COMPARE_COLUMNS, compare_waves, compare_waves_csv, describe
-from surveystats.frame import trend_by_question
 from surveystats.multiple import adjust_pvalues
 from surveystats.trend import trend_test
 
@@ -33,8 +38,14 @@ REFERENCE = Path(__file__).parent / "reference"
 RTOL = 1e-9
 
 # Info Sapiens / New Europe Center, NATO concession "completely unacceptable", n = 1000 each.
-UKRAINE = pd.DataFrame({"question": "nato_concession", "wave": [2023, 2024, 2025],
-                        "p": [0.569, 0.487, 0.411], "n": 1000})
+UKRAINE = pd.DataFrame(
+    {
+        "question": "nato_concession",
+        "wave": [2023, 2024, 2025],
+        "p": [0.569, 0.487, 0.411],
+        "n": 1000,
+    }
+)
 
 
 # ------------------------------------------------------------------------ helpers
@@ -60,7 +71,7 @@ def expected_pairs(frame, baseline=None):
         rows = [i for i in range(len(frame)) if frame["question"].iloc[i] == label]
         rows.sort(key=lambda i: frame["wave"].iloc[i])
         if baseline is None:
-            out += [(label, a, b) for a, b in zip(rows[:-1], rows[1:])]
+            out += [(label, a, b) for a, b in zip(rows[:-1], rows[1:], strict=False)]
         else:
             base = [i for i in rows if frame["wave"].iloc[i] == baseline]
             if base:  # questions without the baseline wave have no pairs
@@ -76,8 +87,11 @@ def by_key(frame):
 @pytest.mark.parametrize("mode", ["consecutive", "baseline"])
 def test_changes_and_adjustment_match_r(mode):
     table, pairs = r_table()
-    want = pairs[pairs["mode"] == mode].sort_values(
-        ["question", "wave_from", "wave_to"]).reset_index(drop=True)
+    want = (
+        pairs[pairs["mode"] == mode]
+        .sort_values(["question", "wave_from", "wave_to"])
+        .reset_index(drop=True)
+    )
     shuffled = table.sample(frac=1.0, random_state=3).reset_index(drop=True)
     if mode == "consecutive":
         got = by_key(compare_waves(shuffled))
@@ -86,13 +100,25 @@ def test_changes_and_adjustment_match_r(mode):
     else:
         # each question's first wave is its baseline: one call per question, whose family
         # is then that question (R p.adjust(pvalue, "holm") within each question)
-        got = by_key(pd.concat([compare_waves(rows, baseline=rows["wave"].min())
-                                for _, rows in shuffled.groupby("question", sort=False)],
-                               ignore_index=True))
+        got = by_key(
+            pd.concat(
+                [
+                    compare_waves(rows, baseline=rows["wave"].min())
+                    for _, rows in shuffled.groupby("question", sort=False)
+                ],
+                ignore_index=True,
+            )
+        )
         expected_adjusted = want["holm_question"]
     assert list(got["question"]) == list(want["question"])
-    assert np.array_equal(got["wave_from"].to_numpy(float, na_value=np.nan), want["wave_from"].to_numpy(float, na_value=np.nan))
-    assert np.array_equal(got["wave_to"].to_numpy(float, na_value=np.nan), want["wave_to"].to_numpy(float, na_value=np.nan))
+    assert np.array_equal(
+        got["wave_from"].to_numpy(float, na_value=np.nan),
+        want["wave_from"].to_numpy(float, na_value=np.nan),
+    )
+    assert np.array_equal(
+        got["wave_to"].to_numpy(float, na_value=np.nan),
+        want["wave_to"].to_numpy(float, na_value=np.nan),
+    )
     # R prop.test(c(x1, x2), c(n1, n2), correct = FALSE)$p.value, written by frame_waves.R
     np.testing.assert_allclose(got["pvalue"], want["pvalue"], rtol=RTOL)
     np.testing.assert_allclose(got["change"], want["change"], rtol=RTOL, atol=1e-15)
@@ -101,8 +127,11 @@ def test_changes_and_adjustment_match_r(mode):
 
 def test_bh_and_per_question_family_match_r():
     table, pairs = r_table()
-    want = pairs[pairs["mode"] == "consecutive"].sort_values(
-        ["question", "wave_from", "wave_to"]).reset_index(drop=True)
+    want = (
+        pairs[pairs["mode"] == "consecutive"]
+        .sort_values(["question", "wave_from", "wave_to"])
+        .reset_index(drop=True)
+    )
     # R p.adjust(pvalue, "BH") over all consecutive comparisons
     got = by_key(compare_waves(table, adjust="bh"))
     np.testing.assert_allclose(got["pvalue_adjusted"], want["bh_all"], rtol=RTOL)
@@ -117,10 +146,12 @@ def test_ukraine_waves():
     assert out["wave_from"].tolist() == [2023, 2024] and out["wave_to"].tolist() == [2024, 2025]
     # R: prop.test(c(569, 487), c(1000, 1000), correct = FALSE)$p.value; p.adjust(, "holm")
     # over it and prop.test(c(487, 411), c(1000, 1000), correct = FALSE)$p.value
-    np.testing.assert_allclose(out["pvalue"], [0.00023979913816175814, 0.00063398317062943090],
-                               rtol=RTOL)
-    np.testing.assert_allclose(out["pvalue_adjusted"],
-                               [0.00047959827632351629, 0.00063398317062943090], rtol=RTOL)
+    np.testing.assert_allclose(
+        out["pvalue"], [0.00023979913816175814, 0.00063398317062943090], rtol=RTOL
+    )
+    np.testing.assert_allclose(
+        out["pvalue_adjusted"], [0.00047959827632351629, 0.00063398317062943090], rtol=RTOL
+    )
     assert out["significant"].tolist() == [True, True]
     assert (out["problem"] == "").all()
 
@@ -164,8 +195,11 @@ def tracking_tables(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tracking_tables(), st.sampled_from(["all", "question"]),
-       st.sampled_from(["holm", "bh", "bonferroni"]))
+@given(
+    tracking_tables(),
+    st.sampled_from(["all", "question"]),
+    st.sampled_from(["holm", "bh", "bonferroni"]),
+)
 def test_rows_equal_core_calls(frame, family, adjust):
     out = compare_waves(frame, adjust=adjust, family=family)
     pairs = expected_pairs(frame)
@@ -175,22 +209,42 @@ def test_rows_equal_core_calls(frame, family, adjust):
         row = paired.iloc[k]
         assert row["question"] == label
         assert row["wave_from"] == frame["wave"].iloc[a] and row["wave_to"] == frame["wave"].iloc[b]
-        p1, n1, p2, n2 = (frame["p"].iloc[a], frame["n"].iloc[a], frame["p"].iloc[b], frame["n"].iloc[b])
-        ok = all(np.isfinite([p1, n1, p2, n2])) and 0 <= p1 <= 1 and 0 <= p2 <= 1 and n1 > 0 and n2 > 0
+        p1, n1, p2, n2 = (
+            frame["p"].iloc[a],
+            frame["n"].iloc[a],
+            frame["p"].iloc[b],
+            frame["n"].iloc[b],
+        )
+        ok = (
+            all(np.isfinite([p1, n1, p2, n2]))
+            and 0 <= p1 <= 1
+            and 0 <= p2 <= 1
+            and n1 > 0
+            and n2 > 0
+        )
         if not ok:
-            assert np.isnan(row[["change", "low", "high", "statistic", "pvalue"]].to_numpy(float, na_value=np.nan)).all()
+            assert np.isnan(
+                row[["change", "low", "high", "statistic", "pvalue"]].to_numpy(
+                    float, na_value=np.nan
+                )
+            ).all()
             assert row["problem"] != ""
             continue
         r = compare_proportions(p1, n1, p2, n2)
-        for col, field in [("change", "estimate"), ("low", "low"), ("high", "high"),
-                           ("statistic", "statistic"), ("pvalue", "pvalue")]:
+        for col, field in [
+            ("change", "estimate"),
+            ("low", "low"),
+            ("high", "high"),
+            ("statistic", "statistic"),
+            ("pvalue", "pvalue"),
+        ]:
             np.testing.assert_allclose(row[col], getattr(r, field), rtol=1e-12, atol=1e-300)
     # the adjustment is adjust_pvalues over each family
     if family == "all":
         expected = adjust_pvalues(out["pvalue"].to_numpy(), method=adjust)
     else:
         expected = np.full(len(out), np.nan)
-        for label, idx in out.groupby("question").groups.items():
+        for _label, idx in out.groupby("question").groups.items():
             expected[idx] = adjust_pvalues(out["pvalue"].to_numpy()[idx], method=adjust)
     np.testing.assert_allclose(out["pvalue_adjusted"], expected, rtol=1e-15)
     sig = out["significant"]
@@ -207,8 +261,8 @@ def assert_every_row_accounted_for(frame, out):
         part.columns = ["question", "wave", "p", "n"]
         sides.append(part)
     shown = pd.concat(sides)
-    keys = set(zip(shown["question"].astype(str), shown["wave"].astype(str)))
-    for q, w in zip(frame["question"].astype(str), frame["wave"].astype(str)):
+    keys = set(zip(shown["question"].astype(str), shown["wave"].astype(str), strict=False))
+    for q, w in zip(frame["question"].astype(str), frame["wave"].astype(str), strict=False):
         assert (q, w) in keys
 
 
@@ -221,33 +275,65 @@ def test_baseline_rows_equal_core_calls(frame):
         row = out[(out["question"] == label) & (out["wave_to"] == frame["wave"].iloc[b])]
         assert len(row) == 1
         assert row["wave_from"].iloc[0] == base
-        p1, n1, p2, n2 = (frame["p"].iloc[a], frame["n"].iloc[a], frame["p"].iloc[b], frame["n"].iloc[b])
-        if all(np.isfinite([p1, n1, p2, n2])) and 0 <= p1 <= 1 and 0 <= p2 <= 1 and n1 > 0 and n2 > 0:
-            np.testing.assert_allclose(row["pvalue"].iloc[0], compare_proportions(p1, n1, p2, n2).pvalue,
-                                       rtol=1e-12, atol=1e-300)
+        p1, n1, p2, n2 = (
+            frame["p"].iloc[a],
+            frame["n"].iloc[a],
+            frame["p"].iloc[b],
+            frame["n"].iloc[b],
+        )
+        if (
+            all(np.isfinite([p1, n1, p2, n2]))
+            and 0 <= p1 <= 1
+            and 0 <= p2 <= 1
+            and n1 > 0
+            and n2 > 0
+        ):
+            np.testing.assert_allclose(
+                row["pvalue"].iloc[0],
+                compare_proportions(p1, n1, p2, n2).pvalue,
+                rtol=1e-12,
+                atol=1e-300,
+            )
     # questions without the baseline wave: each of their rows compared with nothing
     lacking = set(frame["question"]) - set(frame.loc[frame["wave"] == base, "question"])
     for label in lacking:
         rows = out[out["question"] == label]
         assert len(rows) == (frame["question"] == label).sum()
-        assert rows["problem"].str.startswith("the baseline wave is missing for this question").all()
+        assert (
+            rows["problem"].str.startswith("the baseline wave is missing for this question").all()
+        )
         assert rows["p_from"].isna().all() and (rows["wave_from"] == base).all()
     assert_every_row_accounted_for(frame, out)
 
 
 def test_options_reach_the_core():
-    frame = pd.concat([UKRAINE, UKRAINE.assign(question="other", p=[0.2, 0.25, 0.3], n=500)],
-                      ignore_index=True)
+    frame = pd.concat(
+        [UKRAINE, UKRAINE.assign(question="other", p=[0.2, 0.25, 0.3], n=500)], ignore_index=True
+    )
     frame["deff"] = [1.0, 1.5, 2.0, 1.2, 1.2, 1.3]
-    out = compare_waves(frame, deff="deff", method="miettinen-nurminen", test="fisher",
-                        confidence_level=0.9, alternative="less")
+    out = compare_waves(
+        frame,
+        deff="deff",
+        method="miettinen-nurminen",
+        test="fisher",
+        confidence_level=0.9,
+        alternative="less",
+    )
     first = np.array([0, 1, 3, 4])
     last = first + 1
     d = frame["deff"].to_numpy()
-    r = compare_proportions(frame["p"].to_numpy()[first], frame["n"].to_numpy()[first],
-                            frame["p"].to_numpy()[last], frame["n"].to_numpy()[last],
-                            method="miettinen-nurminen", test="fisher", confidence_level=0.9,
-                            alternative="less", deff1=d[first], deff2=d[last])
+    r = compare_proportions(
+        frame["p"].to_numpy()[first],
+        frame["n"].to_numpy()[first],
+        frame["p"].to_numpy()[last],
+        frame["n"].to_numpy()[last],
+        method="miettinen-nurminen",
+        test="fisher",
+        confidence_level=0.9,
+        alternative="less",
+        deff1=d[first],
+        deff2=d[last],
+    )
     np.testing.assert_allclose(out["low"], r.low, rtol=1e-12)
     np.testing.assert_allclose(out["high"], r.high, rtol=1e-12)
     np.testing.assert_allclose(out["pvalue"], r.pvalue, rtol=1e-12)
@@ -255,8 +341,12 @@ def test_options_reach_the_core():
 
 
 def test_by_groups_are_separate_sequences():
-    frame = pd.concat([UKRAINE.assign(subgroup="men"),
-                       UKRAINE.assign(subgroup="women", p=[0.6, 0.5, 0.45], n=520)])
+    frame = pd.concat(
+        [
+            UKRAINE.assign(subgroup="men"),
+            UKRAINE.assign(subgroup="women", p=[0.6, 0.5, 0.45], n=520),
+        ]
+    )
     out = compare_waves(frame, by="subgroup")
     assert list(out.columns[:2]) == ["question", "subgroup"]
     assert out["subgroup"].tolist() == ["men", "men", "women", "women"]
@@ -269,12 +359,14 @@ def test_by_groups_are_separate_sequences():
 
 # ------------------------------------------------------------------------ bad rows
 def test_bad_rows_are_kept_with_reasons():
-    frame = pd.DataFrame({
-        "question": ["a", "a", "a", "b", "b", "c", "d", None],
-        "wave": [1, 2, 3, 1, 2, 1, None, 2],
-        "p": [0.5, 1.4, 0.4, 0.3, 0.35, 0.2, 0.3, 0.4],
-        "n": [100, 100, 100, 0, 200, 50, 80, 90],
-    })
+    frame = pd.DataFrame(
+        {
+            "question": ["a", "a", "a", "b", "b", "c", "d", None],
+            "wave": [1, 2, 3, 1, 2, 1, None, 2],
+            "p": [0.5, 1.4, 0.4, 0.3, 0.35, 0.2, 0.3, 0.4],
+            "n": [100, 100, 100, 0, 200, 50, 80, 90],
+        }
+    )
     out = compare_waves(frame)
     assert len(out) == 6
     stats = ["change", "low", "high", "statistic", "pvalue", "pvalue_adjusted"]
@@ -296,14 +388,26 @@ def test_bad_rows_are_kept_with_reasons():
     assert nobody["wave_from"] == 2
     # the good rows are unaffected: nothing to compare in this table is fine
     assert np.isnan(out[stats].to_numpy(float, na_value=np.nan)).all()
-    assert_every_row_accounted_for(frame.fillna({"question": "nan"}),
-                                   out.fillna({"question": "nan"}))
+    assert_every_row_accounted_for(
+        frame.fillna({"question": "nan"}), out.fillna({"question": "nan"})
+    )
 
 
 def test_a_bad_row_does_not_spoil_the_others():
-    frame = pd.concat([UKRAINE, pd.DataFrame({"question": ["x", "x"], "wave": [2023, 2024],
-                                              "p": [0.3, math.nan], "n": [500, 500]})],
-                      ignore_index=True)
+    frame = pd.concat(
+        [
+            UKRAINE,
+            pd.DataFrame(
+                {
+                    "question": ["x", "x"],
+                    "wave": [2023, 2024],
+                    "p": [0.3, math.nan],
+                    "n": [500, 500],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     out = compare_waves(frame)
     good = compare_waves(UKRAINE)
     np.testing.assert_allclose(out["pvalue"][:2], good["pvalue"], rtol=1e-15)
@@ -336,17 +440,20 @@ def test_percent_columns_are_refused_with_a_hint():
     assert out["problem"][0] == "wave 2024: p=140 is outside [0, 100]"
 
 
-@pytest.mark.parametrize("kwargs, needle", [
-    ({"method": "exact"}, "newcombe"),
-    ({"test": "t"}, "z-pooled"),
-    ({"adjust": "sidak"}, "holm"),
-    ({"family": "wave"}, "question"),
-    ({"scale": "percentage"}, "percent"),
-    ({"confidence_level": 95}, "0.95"),
-    ({"p": "share"}, "'share'"),
-    ({"baseline": 1999}, "2023"),
-    ({"by": "wave_to"}, "wave_to"),
-])
+@pytest.mark.parametrize(
+    "kwargs, needle",
+    [
+        ({"method": "exact"}, "newcombe"),
+        ({"test": "t"}, "z-pooled"),
+        ({"adjust": "sidak"}, "holm"),
+        ({"family": "wave"}, "question"),
+        ({"scale": "percentage"}, "percent"),
+        ({"confidence_level": 95}, "0.95"),
+        ({"p": "share"}, "'share'"),
+        ({"baseline": 1999}, "2023"),
+        ({"by": "wave_to"}, "wave_to"),
+    ],
+)
 def test_bad_options_raise_naming_them(kwargs, needle):
     with pytest.raises(InvalidOptionError, match=needle):
         compare_waves(UKRAINE, **kwargs)
@@ -364,8 +471,9 @@ def test_empty_and_text_waves():
 def test_no_adjustment():
     out = compare_waves(UKRAINE, adjust=None)
     np.testing.assert_array_equal(out["pvalue_adjusted"], out["pvalue"])
-    np.testing.assert_array_equal(compare_waves(UKRAINE, adjust="none")["pvalue_adjusted"],
-                                  out["pvalue"])
+    np.testing.assert_array_equal(
+        compare_waves(UKRAINE, adjust="none")["pvalue_adjusted"], out["pvalue"]
+    )
 
 
 def test_lazy_exports():
@@ -375,16 +483,26 @@ def test_lazy_exports():
 
 # ------------------------------------------------------------------------ describe
 def test_describe_equals_proportion_ci():
-    poll = pd.DataFrame({"answer": ["own nuclear weapons", "NATO membership", "bad", "none"],
-                         "p": [0.311, 0.194, 1.4, 0.3], "n": [1000, 1000, 1000, 0],
-                         "deff": [1.5, 1.5, 1.0, 1.0]})
+    poll = pd.DataFrame(
+        {
+            "answer": ["own nuclear weapons", "NATO membership", "bad", "none"],
+            "p": [0.311, 0.194, 1.4, 0.3],
+            "n": [1000, 1000, 1000, 0],
+            "deff": [1.5, 1.5, 1.0, 1.0],
+        }
+    )
     out = describe(poll, deff="deff", method="clopper-pearson", confidence_level=0.9)
-    r = ss.proportion_ci([0.311, 0.194], 1000, deff=1.5, method="clopper-pearson",
-                         confidence_level=0.9)
+    r = ss.proportion_ci(
+        [0.311, 0.194], 1000, deff=1.5, method="clopper-pearson", confidence_level=0.9
+    )
     for col in ("estimate", "low", "high", "moe", "n_effective"):
         np.testing.assert_allclose(out[col][:2], getattr(r, col), rtol=1e-15)
-    assert out["problem"].tolist() == ["", "", "p=1.4 is outside [0, 1]",
-                                       "n=0 must be greater than 0 and finite"]
+    assert out["problem"].tolist() == [
+        "",
+        "",
+        "p=1.4 is outside [0, 1]",
+        "n=0 must be greater than 0 and finite",
+    ]
     assert np.isnan(out.loc[2:, ["low", "high", "moe"]].to_numpy(float, na_value=np.nan)).all()
     pd.testing.assert_frame_equal(out[poll.columns], poll)  # the input columns, untouched
     assert "low" not in poll.columns  # a copy
@@ -397,21 +515,33 @@ def test_describe_refuses_to_overwrite():
 
 # ------------------------------------------------------------------------ trend
 def test_trend_by_question_equals_trend_test():
-    frame = pd.concat([UKRAINE, UKRAINE.assign(question="q2", p=[0.2, 0.3, 0.25], n=600),
-                       pd.DataFrame({"question": ["q3", "q3", "solo", "bad", "bad", "q3"],
-                                     "wave": [1, 2, 1, 1, 2, 3],
-                                     "p": [0.1, 0.2, 0.5, 0.5, -1.0, 0.15],
-                                     "n": [300, 300, 300, 300, 300, 300]})],
-                      ignore_index=True)
+    frame = pd.concat(
+        [
+            UKRAINE,
+            UKRAINE.assign(question="q2", p=[0.2, 0.3, 0.25], n=600),
+            pd.DataFrame(
+                {
+                    "question": ["q3", "q3", "solo", "bad", "bad", "q3"],
+                    "wave": [1, 2, 1, 1, 2, 3],
+                    "p": [0.1, 0.2, 0.5, 0.5, -1.0, 0.15],
+                    "n": [300, 300, 300, 300, 300, 300],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     out = trend_by_question(frame)
     assert out["question"].tolist() == ["nato_concession", "q2", "q3", "solo", "bad"]
     assert out["waves"].tolist() == [3, 3, 3, 1, 2]
-    r = trend_test([[0.569, 0.487, 0.411], [0.2, 0.3, 0.25], [0.1, 0.2, 0.15]],
-                   [[1000] * 3, [600] * 3, [300] * 3])
+    r = trend_test(
+        [[0.569, 0.487, 0.411], [0.2, 0.3, 0.25], [0.1, 0.2, 0.15]],
+        [[1000] * 3, [600] * 3, [300] * 3],
+    )
     for col in ("statistic", "pvalue", "slope", "homogeneity_statistic", "homogeneity_pvalue"):
         np.testing.assert_allclose(out[col][:3], getattr(r, col), rtol=1e-15)
-    np.testing.assert_allclose(out["pvalue_adjusted"][:3],
-                               adjust_pvalues(np.asarray(r.pvalue), method="holm"), rtol=1e-15)
+    np.testing.assert_allclose(
+        out["pvalue_adjusted"][:3], adjust_pvalues(np.asarray(r.pvalue), method="holm"), rtol=1e-15
+    )
     assert out["problem"][3] == "only one wave; no trend to test"
     assert out["problem"][4] == "wave 2: p=-1 is outside [0, 1]"
     assert np.isnan(out["pvalue"][3:].to_numpy(float, na_value=np.nan)).all()
@@ -434,8 +564,9 @@ def random_table(n_questions, seed, contiguous=True):
     for q in range(n_questions):
         k = int(rng.integers(1, 6))
         for w in rng.permutation(np.arange(2015, 2015 + k)):
-            rows.append((f"{q:04d}", int(w), float(rng.uniform(0.02, 0.98)),
-                         int(rng.integers(50, 3000))))
+            rows.append(
+                (f"{q:04d}", int(w), float(rng.uniform(0.02, 0.98)), int(rng.integers(50, 3000)))
+            )
     frame = pd.DataFrame(rows, columns=["question", "wave", "p", "n"])
     frame.loc[3, "p"] = 1.4
     frame.loc[8, "n"] = 0
@@ -458,27 +589,53 @@ def test_csv_in_chunks_equals_whole_table(tmp_path, family, chunksize):
     key = ["question", "wave_from", "wave_to", "p_from"]
     got = got.sort_values(key).reset_index(drop=True)
     want = want.sort_values(key).reset_index(drop=True)
-    for col in ("wave_from", "wave_to", "p_from", "p_to", "n_from", "n_to", "change", "low",
-                "high", "statistic", "pvalue", "pvalue_adjusted"):
-        np.testing.assert_allclose(got[col].to_numpy(float, na_value=np.nan), want[col].to_numpy(float, na_value=np.nan),
-                                   rtol=1e-15, equal_nan=True)
+    for col in (
+        "wave_from",
+        "wave_to",
+        "p_from",
+        "p_to",
+        "n_from",
+        "n_to",
+        "change",
+        "low",
+        "high",
+        "statistic",
+        "pvalue",
+        "pvalue_adjusted",
+    ):
+        np.testing.assert_allclose(
+            got[col].to_numpy(float, na_value=np.nan),
+            want[col].to_numpy(float, na_value=np.nan),
+            rtol=1e-15,
+            equal_nan=True,
+        )
     assert got["problem"].fillna("").tolist() == want["problem"].tolist()
     assert got["significant"].astype("boolean").equals(want["significant"])
 
 
 def test_csv_baseline_and_by(tmp_path):
-    frame = pd.concat([random_table(25, seed=4).assign(subgroup="men"),
-                       random_table(25, seed=6).assign(subgroup="women")], ignore_index=True)
+    frame = pd.concat(
+        [
+            random_table(25, seed=4).assign(subgroup="men"),
+            random_table(25, seed=6).assign(subgroup="women"),
+        ],
+        ignore_index=True,
+    )
     source = write_table(tmp_path / "waves.csv", frame)
     compare_waves_csv(source, tmp_path / "out.csv", chunksize=9, baseline=2015, by="subgroup")
     got = read_output(tmp_path / "out.csv")
-    want = compare_waves(pd.read_csv(source, dtype={"question": str, "subgroup": str}),
-                         baseline=2015, by="subgroup")
+    want = compare_waves(
+        pd.read_csv(source, dtype={"question": str, "subgroup": str}), baseline=2015, by="subgroup"
+    )
     key = ["subgroup", "question", "wave_from", "wave_to", "p_to"]
     got, want = got.sort_values(key), want.sort_values(key)
     assert got["problem"].fillna("").tolist() == want["problem"].tolist()
-    np.testing.assert_allclose(got["pvalue_adjusted"].to_numpy(float, na_value=np.nan),
-                               want["pvalue_adjusted"].to_numpy(float, na_value=np.nan), rtol=1e-15, equal_nan=True)
+    np.testing.assert_allclose(
+        got["pvalue_adjusted"].to_numpy(float, na_value=np.nan),
+        want["pvalue_adjusted"].to_numpy(float, na_value=np.nan),
+        rtol=1e-15,
+        equal_nan=True,
+    )
     with pytest.raises(InvalidOptionError, match="baseline=1999"):
         compare_waves_csv(source, tmp_path / "out.csv", chunksize=9, baseline=1999, by="subgroup")
 
@@ -496,8 +653,9 @@ def test_csv_to_stdout_and_progress(tmp_path, capsys):
     summary = compare_waves_csv(source, "-", chunksize=2, progress=True)
     captured = capsys.readouterr()
     got = read_output(captured.out)
-    np.testing.assert_allclose(got["pvalue_adjusted"], compare_waves(UKRAINE)["pvalue_adjusted"],
-                               rtol=1e-15)
+    np.testing.assert_allclose(
+        got["pvalue_adjusted"], compare_waves(UKRAINE)["pvalue_adjusted"], rtol=1e-15
+    )
     assert "surveystats:" in captured.err and "3 rows" in captured.err
     assert str(summary) == "3 rows, 2 output rows, 2 significant, 0 with a problem"
     compare_waves_csv(source, "-", chunksize=2)  # stderr is not a terminal here: no progress
@@ -509,8 +667,9 @@ def test_csv_percent_and_missing_column(tmp_path):
     with pytest.raises(InvalidValueError, match="scale='percent'"):
         compare_waves_csv(source, tmp_path / "out.csv")
     compare_waves_csv(source, tmp_path / "out.csv", scale="percent")
-    np.testing.assert_allclose(read_output(tmp_path / "out.csv")["pvalue"],
-                               compare_waves(UKRAINE)["pvalue"], rtol=1e-12)
+    np.testing.assert_allclose(
+        read_output(tmp_path / "out.csv")["pvalue"], compare_waves(UKRAINE)["pvalue"], rtol=1e-12
+    )
     with pytest.raises(InvalidOptionError, match="'share'"):
         compare_waves_csv(source, tmp_path / "out.csv", p="share")
     with pytest.raises(InvalidOptionError, match="chunksize"):
@@ -533,9 +692,12 @@ def test_parquet_in_chunks(tmp_path):
     got = read_output(tmp_path / "out.csv")
     want = compare_waves(frame)
     key = ["question", "wave_from", "wave_to", "p_from"]
-    np.testing.assert_allclose(got.sort_values(key)["pvalue_adjusted"].to_numpy(float, na_value=np.nan),
-                               want.sort_values(key)["pvalue_adjusted"].to_numpy(float, na_value=np.nan),
-                               rtol=1e-15, equal_nan=True)
+    np.testing.assert_allclose(
+        got.sort_values(key)["pvalue_adjusted"].to_numpy(float, na_value=np.nan),
+        want.sort_values(key)["pvalue_adjusted"].to_numpy(float, na_value=np.nan),
+        rtol=1e-15,
+        equal_nan=True,
+    )
 
 
 def test_example_file_runs():
@@ -549,15 +711,20 @@ def test_example_file_runs():
 
 def test_text_that_is_not_a_number_is_a_row_problem():
     # DESIGN.md: a wrong number inside a batch becomes NaN with a reason; the rest goes on.
-    frame = pd.DataFrame({"question": ["a", "a", "a", "b", "b"],
-                          "wave": [1, 2, 3, 1, 2],
-                          "p": ["0.5", "n/a", 0.4, 0.3, 0.35],
-                          "n": [100, 100, "1OO", 200, 200]})
+    frame = pd.DataFrame(
+        {
+            "question": ["a", "a", "a", "b", "b"],
+            "wave": [1, 2, 3, 1, 2],
+            "p": ["0.5", "n/a", 0.4, 0.3, 0.35],
+            "n": [100, 100, "1OO", 200, 200],
+        }
+    )
     out = compare_waves(frame)
     a = out[out["question"] == "a"]
-    assert a["problem"].tolist() == ["wave 2: p='n/a' is not a number",
-                                     "wave 2: p='n/a' is not a number; "
-                                     "wave 3: n='1OO' is not a number"]
+    assert a["problem"].tolist() == [
+        "wave 2: p='n/a' is not a number",
+        "wave 2: p='n/a' is not a number; wave 3: n='1OO' is not a number",
+    ]
     assert a["change"].isna().all()
     b = out[out["question"] == "b"].iloc[0]
     expected = ss.compare_proportions(0.3, 200, 0.35, 200)

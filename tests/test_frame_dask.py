@@ -14,18 +14,31 @@ import pytest
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("dask.distributed")
 
+from surveystats.batch.frame import compare_waves, describe  # noqa: E402
 from surveystats.exceptions import SurveyStatsError  # noqa: E402
-from surveystats.frame import compare_waves, describe  # noqa: E402
 
 KEY = ["question", "wave_from", "wave_to", "p_from"]
-NUMBERS = ["wave_from", "wave_to", "p_from", "p_to", "n_from", "n_to", "change", "low", "high",
-           "statistic", "pvalue", "pvalue_adjusted"]
+NUMBERS = [
+    "wave_from",
+    "wave_to",
+    "p_from",
+    "p_to",
+    "n_from",
+    "n_to",
+    "change",
+    "low",
+    "high",
+    "statistic",
+    "pvalue",
+    "pvalue_adjusted",
+]
 
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         with distributed.Client(cluster) as client:
             yield client
 
@@ -36,8 +49,15 @@ def tracking_table(n_questions=60, seed=2):
     for q in range(n_questions):
         k = int(rng.integers(1, 6))
         for w in rng.permutation(np.arange(2015, 2015 + k)):
-            rows.append((f"q{q:03d}", int(w), float(rng.uniform(0.02, 0.98)),
-                         int(rng.integers(50, 3000)), float(rng.uniform(1.0, 2.0))))
+            rows.append(
+                (
+                    f"q{q:03d}",
+                    int(w),
+                    float(rng.uniform(0.02, 0.98)),
+                    int(rng.integers(50, 3000)),
+                    float(rng.uniform(1.0, 2.0)),
+                )
+            )
     frame = pd.DataFrame(rows, columns=["question", "wave", "p", "n", "deff"])
     frame.loc[4, "p"] = 1.4
     frame.loc[9, "n"] = 0
@@ -51,8 +71,12 @@ def assert_same_rows(got, want):
     want = want.sort_values(KEY).reset_index(drop=True)
     assert got["question"].astype(str).tolist() == want["question"].astype(str).tolist()
     for col in NUMBERS:
-        np.testing.assert_allclose(got[col].to_numpy(float, na_value=np.nan), want[col].to_numpy(float, na_value=np.nan),
-                                   rtol=1e-15, equal_nan=True)
+        np.testing.assert_allclose(
+            got[col].to_numpy(float, na_value=np.nan),
+            want[col].to_numpy(float, na_value=np.nan),
+            rtol=1e-15,
+            equal_nan=True,
+        )
     assert got["problem"].astype(object).tolist() == want["problem"].tolist()
     assert got["significant"].astype("boolean").equals(want["significant"])
 
@@ -86,6 +110,10 @@ def test_describe_on_dask_equals_pandas(client):
     got = lazy.compute()
     want = describe(frame, deff="deff", method="jeffreys")
     for col in ["p", "n", "estimate", "low", "high", "moe", "n_effective"]:
-        np.testing.assert_allclose(got[col].to_numpy(float, na_value=np.nan), want[col].to_numpy(float, na_value=np.nan),
-                                   rtol=1e-15, equal_nan=True)
+        np.testing.assert_allclose(
+            got[col].to_numpy(float, na_value=np.nan),
+            want[col].to_numpy(float, na_value=np.nan),
+            rtol=1e-15,
+            equal_nan=True,
+        )
     assert got["problem"].astype(object).tolist() == want["problem"].tolist()

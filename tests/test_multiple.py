@@ -41,37 +41,45 @@ def test_matches_r(case, method):
     np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
     np.testing.assert_allclose(got, expected, rtol=RTOL, atol=0)
     # the same families along axis 0
-    np.testing.assert_allclose(ss.adjust_pvalues(p.T, method=method, axis=0), expected.T,
-                               rtol=RTOL, atol=0)
-    if p.shape[0] == 1:   # a plain 1-D vector, and a 3-D stack of it
+    np.testing.assert_allclose(
+        ss.adjust_pvalues(p.T, method=method, axis=0), expected.T, rtol=RTOL, atol=0
+    )
+    if p.shape[0] == 1:  # a plain 1-D vector, and a 3-D stack of it
         np.testing.assert_allclose(ss.adjust_pvalues(p[0], method=method), expected[0], rtol=RTOL)
         stacked = np.stack([p, p])
-        np.testing.assert_allclose(ss.adjust_pvalues(stacked, method=method),
-                                   np.stack([expected, expected]), rtol=RTOL)
+        np.testing.assert_allclose(
+            ss.adjust_pvalues(stacked, method=method), np.stack([expected, expected]), rtol=RTOL
+        )
 
 
 def test_reference_has_ties_missing_and_many_families():
     assert REFERENCE.p.isna().sum() >= 5
-    assert REFERENCE.groupby(["case", "row"]).p.apply(lambda s: s.dropna().duplicated().any()).sum() >= 5
+    assert (
+        REFERENCE.groupby(["case", "row"]).p.apply(lambda s: s.dropna().duplicated().any()).sum()
+        >= 5
+    )
     assert REFERENCE.groupby("case").row.max().max() >= 49
 
 
 def test_ukraine_three_comparisons():
     # R: p.adjust(c(0.00018, 0.00054, 0.02), "holm") = 0.00054 0.00108 0.02
-    np.testing.assert_allclose(ss.adjust_pvalues([0.00018, 0.00054, 0.02]),
-                               [0.00054, 0.00108, 0.02], rtol=RTOL)
+    np.testing.assert_allclose(
+        ss.adjust_pvalues([0.00018, 0.00054, 0.02]), [0.00054, 0.00108, 0.02], rtol=RTOL
+    )
 
 
 def test_axis_none_is_one_family():
     p = np.array([[0.01, 0.04], [0.03, np.nan]])
     # R: p.adjust(c(0.01, 0.04, 0.03, NA), "holm") = 0.03 0.06 0.06 NA
-    np.testing.assert_allclose(ss.adjust_pvalues(p, axis=None), [[0.03, 0.06], [0.06, np.nan]],
-                               rtol=RTOL)
+    np.testing.assert_allclose(
+        ss.adjust_pvalues(p, axis=None), [[0.03, 0.06], [0.06, np.nan]], rtol=RTOL
+    )
 
 
 def test_scalar_empty_and_errors():
     assert ss.adjust_pvalues(0.03, method="bh") == 0.03 and isinstance(
-        ss.adjust_pvalues(0.03), float)
+        ss.adjust_pvalues(0.03), float
+    )
     assert ss.adjust_pvalues(np.empty((3, 0))).shape == (3, 0)
     with pytest.raises(InvalidOptionError, match="'bh'"):
         ss.adjust_pvalues([0.1, 0.2], method="BH")
@@ -83,8 +91,11 @@ def test_scalar_empty_and_errors():
         ss.adjust_pvalues([0.1, 0.2], axis=1)
 
 
-pvalue_lists = st.lists(st.one_of(st.floats(0.0, 1.0), st.just(np.nan),
-                                  st.sampled_from([0.01, 0.05, 0.5])), min_size=1, max_size=30)
+pvalue_lists = st.lists(
+    st.one_of(st.floats(0.0, 1.0), st.just(np.nan), st.sampled_from([0.01, 0.05, 0.5])),
+    min_size=1,
+    max_size=30,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -114,5 +125,4 @@ def test_order_preserved(values, method):
 def test_bonferroni_is_m_times_p(values):
     p = np.array(values)
     m = np.sum(~np.isnan(p))
-    np.testing.assert_array_equal(ss.adjust_pvalues(p, method="bonferroni"),
-                                  np.minimum(1.0, m * p))
+    np.testing.assert_array_equal(ss.adjust_pvalues(p, method="bonferroni"), np.minimum(1.0, m * p))

@@ -1,4 +1,4 @@
-"""Tests of surveystats._paired.paired_newcombe (Newcombe's paired hybrid score interval).
+"""Tests of surveystats.paired.paired_newcombe (Newcombe's paired hybrid score interval).
 
 Sources of the expected numbers (all rounded as published; our contrast is p2 - p1 = (c - b)/n,
 so a published interval (L, U) for p1 - p2 = (b - c)/n appears here as (-U, -L)):
@@ -32,8 +32,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveystats import _paired, compare
-from surveystats._paired import _newcombe_phi, paired_newcombe
+from surveystats import compare
+from surveystats import paired as _paired
+from surveystats.paired import _newcombe_phi, paired_newcombe
 
 TAIL = 0.025  # two-sided 95%
 
@@ -95,18 +96,21 @@ def test_empty_table_is_nan_without_warnings():
 
 
 # ------------------------------------------------------------------------ the phi rule
-@pytest.mark.parametrize("table, phi", [
-    # ad - bc = 320 - 24 = 296 > n/2 = 25: numerator 271 over sqrt(32*18*22*28)
-    ((20, 12, 2, 16), 271.0 / np.sqrt(32 * 18 * 22 * 28)),
-    # ad - bc = 1 = n/2: shrunk to 0
-    ((1, 0, 0, 1), 0.0),
-    # ad - bc = 3 - 4 = -1 < 0: left uncorrected
-    ((1, 2, 2, 3), -1.0 / np.sqrt(3 * 5 * 3 * 5)),
-    # a margin is zero (c + d = 0): phi is 0
-    ((5, 3, 0, 0), 0.0),
-    # two margins zero (all respondents said yes twice)
-    ((7, 0, 0, 0), 0.0),
-])
+@pytest.mark.parametrize(
+    "table, phi",
+    [
+        # ad - bc = 320 - 24 = 296 > n/2 = 25: numerator 271 over sqrt(32*18*22*28)
+        ((20, 12, 2, 16), 271.0 / np.sqrt(32 * 18 * 22 * 28)),
+        # ad - bc = 1 = n/2: shrunk to 0
+        ((1, 0, 0, 1), 0.0),
+        # ad - bc = 3 - 4 = -1 < 0: left uncorrected
+        ((1, 2, 2, 3), -1.0 / np.sqrt(3 * 5 * 3 * 5)),
+        # a margin is zero (c + d = 0): phi is 0
+        ((5, 3, 0, 0), 0.0),
+        # two margins zero (all respondents said yes twice)
+        ((7, 0, 0, 0), 0.0),
+    ],
+)
 def test_newcombe_phi_rule(table, phi):
     # Newcombe (1998b) as implemented in ratesci moverpair(corc = TRUE), MKinfer binomDiffCI
     # (paired, "wilson-cc") and diffdepprop wilson.phi; numbers worked by hand.
@@ -139,8 +143,17 @@ def test_phi_zero_reduces_to_independent_newcombe(monkeypatch, correction):
     # interval of the two margins (Newcombe 1998b, section on method 10; compare.py's
     # "newcombe" and "newcombe-cc", themselves checked against Newcombe 1998a Table II).
     monkeypatch.setattr(_paired, "_newcombe_phi", lambda a, b, c, d: np.zeros(np.shape(a)))
-    tables = np.array([(20, 12, 2, 16), (1, 1, 7, 12), (59, 6, 16, 80), (0, 3, 9, 1),
-                       (0, 0, 4, 0), (10, 0, 0, 10)], dtype=float).T
+    tables = np.array(
+        [
+            (20, 12, 2, 16),
+            (1, 1, 7, 12),
+            (59, 6, 16, 80),
+            (0, 3, 9, 1),
+            (0, 0, 4, 0),
+            (10, 0, 0, 10),
+        ],
+        dtype=float,
+    ).T
     for a_lo, a_hi in [(TAIL, TAIL), (0.05, 0.01)]:
         got = paired_newcombe(*tables, a_lo, a_hi, correction=correction)
         want = _independent(tables, a_lo, a_hi, correction)
@@ -202,8 +215,7 @@ def test_interval_properties(table, a_lo, a_hi, correction):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         low, high = paired_newcombe(a, b, c, d, a_lo, a_hi, correction=correction)
-        swapped_low, swapped_high = paired_newcombe(a, c, b, d, a_hi, a_lo,
-                                                    correction=correction)
+        swapped_low, swapped_high = paired_newcombe(a, c, b, d, a_hi, a_lo, correction=correction)
     estimate = (c - b) / n
     assert -1.0 <= low <= estimate + 1e-12
     assert estimate - 1e-12 <= high <= 1.0

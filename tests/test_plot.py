@@ -32,8 +32,9 @@ def _interval(ax):
     (container,) = [c for c in ax.containers if c.get_label() == "_interval"]
     (bars,) = container.lines[2]
     segments = bars.get_segments()
-    return np.array([[min(s[0][k], s[1][k]), max(s[0][k], s[1][k])]
-                     for s in segments for k in [_axis(s)]])
+    return np.array(
+        [[min(s[0][k], s[1][k]), max(s[0][k], s[1][k])] for s in segments for k in [_axis(s)]]
+    )
 
 
 def _axis(segment):
@@ -43,7 +44,7 @@ def _axis(segment):
 
 def _top_down(ax):
     """The bar labels from the top of the chart down."""
-    ticks = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    ticks = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels()), strict=False))
     return [label for _, label in ticks[::-1]]
 
 
@@ -53,28 +54,35 @@ def _changes(ax):
 
 # ------------------------------------------------------------------------- plot_shares
 
+
 def test_plot_shares_whiskers_are_proportion_ci():
     ax = plot_shares(*SHARES)
-    ref = ss.proportion_ci([0.311, 0.194], 1000)          # Wilson, checked against R
+    ref = ss.proportion_ci([0.311, 0.194], 1000)  # Wilson, checked against R
     # The first label is on top (yticklabels run bottom-up); bars and whiskers in input order.
     assert _top_down(ax) == SHARES[0]
     assert ax.patches[0].get_y() > ax.patches[1].get_y()
-    np.testing.assert_allclose(_interval(ax), np.column_stack([ref.low, ref.high]),
-                               rtol=1e-12)
-    np.testing.assert_allclose([b.get_width() for b in ax.patches], ref.estimate,
-                               rtol=1e-12)
+    np.testing.assert_allclose(_interval(ax), np.column_stack([ref.low, ref.high]), rtol=1e-12)
+    np.testing.assert_allclose([b.get_width() for b in ax.patches], ref.estimate, rtol=1e-12)
     labels = [t.get_text() for t in ax.texts]
-    assert labels == [f"{100 * e:.1f}%  \u00b1{100 * m:.1f}" for e, m in zip(ref.estimate, ref.moe)]
+    assert labels == [
+        f"{100 * e:.1f}%  \u00b1{100 * m:.1f}" for e, m in zip(ref.estimate, ref.moe, strict=False)
+    ]
 
 
 @pytest.mark.parametrize("method", ["wilson", "clopper-pearson", "wald"])
 def test_plot_shares_methods_and_deff(method):
-    ax = plot_shares(["a", "b", "c"], np.array([0.1, 0.5, 0.8]), [400, 800, 1200],
-                     method=method, deff=1.7, confidence_level=0.9)
-    ref = ss.proportion_ci([0.1, 0.5, 0.8], [400, 800, 1200], method=method, deff=1.7,
-                           confidence_level=0.9)
-    np.testing.assert_allclose(_interval(ax), np.column_stack([ref.low, ref.high]),
-                               rtol=1e-12)
+    ax = plot_shares(
+        ["a", "b", "c"],
+        np.array([0.1, 0.5, 0.8]),
+        [400, 800, 1200],
+        method=method,
+        deff=1.7,
+        confidence_level=0.9,
+    )
+    ref = ss.proportion_ci(
+        [0.1, 0.5, 0.8], [400, 800, 1200], method=method, deff=1.7, confidence_level=0.9
+    )
+    np.testing.assert_allclose(_interval(ax), np.column_stack([ref.low, ref.high]), rtol=1e-12)
     note = " ".join(ax.get_xlabel().split())
     largest = ss.margin_of_error(0.5, 400, confidence_level=0.9, deff=1.7)
     assert f"\u00b1{100 * largest:.1f} points" in note and "90%" in note
@@ -104,7 +112,7 @@ def test_plot_shares_bad_input():
         plot_shares(["one"], [0.1, 0.2], 1000)
     with pytest.raises(ShapeError):
         plot_shares(["a", "b"], [[0.1, 0.2], [0.3, 0.4]], 1000)
-    with pytest.raises(InvalidValueError):         # scalar bad share: the core's rule
+    with pytest.raises(InvalidValueError):  # scalar bad share: the core's rule
         plot_shares("a", 1.5, 1000)
 
 
@@ -116,6 +124,7 @@ def test_plot_shares_nan_slot_is_left_empty():
 
 # -------------------------------------------------------------------------- plot_waves
 
+
 def test_plot_waves_bars_and_significant_changes():
     ax = plot_waves(*WAVES)
     ref = ss.proportion_ci(WAVES[1], 1000)
@@ -126,15 +135,19 @@ def test_plot_waves_bars_and_significant_changes():
     change = ss.compare_proportions([0.569, 0.487], 1000, [0.487, 0.411], 1000)
     assert list(change.significant) == [True, True]
     assert [t.get_text() for t in _changes(ax)] == [
-        f"\u2212{abs(100 * d):.1f} pts*" for d in change.estimate]
+        f"\u2212{abs(100 * d):.1f} pts*" for d in change.estimate
+    ]
     assert [t.get_text() for t in _changes(ax)] == ["\u22128.2 pts*", "\u22127.6 pts*"]
 
 
-@pytest.mark.parametrize("p, n", [
-    ([0.40, 0.45, 0.46, 0.40], 1000),           # p = 0.024, 0.65, 0.0067
-    ([0.30, 0.33, 0.40, 0.42], [500, 600, 700, 2000]),   # rises, varying n
-    ([0.50, 0.52, 0.49, 0.55, 0.56], 1500),
-])
+@pytest.mark.parametrize(
+    "p, n",
+    [
+        ([0.40, 0.45, 0.46, 0.40], 1000),  # p = 0.024, 0.65, 0.0067
+        ([0.30, 0.33, 0.40, 0.42], [500, 600, 700, 2000]),  # rises, varying n
+        ([0.50, 0.52, 0.49, 0.55, 0.56], 1500),
+    ],
+)
 def test_markers_exactly_where_compare_proportions_says(p, n):
     ax = plot_waves([f"w{i}" for i in range(len(p))], p, n)
     n = np.broadcast_to(n, len(p)).astype(float)
@@ -144,14 +157,14 @@ def test_markers_exactly_where_compare_proportions_says(p, n):
     assert [t.get_gid() == "change-significant" for t in texts] == list(ref.significant)
     assert [t.get_text().endswith("*") for t in texts] == list(ref.significant)
     assert [t.get_fontweight() == "bold" for t in texts] == list(ref.significant)
-    assert 0 < sum(ref.significant) < len(p) - 1      # each case mixes both kinds
+    assert 0 < sum(ref.significant) < len(p) - 1  # each case mixes both kinds
 
 
 def test_plot_waves_adjusted():
-    p = [0.487, 0.44, 0.45]                 # raw p = 0.035, 0.65; Holm 0.070, 0.65
+    p = [0.487, 0.44, 0.45]  # raw p = 0.035, 0.65; Holm 0.070, 0.65
     ref = ss.compare_proportions(p[:-1], 1000, p[1:], 1000)
     adjusted = ss.adjust_pvalues(ref.pvalue, method="holm")
-    assert list(ref.pvalue < 0.05) != list(adjusted < 0.05)     # the adjustment matters here
+    assert list(ref.pvalue < 0.05) != list(adjusted < 0.05)  # the adjustment matters here
     ax = plot_waves(["a", "b", "c"], p, 1000, adjust="holm")
     assert [t.get_gid() == "change-significant" for t in _changes(ax)] == list(adjusted < 0.05)
     assert "holm-adjusted" in ax.get_xlabel()
@@ -166,6 +179,7 @@ def test_plot_waves_single_wave_and_label():
 
 
 # ------------------------------------------------------------------------------ chart
+
 
 @dataclass
 class StandIn:
@@ -187,18 +201,26 @@ class StandInAnnotation:
 
 
 def test_chart_waves_from_stand_in(tmp_path):
-    found = StandInAnnotation([StandIn("share", (0.411,), 1000.0),
-                               StandIn("change", (0.487, 0.411), 1000.0),
-                               StandIn("trend", (0.569, 0.487, 0.411), 1000.0)])
+    found = StandInAnnotation(
+        [
+            StandIn("share", (0.411,), 1000.0),
+            StandIn("change", (0.487, 0.411), 1000.0),
+            StandIn("trend", (0.569, 0.487, 0.411), 1000.0),
+        ]
+    )
     path = tmp_path / "waves.png"
     assert chart(found, path) == path
     assert path.read_bytes().startswith(PNG) and path.stat().st_size > 5000
 
 
 def test_chart_shares_from_stand_in(tmp_path):
-    found = StandInAnnotation([StandIn("share", (0.311,), 1000.0),
-                               StandIn("share", (0.194,), 1000.0),
-                               StandIn("share", (0.5,), None)])   # no n: not charted
+    found = StandInAnnotation(
+        [
+            StandIn("share", (0.311,), 1000.0),
+            StandIn("share", (0.194,), 1000.0),
+            StandIn("share", (0.5,), None),
+        ]
+    )  # no n: not charted
     path = tmp_path / "shares.svg"
     assert chart(found, str(path), title="Shares") == str(path)
     text = path.read_text()
@@ -210,25 +232,29 @@ def test_chart_bad_suffix_and_nothing_to_chart(tmp_path):
     for name in ("chart.pdf", "chart", "chart.png.txt"):
         with pytest.raises(SurveyStatsError, match=name.replace(".", r"\.")):
             chart(found, tmp_path / name)
-    nothing = StandInAnnotation([StandIn("sample_size", (), 1000.0),
-                                 StandIn("share", (0.3,), None)])
+    nothing = StandInAnnotation(
+        [StandIn("sample_size", (), 1000.0), StandIn("share", (0.3,), None)]
+    )
     with pytest.raises(SurveyStatsError, match="nothing to chart"):
         chart(nothing, tmp_path / "empty.png")
     assert not (tmp_path / "empty.png").exists()
 
 
 def test_chart_through_annotate(tmp_path):
-    text = ("In the poll of 1,000 adults, 31.1% named nuclear weapons, compared with 19.4% "
-            "for NATO. This year 41.1% found it unacceptable, down from 48.7% in 2024 and "
-            "56.9% in 2023.")
+    text = (
+        "In the poll of 1,000 adults, 31.1% named nuclear weapons, compared with 19.4% "
+        "for NATO. This year 41.1% found it unacceptable, down from 48.7% in 2024 and "
+        "56.9% in 2023."
+    )
     a = ss.annotate(text)
     trend = [f for f in a.findings if f.kind == "trend"]
     assert [tuple(f.values) for f in trend] == [pytest.approx((0.569, 0.487, 0.411))]
     for suffix in (".png", ".svg"):
         path = tmp_path / f"article{suffix}"
         assert chart(a, path) == path and path.stat().st_size > 1000
-    shares_only = ss.annotate("In a poll of 1,000 adults, 31.1% named nuclear weapons, "
-                              "compared with 19.4% for NATO.")
+    shares_only = ss.annotate(
+        "In a poll of 1,000 adults, 31.1% named nuclear weapons, compared with 19.4% for NATO."
+    )
     path = tmp_path / "shares.png"
     assert chart(shares_only, path) == path and path.read_bytes().startswith(PNG)
     with pytest.raises(SurveyStatsError, match="nothing to chart"):
@@ -236,6 +262,8 @@ def test_chart_through_annotate(tmp_path):
 
 
 def test_import_surveystats_does_not_import_matplotlib():
-    code = ("import sys, surveystats, surveystats.plot; "
-            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    code = (
+        "import sys, surveystats, surveystats.plot; "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -11,8 +11,8 @@ every pair of binomial outcomes.
 from pathlib import Path
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,8 +27,13 @@ def _kind(*kinds):
     return REFERENCE[REFERENCE.kind.isin(kinds)]
 
 
-POWER_MODES = sorted(set(_kind("power", "power_unequal")[["kind", "alternative", "strict"]]
-                         .itertuples(index=False, name=None)))
+POWER_MODES = sorted(
+    set(
+        _kind("power", "power_unequal")[["kind", "alternative", "strict"]].itertuples(
+            index=False, name=None
+        )
+    )
+)
 
 
 @pytest.mark.parametrize("kind, alternative, strict", POWER_MODES)
@@ -36,13 +41,22 @@ def test_power_matches_r(kind, alternative, strict):
     # R: power.prop.test(n, p1, p2, sig.level = 1 - level, alternative, strict)$power
     # (kind "power"); the unequal-groups formula in R (kind "power_unequal").  One
     # vectorized call per confidence level.
-    rows = REFERENCE[(REFERENCE.kind == kind) & (REFERENCE.alternative == alternative)
-                     & (REFERENCE.strict == strict)]
+    rows = REFERENCE[
+        (REFERENCE.kind == kind)
+        & (REFERENCE.alternative == alternative)
+        & (REFERENCE.strict == strict)
+    ]
     for level, g in rows.groupby("confidence_level"):
         n2 = None if kind == "power" else g.n2.to_numpy()
-        r = ss.power_two_proportions(g.p1.to_numpy(), g.p2.to_numpy(), g.n1.to_numpy(), n2=n2,
-                                     confidence_level=level, alternative=alternative,
-                                     strict=strict)
+        r = ss.power_two_proportions(
+            g.p1.to_numpy(),
+            g.p2.to_numpy(),
+            g.n1.to_numpy(),
+            n2=n2,
+            confidence_level=level,
+            alternative=alternative,
+            strict=strict,
+        )
         np.testing.assert_allclose(r.power, g.value.to_numpy(), rtol=RTOL, atol=1e-300)
         assert (r.problem == "").all()
 
@@ -59,30 +73,42 @@ def test_power_reference_covers_every_mode():
 def test_sample_size_matches_r(row):
     # R: power.prop.test(p1 = , p2 = , power = , sig.level = 1 - level, alternative,
     #    strict, tol = 1e-13)$n
-    r = ss.sample_size_two_proportions(row.p1, row.p2, power=row.power,
-                                       confidence_level=row.confidence_level,
-                                       alternative=row.alternative, strict=bool(row.strict))
+    r = ss.sample_size_two_proportions(
+        row.p1,
+        row.p2,
+        power=row.power,
+        confidence_level=row.confidence_level,
+        alternative=row.alternative,
+        strict=bool(row.strict),
+    )
     assert r.n == pytest.approx(row.value, rel=RTOL)
     assert r.n_required == np.ceil(row.value)
 
 
 def test_sample_size_vectorized_matches_r():
     g = _kind("n")
-    g = g[(g.alternative == "two-sided") & ~g.strict & (g.power == 0.8)
-          & (g.confidence_level == 0.95)]
+    g = g[
+        (g.alternative == "two-sided") & ~g.strict & (g.power == 0.8) & (g.confidence_level == 0.95)
+    ]
     r = ss.sample_size_two_proportions(g.p1.to_numpy(), g.p2.to_numpy())
     np.testing.assert_allclose(r.n, g.value.to_numpy(), rtol=RTOL)
 
 
 def test_ukraine_design():
     # R: power.prop.test(n = 1000, p1 = 0.487, p2 = 0.411)$power (row of the reference grid)
-    row = REFERENCE[(REFERENCE.kind == "power") & (REFERENCE.p1 == 0.487)
-                    & (REFERENCE.p2 == 0.411) & (REFERENCE.n1 == 1000)
-                    & (REFERENCE.confidence_level == 0.95) & (REFERENCE.alternative == "two-sided")
-                    & ~REFERENCE.strict]
+    row = REFERENCE[
+        (REFERENCE.kind == "power")
+        & (REFERENCE.p1 == 0.487)
+        & (REFERENCE.p2 == 0.411)
+        & (REFERENCE.n1 == 1000)
+        & (REFERENCE.confidence_level == 0.95)
+        & (REFERENCE.alternative == "two-sided")
+        & ~REFERENCE.strict
+    ]
     assert len(row) == 1
     assert ss.power_two_proportions(0.487, 0.411, 1000).power == pytest.approx(
-        row.value.iloc[0], rel=RTOL)
+        row.value.iloc[0], rel=RTOL
+    )
     # R: power.prop.test(p1 = 0.487, p2 = 0.45, power = 0.8, tol = 1e-13)$n = 2854.0901479994018
     s = ss.sample_size_two_proportions(0.487, 0.45)
     assert s.n == pytest.approx(2854.0901479994018, rel=RTOL)
@@ -97,13 +123,21 @@ def test_detectable_change_matches_r(kind):
     assert len(g) >= 8
     field = kind.split("_")[0]
     for (level, power), h in g.groupby(["confidence_level", "power"]):
-        r = ss.detectable_change(h.p1.to_numpy(), h.n1.to_numpy(), h.n2.to_numpy(),
-                                 power=power, confidence_level=level)
+        r = ss.detectable_change(
+            h.p1.to_numpy(), h.n1.to_numpy(), h.n2.to_numpy(), power=power, confidence_level=level
+        )
         np.testing.assert_allclose(getattr(r, field), h.value.to_numpy(), rtol=RTOL)
 
 
-@pytest.mark.parametrize("p1, p2, n1, n2", [(0.3, 0.4, 300, 600), (0.487, 0.411, 1000, 500),
-                                             (0.1, 0.05, 2000, 800), (0.5, 0.45, 400, 1600)])
+@pytest.mark.parametrize(
+    "p1, p2, n1, n2",
+    [
+        (0.3, 0.4, 300, 600),
+        (0.487, 0.411, 1000, 500),
+        (0.1, 0.05, 2000, 800),
+        (0.5, 0.45, 400, 1600),
+    ],
+)
 def test_unequal_groups_close_to_exact_power(p1, p2, n1, n2):
     # Exact power of the pooled two-sided z-test at 95%: sum of Binomial(n1, p1) x
     # Binomial(n2, p2) probabilities over all outcomes (x1, x2) it rejects.  The normal
@@ -128,8 +162,9 @@ def test_bad_numbers_and_options():
     assert "n1 must be greater than 0" in r.problem[3]
     # Same proportions: power is the tail probability (R: power.prop.test(1000, .3, .3)$power
     # = 0.025000000000000029)
-    assert ss.power_two_proportions(0.3, 0.3, 1000).power == pytest.approx(0.025000000000000029,
-                                                                         rel=RTOL)
+    assert ss.power_two_proportions(0.3, 0.3, 1000).power == pytest.approx(
+        0.025000000000000029, rel=RTOL
+    )
     with pytest.raises(InvalidValueError):
         ss.sample_size_two_proportions(0.3, 0.3)
     s = ss.sample_size_two_proportions([0.3, 0.3, 0.3], [0.4, 0.3, 0.2], alternative="greater")
@@ -157,13 +192,19 @@ def test_detectable_change_edges():
     assert r.decrease[1] == pytest.approx(r.increase[0], rel=1e-9)
     one = ss.detectable_change(0.05, 1000, alternative="greater")
     assert np.isnan(one.decrease) and one.increase > 0
-    assert ss.power_two_proportions(0.05, 0.05 + one.increase, 1000,
-                                    alternative="greater").power == pytest.approx(0.8, rel=1e-9)
+    assert ss.power_two_proportions(
+        0.05, 0.05 + one.increase, 1000, alternative="greater"
+    ).power == pytest.approx(0.8, rel=1e-9)
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.floats(10, 5000), st.floats(1.01, 10),
-       st.sampled_from(["two-sided", "less", "greater"]))
+@given(
+    st.floats(0.01, 0.99),
+    st.floats(0.01, 0.99),
+    st.floats(10, 5000),
+    st.floats(1.01, 10),
+    st.sampled_from(["two-sided", "less", "greater"]),
+)
 def test_power_increases_with_n(p1, p2, n, factor, alternative):
     if abs(p1 - p2) < 1e-3:
         return

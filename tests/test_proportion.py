@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import surveystats as ss
@@ -54,12 +54,21 @@ def test_r_reference_covers_the_required_cases():
     assert (100000, 100000) in xs_ns and (1, 2) in xs_ns
     assert {r["level"] for r in R_ROWS} == {"0.8", "0.9", "0.95", "0.99"}
     assert {r["alternative"] for r in R_ROWS} == {"two-sided", "less", "greater"}
-    assert {r["method"] for r in R_ROWS} == {"clopper-pearson", "wilson", "wilson-cc", "jeffreys",
-                                             "mid-p", "likelihood"}
+    assert {r["method"] for r in R_ROWS} == {
+        "clopper-pearson",
+        "wilson",
+        "wilson-cc",
+        "jeffreys",
+        "mid-p",
+        "likelihood",
+    }
     assert len(R_ROWS) > 3000
     # the wilson-cc rows R would shrink its correction on are absent
-    assert not [r for r in R_ROWS if r["method"] == "wilson-cc"
-                and abs(int(r["x"]) - int(r["n"]) / 2) <= 0.5]
+    assert not [
+        r
+        for r in R_ROWS
+        if r["method"] == "wilson-cc" and abs(int(r["x"]) - int(r["n"]) / 2) <= 0.5
+    ]
 
 
 R_METHODS = ["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "mid-p", "likelihood"]
@@ -74,8 +83,9 @@ def test_matches_r_scalar(method, alternative):
     failures = []
     for r in rows:
         x, n, level = int(r["x"]), int(r["n"]), float(r["level"])
-        res = ss.proportion_ci(x / n, n, method=method, confidence_level=level,
-                               alternative=alternative)
+        res = ss.proportion_ci(
+            x / n, n, method=method, confidence_level=level, alternative=alternative
+        )
         lo, hi = float(r["low"]), float(r["high"])
         if not (_close(res.low, lo) and _close(res.high, hi)):
             failures.append((x, n, level, res.low, lo, res.high, hi))
@@ -87,16 +97,24 @@ def test_matches_r_vectorized(method):
     # Same R rows in one array call per (level, alternative): the vector path agrees too.
     for level in (0.8, 0.9, 0.95, 0.99):
         for alternative in ("two-sided", "less", "greater"):
-            rows = [r for r in R_ROWS if r["method"] == method
-                    and r["alternative"] == alternative and float(r["level"]) == level]
+            rows = [
+                r
+                for r in R_ROWS
+                if r["method"] == method
+                and r["alternative"] == alternative
+                and float(r["level"]) == level
+            ]
             x = np.array([float(r["x"]) for r in rows])
             n = np.array([float(r["n"]) for r in rows])
-            res = ss.proportion_ci(x / n, n, method=method, confidence_level=level,
-                                   alternative=alternative)
-            np.testing.assert_allclose(res.low, [float(r["low"]) for r in rows],
-                                       rtol=1e-9, atol=1e-12)
-            np.testing.assert_allclose(res.high, [float(r["high"]) for r in rows],
-                                       rtol=1e-9, atol=1e-12)
+            res = ss.proportion_ci(
+                x / n, n, method=method, confidence_level=level, alternative=alternative
+            )
+            np.testing.assert_allclose(
+                res.low, [float(r["low"]) for r in rows], rtol=1e-9, atol=1e-12
+            )
+            np.testing.assert_allclose(
+                res.high, [float(r["high"]) for r in rows], rtol=1e-9, atol=1e-12
+            )
 
 
 def _svyciprop_rows():
@@ -107,13 +125,19 @@ def _svyciprop_rows():
 SVYCIPROP_ROWS = _svyciprop_rows()
 
 
-@pytest.mark.parametrize("row", SVYCIPROP_ROWS,
-                         ids=lambda r: f"case{r['case']}-{r['method']}-{r['level']}")
+@pytest.mark.parametrize(
+    "row", SVYCIPROP_ROWS, ids=lambda r: f"case{r['case']}-{r['method']}-{r['level']}"
+)
 def test_deff_matches_r_survey_svyciprop(row):
     # Expected: R survey::svyciprop on a weighted design, see proportion_svyciprop.R.  There
     # deff = v / (p (1 - p) / n), so n / deff is svyciprop's n.eff and p * n / deff its count.
-    res = ss.proportion_ci(float(row["p"]), float(row["n"]), deff=float(row["deff"]),
-                           method=row["method"], confidence_level=float(row["level"]))
+    res = ss.proportion_ci(
+        float(row["p"]),
+        float(row["n"]),
+        deff=float(row["deff"]),
+        method=row["method"],
+        confidence_level=float(row["level"]),
+    )
     expected = (float(row["low"]), float(row["high"]))
     ours = (res.low, res.high)
     if row["crosses"] == "FALSE":
@@ -121,9 +145,11 @@ def test_deff_matches_r_survey_svyciprop(row):
     else:
         # svyciprop reports a Wald bound outside [0, 1], or an arcsine angle below 0 folded
         # back by sin()^2, raw; we clip that bound to 0 or 1.  The other bound still agrees.
-        clipped = [o in (0.0, 1.0) and not _close(o, e) for o, e in zip(ours, expected)]
+        clipped = [
+            o in (0.0, 1.0) and not _close(o, e) for o, e in zip(ours, expected, strict=False)
+        ]
         assert sum(clipped) == 1
-        for o, e, c in zip(ours, expected, clipped):
+        for o, e, c in zip(ours, expected, clipped, strict=False):
             assert c or _close(o, e)
 
 
@@ -139,9 +165,15 @@ def test_one_sided_convention_matches_r():
     less = ss.proportion_ci(81 / 263, 263, method="clopper-pearson", alternative="less")
     greater = ss.proportion_ci(81 / 263, 263, method="clopper-pearson", alternative="greater")
     assert less.low == 0.0 and greater.high == 1.0
-    row_less = next(r for r in R_ROWS if r["x"] == "81" and r["n"] == "263"
-                    and r["level"] == "0.95" and r["alternative"] == "less"
-                    and r["method"] == "clopper-pearson")
+    row_less = next(
+        r
+        for r in R_ROWS
+        if r["x"] == "81"
+        and r["n"] == "263"
+        and r["level"] == "0.95"
+        and r["alternative"] == "less"
+        and r["method"] == "clopper-pearson"
+    )
     assert _close(less.high, float(row_less["high"]))
     assert less.moe == less.high - 81 / 263
     assert greater.moe == 81 / 263 - greater.low
@@ -153,21 +185,42 @@ def test_one_sided_convention_matches_r():
 # 7 (likelihood-based).  Method 2 (Wald with cc) is not one of ours.  For 1/29 the paper
 # prints Wald -0.0306; our intervals are clipped to [0, 1], so 0.
 NEWCOMBE_TABLE_I = {
-    (81, 263): {"wald": (0.2522, 0.3638), "wilson": (0.2553, 0.3662),
-                "wilson-cc": (0.2535, 0.3682), "clopper-pearson": (0.2527, 0.3676),
-                "mid-p": (0.2544, 0.3658), "likelihood": (0.2542, 0.3655)},
-    (15, 148): {"wald": (0.0527, 0.1500), "wilson": (0.0624, 0.1605),
-                "wilson-cc": (0.0598, 0.1644), "clopper-pearson": (0.0578, 0.1617),
-                "mid-p": (0.0601, 0.1581), "likelihood": (0.0596, 0.1567)},
-    (0, 20): {"wald": (0.0, 0.0), "wilson": (0.0, 0.1611), "wilson-cc": (0.0, 0.2005),
-              "clopper-pearson": (0.0, 0.1684), "mid-p": (0.0, 0.1391),
-              "likelihood": (0.0, 0.0916)},
-    (1, 29): {"wald": (0.0, 0.1009), "wilson": (0.0061, 0.1718),
-              "wilson-cc": (0.0018, 0.1963), "clopper-pearson": (0.0009, 0.1776),
-              "mid-p": (0.0017, 0.1585), "likelihood": (0.0020, 0.1432)},
+    (81, 263): {
+        "wald": (0.2522, 0.3638),
+        "wilson": (0.2553, 0.3662),
+        "wilson-cc": (0.2535, 0.3682),
+        "clopper-pearson": (0.2527, 0.3676),
+        "mid-p": (0.2544, 0.3658),
+        "likelihood": (0.2542, 0.3655),
+    },
+    (15, 148): {
+        "wald": (0.0527, 0.1500),
+        "wilson": (0.0624, 0.1605),
+        "wilson-cc": (0.0598, 0.1644),
+        "clopper-pearson": (0.0578, 0.1617),
+        "mid-p": (0.0601, 0.1581),
+        "likelihood": (0.0596, 0.1567),
+    },
+    (0, 20): {
+        "wald": (0.0, 0.0),
+        "wilson": (0.0, 0.1611),
+        "wilson-cc": (0.0, 0.2005),
+        "clopper-pearson": (0.0, 0.1684),
+        "mid-p": (0.0, 0.1391),
+        "likelihood": (0.0, 0.0916),
+    },
+    (1, 29): {
+        "wald": (0.0, 0.1009),
+        "wilson": (0.0061, 0.1718),
+        "wilson-cc": (0.0018, 0.1963),
+        "clopper-pearson": (0.0009, 0.1776),
+        "mid-p": (0.0017, 0.1585),
+        "likelihood": (0.0020, 0.1432),
+    },
 }
-NEWCOMBE_CASES = [(x, n, m, lo, hi) for (x, n), by in NEWCOMBE_TABLE_I.items()
-                  for m, (lo, hi) in by.items()]
+NEWCOMBE_CASES = [
+    (x, n, m, lo, hi) for (x, n), by in NEWCOMBE_TABLE_I.items() for m, (lo, hi) in by.items()
+]
 
 
 def test_newcombe_1998_wald_below_zero_is_clipped():
@@ -178,11 +231,11 @@ def test_newcombe_1998_wald_below_zero_is_clipped():
     # not used here).  We clip the interval to [0, 1].
     p, n = 1 / 29, 29
     half = Z975 * math.sqrt(p * (1 - p) / n)
-    assert round(p + half, 4) == 0.1009                      # Newcombe Table I
-    assert round(p - half, 4) == -0.0319 < 0                 # hand formula, unclipped
+    assert round(p + half, 4) == 0.1009  # Newcombe Table I
+    assert round(p - half, 4) == -0.0319 < 0  # hand formula, unclipped
     res = ss.proportion_ci(p, n, method="wald")
     assert res.low == 0.0 and res.high == pytest.approx(p + half, rel=1e-15)
-    assert res.moe_below == pytest.approx(p, rel=1e-15)      # estimate - 0
+    assert res.moe_below == pytest.approx(p, rel=1e-15)  # estimate - 0
     # 0/20: Newcombe prints a zero-width Wald interval <0.0000, 0.0000>, an aberration we keep.
     zero = ss.proportion_ci(0.0, 20, method="wald")
     assert zero.low == 0.0 and zero.high == 0.0
@@ -199,7 +252,7 @@ def test_newcombe_1998_table_1(x, n, method, low, high):
 def test_newcombe_1998_table_1_as_one_array_call():
     for method in ("wald", "wilson", "wilson-cc", "clopper-pearson", "mid-p", "likelihood"):
         cases = [(x, n, *NEWCOMBE_TABLE_I[(x, n)][method]) for x, n in NEWCOMBE_TABLE_I]
-        x, n, lo, hi = (np.array(c, dtype=float) for c in zip(*cases))
+        x, n, lo, hi = (np.array(c, dtype=float) for c in zip(*cases, strict=False))
         res = ss.proportion_ci(x / n, n, method=method)
         np.testing.assert_array_equal(np.round(res.low, 4), lo)
         np.testing.assert_array_equal(np.round(res.high, 4), hi)
@@ -207,7 +260,8 @@ def test_newcombe_1998_table_1_as_one_array_call():
 
 # ------------------------------------------------------------------------- properties
 counts = st.integers(min_value=1, max_value=5000).flatmap(
-    lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n)))
+    lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
+)
 levels = st.sampled_from([0.8, 0.9, 0.95, 0.99])
 
 
@@ -238,8 +292,12 @@ def test_wider_at_higher_confidence(xn, pair):
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.floats(min_value=0.0, max_value=1.0), st.integers(min_value=10, max_value=10**6),
-       st.integers(min_value=2, max_value=50), levels)
+@given(
+    st.floats(min_value=0.0, max_value=1.0),
+    st.integers(min_value=10, max_value=10**6),
+    st.integers(min_value=2, max_value=50),
+    levels,
+)
 def test_narrower_with_larger_n_closed_forms(p, n, k, level):
     # Provable for these: Wald and arcsine intervals are nested (fixed centre, half-width
     # decreasing in n); the Wilson width 2z·sqrt(npq + z²/4)/(n + z²) has derivative sign
@@ -272,10 +330,10 @@ def test_one_sided_bound_is_the_two_sided_bound_at_twice_the_tail(xn, level):
     x, n = xn
     for method in ALL_METHODS:
         two = ss.proportion_ci(x / n, n, method=method, confidence_level=2 * level - 1)
-        less = ss.proportion_ci(x / n, n, method=method, confidence_level=level,
-                                alternative="less")
-        greater = ss.proportion_ci(x / n, n, method=method, confidence_level=level,
-                                   alternative="greater")
+        less = ss.proportion_ci(x / n, n, method=method, confidence_level=level, alternative="less")
+        greater = ss.proportion_ci(
+            x / n, n, method=method, confidence_level=level, alternative="greater"
+        )
         assert less.low == 0.0 and greater.high == 1.0, method
         assert less.high == pytest.approx(two.high, rel=1e-12, abs=1e-15), method
         assert greater.low == pytest.approx(two.low, rel=1e-12, abs=1e-15), method
@@ -283,8 +341,12 @@ def test_one_sided_bound_is_the_two_sided_bound_at_twice_the_tail(xn, level):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(min_value=0.0, max_value=1.0), st.integers(min_value=10, max_value=10**5),
-       st.floats(min_value=1.0, max_value=5.0), st.floats(min_value=1.0, max_value=3.0))
+@given(
+    st.floats(min_value=0.0, max_value=1.0),
+    st.integers(min_value=10, max_value=10**5),
+    st.floats(min_value=1.0, max_value=5.0),
+    st.floats(min_value=1.0, max_value=3.0),
+)
 def test_larger_deff_widens_closed_forms(p, n, deff, factor):
     # deff divides n; for the closed forms with a proved narrowing in n (see above) a larger
     # design effect can only widen the interval, and deff = 1 is no design effect.
@@ -323,21 +385,27 @@ def test_population_is_an_effective_sample_size(xn, extra):
 def test_scalar_list_array_series_agree(xns, level):
     x = [c[0] for c in xns]
     n = [c[1] for c in xns]
-    p = [xi / ni for xi, ni in zip(x, n)]
+    p = [xi / ni for xi, ni in zip(x, n, strict=False)]
     for method in ALL_METHODS:
-        scalars = [ss.proportion_ci(pi, ni, method=method, confidence_level=level)
-                   for pi, ni in zip(p, n)]
+        scalars = [
+            ss.proportion_ci(pi, ni, method=method, confidence_level=level)
+            for pi, ni in zip(p, n, strict=False)
+        ]
         as_list = ss.proportion_ci(p, n, method=method, confidence_level=level)
-        as_array = ss.proportion_ci(np.array(p), np.array(n), method=method,
-                                    confidence_level=level)
-        as_series = ss.proportion_ci(pd.Series(p), pd.Series(n), method=method,
-                                     confidence_level=level)
+        as_array = ss.proportion_ci(np.array(p), np.array(n), method=method, confidence_level=level)
+        as_series = ss.proportion_ci(
+            pd.Series(p), pd.Series(n), method=method, confidence_level=level
+        )
         for res in (as_list, as_array, as_series):
             assert isinstance(res.low, np.ndarray)
             for field in ("estimate", "low", "high", "moe", "n_effective"):
-                np.testing.assert_allclose(getattr(res, field),
-                                           [getattr(s, field) for s in scalars],
-                                           rtol=1e-12, atol=1e-15, err_msg=method)
+                np.testing.assert_allclose(
+                    getattr(res, field),
+                    [getattr(s, field) for s in scalars],
+                    rtol=1e-12,
+                    atol=1e-15,
+                    err_msg=method,
+                )
 
 
 def test_scalar_in_float_out():
@@ -349,22 +417,23 @@ def test_scalar_in_float_out():
 
 @pytest.mark.parametrize("method", ALL_METHODS)
 def test_broadcasting_two_dimensional(method):
-    p = np.array([[0.0], [0.194], [0.311], [1.0]])   # (4, 1)
-    n = np.array([1, 50, 1000, 100000])              # (4,)
+    p = np.array([[0.0], [0.194], [0.311], [1.0]])  # (4, 1)
+    n = np.array([1, 50, 1000, 100000])  # (4,)
     r = ss.proportion_ci(p, n, method=method, confidence_level=0.9)
     assert r.low.shape == (4, 4) and r.problem.shape == (4, 4)
     for i in range(4):
         for j in range(4):
-            s = ss.proportion_ci(float(p[i, 0]), float(n[j]), method=method,
-                                 confidence_level=0.9)
+            s = ss.proportion_ci(float(p[i, 0]), float(n[j]), method=method, confidence_level=0.9)
             assert r.low[i, j] == pytest.approx(s.low, rel=1e-12, abs=1e-15)
             assert r.high[i, j] == pytest.approx(s.high, rel=1e-12, abs=1e-15)
 
 
 # ------------------------------------------------------------------ deff and population
 @pytest.mark.parametrize("method", ALL_METHODS)
-@pytest.mark.parametrize("p, n, deff", [(0.194, 1000, 1.5), (0.311, 1000, 2.3),
-                                        (0.05, 400, 1.2), (0.0, 300, 2.0), (1.0, 90, 1.5)])
+@pytest.mark.parametrize(
+    "p, n, deff",
+    [(0.194, 1000, 1.5), (0.311, 1000, 2.3), (0.05, 400, 1.2), (0.0, 300, 2.0), (1.0, 90, 1.5)],
+)
 def test_deff_equals_smaller_sample(method, p, n, deff):
     # Design doc: deff shrinks n to n/deff and the count with it (p fixed), so the interval
     # for (p, n, deff) is the plain interval for (p, n/deff).
@@ -404,30 +473,32 @@ def test_population_infinite_is_no_correction():
 
 
 # ---------------------------------------------------------------- moe, sample size, deff
-Z975 = 1.959963984540054   # qnorm(0.975) in R
+Z975 = 1.959963984540054  # qnorm(0.975) in R
 
 
 def test_margin_of_error_hand_formula():
     # z * sqrt(.25 / 1000) with z = qnorm(0.975) = 1.959964: 0.0309897516...
     # (with z rounded to 1.96 it would be 0.0309903)
-    assert ss.margin_of_error(0.5, 1000) == pytest.approx(Z975 * math.sqrt(0.25 / 1000),
-                                                          rel=1e-14)
+    assert ss.margin_of_error(0.5, 1000) == pytest.approx(Z975 * math.sqrt(0.25 / 1000), rel=1e-14)
     assert ss.margin_of_error(0.5, 1000) == pytest.approx(0.03098975, abs=1e-8)
     # with deff 1.5 and population 5000: z * sqrt(p q deff (N - n)/(N - 1) / n)
     expected = Z975 * math.sqrt(0.194 * 0.806 * 1.5 * (5000 - 1000) / 4999 / 1000)
     assert ss.margin_of_error(0.194, 1000, deff=1.5, population=5000) == pytest.approx(
-        expected, rel=1e-14)
+        expected, rel=1e-14
+    )
     # 99%: qnorm(0.995) = 2.5758293035489
     assert ss.margin_of_error(0.5, 1000, confidence_level=0.99) == pytest.approx(
-        2.5758293035489 * math.sqrt(0.25 / 1000), rel=1e-12)
+        2.5758293035489 * math.sqrt(0.25 / 1000), rel=1e-12
+    )
     # the Wald half-width is the published margin
     assert ss.margin_of_error(0.311, 1000) == pytest.approx(
-        ss.proportion_ci(0.311, 1000, method="wald").moe, rel=1e-14)
+        ss.proportion_ci(0.311, 1000, method="wald").moe, rel=1e-14
+    )
 
 
 def test_sample_size_hand_computed():
     # n0 = z² p q / e² = 1.959964² * 0.25 / 0.03² = 1067.07 -> 1068
-    n0 = Z975 ** 2 * 0.25 / 0.03 ** 2
+    n0 = Z975**2 * 0.25 / 0.03**2
     assert 1067 < n0 < 1068
     assert ss.sample_size(0.03) == 1068.0
     # deff 1.5: 1.5 * n0 = 1600.61 -> 1601
@@ -453,11 +524,11 @@ def test_kish_deff_hand_computed():
     assert ss.kish_deff([1, 1, 2]) == pytest.approx(1.125, rel=1e-15)
     assert ss.kish_deff(np.full(7, 3.3)) == pytest.approx(1.0, rel=1e-15)
     # several samples along the last axis
-    np.testing.assert_allclose(ss.kish_deff([[1, 2, 3, 4], [2, 2, 2, 2]]), [1.2, 1.0],
-                               rtol=1e-15)
+    np.testing.assert_allclose(ss.kish_deff([[1, 2, 3, 4], [2, 2, 2, 2]]), [1.2, 1.0], rtol=1e-15)
     # axis=0: columns are samples
-    np.testing.assert_allclose(ss.kish_deff(np.array([[1, 2], [2, 2], [3, 2], [4, 2]]),
-                                            axis=0), [1.2, 1.0], rtol=1e-15)
+    np.testing.assert_allclose(
+        ss.kish_deff(np.array([[1, 2], [2, 2], [3, 2], [4, 2]]), axis=0), [1.2, 1.0], rtol=1e-15
+    )
 
 
 def test_effective_n():
@@ -473,7 +544,7 @@ def test_result_frame_and_moe_fields():
     assert r.moe == pytest.approx((r.high - r.low) / 2, rel=1e-15)
     assert r.moe_below == pytest.approx(0.194 - r.low, rel=1e-15)
     assert r.moe_above == pytest.approx(r.high - 0.194, rel=1e-15)
-    assert r.moe_above > r.moe_below        # asymmetric exact interval, skewed up at p < 1/2
+    assert r.moe_above > r.moe_below  # asymmetric exact interval, skewed up at p < 1/2
     frame = r.to_frame()
     assert {"estimate", "low", "high", "moe", "n_effective", "method"} <= set(frame.columns)
     assert len(frame) == 1
@@ -484,7 +555,7 @@ def test_margins_below_and_above_are_exported_in_order():
     # right after moe, with estimate - low and high - estimate.
     r = ss.proportion_ci([0.194, 0.0, 1.0], [1000, 50, 50], method="clopper-pearson")
     keys = list(r.to_dict())
-    assert keys[keys.index("moe") + 1:keys.index("moe") + 3] == ["moe_below", "moe_above"]
+    assert keys[keys.index("moe") + 1 : keys.index("moe") + 3] == ["moe_below", "moe_above"]
     frame = r.to_frame()
     np.testing.assert_array_equal(frame["moe_below"], r.estimate - r.low)
     np.testing.assert_array_equal(frame["moe_above"], r.high - r.estimate)

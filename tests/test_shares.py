@@ -26,7 +26,8 @@ from scipy import stats
 
 import surveystats as ss
 from surveystats.exceptions import InvalidOptionError, InvalidValueError, ShapeError
-from surveystats.shares import MULTINOMIAL_METHODS, SHARES_METHODS
+from surveystats.multinomial import MULTINOMIAL_METHODS
+from surveystats.shares import SHARES_METHODS
 
 REFERENCE = Path(__file__).parent / "reference"
 RTOL = 1e-9
@@ -40,13 +41,16 @@ def _read(name):
 COMPARE = _read("shares_compare.csv")
 
 
-@pytest.mark.parametrize("row", COMPARE.to_dict("records"), ids=lambda r: f"{r['n']}-{r['x_a']}-{r['x_b']}-{r['level']}")
+@pytest.mark.parametrize(
+    "row", COMPARE.to_dict("records"), ids=lambda r: f"{r['n']}-{r['x_a']}-{r['x_b']}-{r['level']}"
+)
 def test_wald_matches_survey_svycontrast(row):
     # R survey: svymean(~ya + yb) then svycontrast(c(-1, 1)); its with-replacement variance
     # carries n/(n-1), so the formula must agree with deff = n/(n - 1).
     n, level = row["n"], row["level"]
-    r = ss.compare_shares(row["x_a"] / n, row["x_b"] / n, n, deff=n / (n - 1),
-                          confidence_level=level)
+    r = ss.compare_shares(
+        row["x_a"] / n, row["x_b"] / n, n, deff=n / (n - 1), confidence_level=level
+    )
     z = stats.norm.ppf(1 - (1 - level) / 2)
     assert r.estimate == pytest.approx(row["svy_estimate"], rel=RTOL, abs=1e-15)
     assert (r.high - r.low) / (2 * z) == pytest.approx(row["svy_se"], rel=RTOL)
@@ -54,13 +58,14 @@ def test_wald_matches_survey_svycontrast(row):
         assert r.statistic == pytest.approx(row["svy_estimate"] / row["svy_se"], rel=RTOL)
 
 
-@pytest.mark.parametrize("row", COMPARE.to_dict("records"), ids=lambda r: f"{r['n']}-{r['x_a']}-{r['x_b']}-{r['level']}")
+@pytest.mark.parametrize(
+    "row", COMPARE.to_dict("records"), ids=lambda r: f"{r['n']}-{r['x_a']}-{r['x_b']}-{r['level']}"
+)
 def test_score_matches_mcnemar_and_tango(row):
     # R mcnemar.test(correct = FALSE) on the answer counts; Tango's interval by uniroot in R.
     n, level = row["n"], row["level"]
-    r = ss.compare_shares(row["x_a"] / n, row["x_b"] / n, n, method="score",
-                          confidence_level=level)
-    assert r.statistic ** 2 == pytest.approx(row["mcnemar_statistic"], rel=RTOL, abs=1e-14)
+    r = ss.compare_shares(row["x_a"] / n, row["x_b"] / n, n, method="score", confidence_level=level)
+    assert r.statistic**2 == pytest.approx(row["mcnemar_statistic"], rel=RTOL, abs=1e-14)
     assert r.pvalue == pytest.approx(row["mcnemar_pvalue"], rel=RTOL)
     assert r.low == pytest.approx(row["tango_low"], rel=RTOL)
     assert r.high == pytest.approx(row["tango_high"], rel=RTOL)
@@ -70,7 +75,7 @@ def test_reference_rows_agree_as_one_array_call():
     rows = COMPARE[COMPARE.level == 0.95]
     n = rows.n.to_numpy()
     r = ss.compare_shares(rows.x_a / n, rows.x_b / n, n, method="score")
-    np.testing.assert_allclose(r.low, rows.tango_low, rtol=RTOL)    # R uniroot, as above
+    np.testing.assert_allclose(r.low, rows.tango_low, rtol=RTOL)  # R uniroot, as above
     np.testing.assert_allclose(r.high, rows.tango_high, rtol=RTOL)
     np.testing.assert_allclose(r.pvalue, rows.mcnemar_pvalue, rtol=RTOL)  # R mcnemar.test
 
@@ -103,7 +108,7 @@ def test_one_sided_is_two_sided_at_double_alpha():
     less = ss.compare_shares(0.311, 0.194, 1000, alternative="less")
     assert less.high == pytest.approx(two.high, rel=1e-12)
     assert less.low == -1.0
-    assert less.pvalue == pytest.approx(two.pvalue / 2, rel=1e-12)   # z < 0
+    assert less.pvalue == pytest.approx(two.pvalue / 2, rel=1e-12)  # z < 0
     greater = ss.compare_shares(0.311, 0.194, 1000, alternative="greater")
     assert greater.pvalue == pytest.approx(1 - two.pvalue / 2, rel=1e-12)
     assert greater.high == 1.0
@@ -159,8 +164,16 @@ def test_compare_leads_matches_survey(row):
     # R survey: two polls as strata, svyby(~ya + yb, ~poll, svymean, covmat = TRUE) then
     # svycontrast(c(-1, 1, 1, -1)); strata carry n_h/(n_h - 1).
     n1, n2 = row["n1"], row["n2"]
-    r = ss.compare_leads(row["x_a1"] / n1, row["x_b1"] / n1, n1, row["x_a2"] / n2,
-                         row["x_b2"] / n2, n2, deff1=n1 / (n1 - 1), deff2=n2 / (n2 - 1))
+    r = ss.compare_leads(
+        row["x_a1"] / n1,
+        row["x_b1"] / n1,
+        n1,
+        row["x_a2"] / n2,
+        row["x_b2"] / n2,
+        n2,
+        deff1=n1 / (n1 - 1),
+        deff2=n2 / (n2 - 1),
+    )
     z = stats.norm.ppf(0.975)
     assert r.estimate == pytest.approx(row["svy_estimate"], rel=RTOL)
     assert (r.high - r.low) / (2 * z) == pytest.approx(row["svy_se"], rel=RTOL)
@@ -174,10 +187,15 @@ def test_compare_leads_is_sum_of_variances():
     two = ss.compare_shares(0.28, 0.22, 800, deff=1.4)
     r = ss.compare_leads(0.311, 0.194, 1000, 0.28, 0.22, 800, deff2=1.4)
     z = stats.norm.ppf(0.975)
-    half = lambda res: (res.high - res.low) / 2
+
+    def half(res):
+        return (res.high - res.low) / 2
+
     assert (r.high - r.low) / 2 == pytest.approx(np.hypot(half(one), half(two)), rel=1e-12)
     assert r.estimate == pytest.approx((0.28 - 0.22) - (0.311 - 0.194), abs=1e-15)
-    assert r.pvalue == pytest.approx(2 * stats.norm.sf(abs(r.estimate) / ((r.high - r.low) / (2 * z))), rel=1e-12)
+    assert r.pvalue == pytest.approx(
+        2 * stats.norm.sf(abs(r.estimate) / ((r.high - r.low) / (2 * z))), rel=1e-12
+    )
 
 
 def test_compare_leads_bad_input():
@@ -189,8 +207,10 @@ def test_compare_leads_bad_input():
 
 # --------------------------------------------------------------------------- multinomial_ci
 MULTI = _read("shares_multinomial.csv")
-GROUPS = [(case, method, level) for (case, method, level), _ in
-          MULTI.groupby(["case", "method", "level"], sort=False)]
+GROUPS = [
+    (case, method, level)
+    for (case, method, level), _ in MULTI.groupby(["case", "method", "level"], sort=False)
+]
 
 
 @pytest.mark.parametrize("case,method,level", GROUPS)
@@ -229,14 +249,27 @@ SISON_GLAZ_EXAMPLES = {
     # Edgeworth interpolation gamma, on which the recorded output of that older MultinomialCI
     # release differs from the current one (1.2, which this code and shares_multinomial.R
     # match) by up to 1.4e-4, so they are checked to 2e-4.
-    "example 1": ([56, 72, 73, 59, 62, 87, 58],
-                  [[.07922912, .1643361], [.11349036, .1985973], [.11563169, .2007386],
-                   [.08565310, .1707601], [.09207709, .1771840], [.14561028, .2307172],
-                   [.08351178, .1686187]]),
-    "example 2": ([5] * 50, [[0, .05304026]] * 50),
-    "example 3": ([1] * 10 + [12] * 10 + [5] * 10 + [3] * 10 + [4] * 10,
-                  [[0, .04120118]] * 10 + [[.012, .08520118]] * 10 + [[0, .05720118]] * 10
-                  + [[0, .04920118]] * 10 + [[0, .05320118]] * 10),
+    "example 1": (
+        [56, 72, 73, 59, 62, 87, 58],
+        [
+            [0.07922912, 0.1643361],
+            [0.11349036, 0.1985973],
+            [0.11563169, 0.2007386],
+            [0.08565310, 0.1707601],
+            [0.09207709, 0.1771840],
+            [0.14561028, 0.2307172],
+            [0.08351178, 0.1686187],
+        ],
+    ),
+    "example 2": ([5] * 50, [[0, 0.05304026]] * 50),
+    "example 3": (
+        [1] * 10 + [12] * 10 + [5] * 10 + [3] * 10 + [4] * 10,
+        [[0, 0.04120118]] * 10
+        + [[0.012, 0.08520118]] * 10
+        + [[0, 0.05720118]] * 10
+        + [[0, 0.04920118]] * 10
+        + [[0, 0.05320118]] * 10,
+    ),
 }
 
 
@@ -252,8 +285,17 @@ def test_sison_glaz_published_examples(name):
 def test_goodman_sison_glaz_paper_example_1():
     # Sison & Glaz (1995), example 1, Goodman's intervals to 3 decimals (as recorded in
     # statsmodels' results_multinomial_proportions.py).
-    expected = np.array([[.085, .166], [.115, .204], [.116, .207], [.091, .173],
-                         [.096, .181], [.143, .239], [.089, .171]])
+    expected = np.array(
+        [
+            [0.085, 0.166],
+            [0.115, 0.204],
+            [0.116, 0.207],
+            [0.091, 0.173],
+            [0.096, 0.181],
+            [0.143, 0.239],
+            [0.089, 0.171],
+        ]
+    )
     r = ss.multinomial_ci([56, 72, 73, 59, 62, 87, 58], method="goodman")
     np.testing.assert_allclose(r.low, expected[:, 0], atol=5.1e-4)
     np.testing.assert_allclose(r.high, expected[:, 1], atol=5.1e-4)
@@ -270,8 +312,9 @@ def test_multinomial_bad_input():
         ss.multinomial_ci(5)
     with pytest.raises(InvalidOptionError, match="method='sison'"):
         ss.multinomial_ci([3, 5], method="sison")
-    r = ss.multinomial_ci([[35, 74, 22, 69], [1, np.nan, 2, 3], [0, 0, 0, 0], [2.5, 3, 4, 1]],
-                          method="sison-glaz")
+    r = ss.multinomial_ci(
+        [[35, 74, 22, 69], [1, np.nan, 2, 3], [0, 0, 0, 0], [2.5, 3, 4, 1]], method="sison-glaz"
+    )
     assert np.isnan(r.low[1:]).all() and not np.isnan(r.low[0]).any()
     assert r.problem.shape == (4, 4)
     assert r.problem[1, 2] == "counts must be whole numbers >= 0"
@@ -293,7 +336,8 @@ def test_quesenberry_hurst_wider_than_goodman():
 
 # --------------------------------------------------------------------------- properties
 share_pairs = st.tuples(st.integers(0, 2000), st.integers(0, 2000), st.integers(0, 2000)).filter(
-    lambda t: t[0] + t[1] + t[2] > 0)
+    lambda t: t[0] + t[1] + t[2] > 0
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -323,8 +367,11 @@ def test_shares_properties(counts, method, level):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 300), min_size=2, max_size=8).filter(lambda c: sum(c) > 0),
-       st.sampled_from(list(MULTINOMIAL_METHODS)), st.sampled_from([0.9, 0.95, 0.99]))
+@given(
+    st.lists(st.integers(0, 300), min_size=2, max_size=8).filter(lambda c: sum(c) > 0),
+    st.sampled_from(list(MULTINOMIAL_METHODS)),
+    st.sampled_from([0.9, 0.95, 0.99]),
+)
 def test_multinomial_properties(counts, method, level):
     r = ss.multinomial_ci(counts, method=method, confidence_level=level)
     assert (r.low >= 0).all() and (r.high <= 1).all()
@@ -333,7 +380,8 @@ def test_multinomial_properties(counts, method, level):
     rev = ss.multinomial_ci(counts[::-1], method=method, confidence_level=level)
     np.testing.assert_allclose(rev.high[::-1], r.high, rtol=1e-12, atol=1e-15)
     # one question inside a batch gives the same numbers as alone
-    batch = ss.multinomial_ci(np.vstack([counts, np.ones(len(counts)) * 7]), method=method,
-                              confidence_level=level)
+    batch = ss.multinomial_ci(
+        np.vstack([counts, np.ones(len(counts)) * 7]), method=method, confidence_level=level
+    )
     np.testing.assert_array_equal(batch.low[0], r.low)
     np.testing.assert_array_equal(batch.high[0], r.high)

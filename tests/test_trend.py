@@ -16,11 +16,18 @@ from hypothesis import strategies as st
 import surveystats as ss
 from surveystats.exceptions import InvalidOptionError, InvalidValueError, ShapeError
 
-REFERENCE = pd.read_csv(Path(__file__).parent / "reference" / "trend_prop_trend_test.csv",
-                        keep_default_na=False)
+REFERENCE = pd.read_csv(
+    Path(__file__).parent / "reference" / "trend_prop_trend_test.csv", keep_default_na=False
+)
 RTOL = 1e-9
-FIELDS = ("statistic", "pvalue", "slope", "homogeneity_statistic", "homogeneity_pvalue",
-          "homogeneity_df")
+FIELDS = (
+    "statistic",
+    "pvalue",
+    "slope",
+    "homogeneity_statistic",
+    "homogeneity_pvalue",
+    "homogeneity_df",
+)
 
 
 def _split(text):
@@ -52,8 +59,10 @@ def test_matches_r_many_questions_at_once(k):
     p = np.array([c[0] for c in cases])
     n = np.array([c[1] for c in cases])
     scores = np.array([np.arange(1.0, k + 1) if c[2] is None else c[2] for c in cases])
-    for result in (ss.trend_test(p, n, scores=scores),
-                   ss.trend_test(p.T, n.T, scores=scores.T, axis=0)):
+    for result in (
+        ss.trend_test(p, n, scores=scores),
+        ss.trend_test(p.T, n.T, scores=scores.T, axis=0),
+    ):
         for name in FIELDS:
             expected = np.array([float(getattr(r, name)) for r in rows])
             np.testing.assert_allclose(getattr(result, name), expected, rtol=RTOL, err_msg=name)
@@ -88,16 +97,20 @@ def test_bad_wave_makes_only_its_question_nan():
     r = ss.trend_test(p, n)
     assert r.statistic[0] == pytest.approx(49.952176853597052, rel=RTOL)  # R, as above
     assert np.isnan(r.statistic[1:]).all() and np.isnan(r.homogeneity_pvalue[1:]).all()
-    assert list(r.problem) == ["", "wave 2 of 3: p is missing (NaN)",
-                               "wave 3 of 3: p is outside [0, 1]",
-                               "wave 2 of 3: n must be greater than 0 and finite"]
+    assert list(r.problem) == [
+        "",
+        "wave 2 of 3: p is missing (NaN)",
+        "wave 3 of 3: p is outside [0, 1]",
+        "wave 2 of 3: n must be greater than 0 and finite",
+    ]
     assert list(r.significant) == [True, False, False, False]
 
 
 def test_no_variation_and_equal_scores():
     # R: prop.trend.test(c(0, 0, 0), c(10, 10, 10)) stops ("NA/NaN/Inf in 'x'").
-    r = ss.trend_test([[0, 0, 0], [1, 1, 1], [0.1, 0.2, 0.3]], 10, scores=[[1, 2, 3], [1, 2, 3],
-                                                                          [5, 5, 5]])
+    r = ss.trend_test(
+        [[0, 0, 0], [1, 1, 1], [0.1, 0.2, 0.3]], 10, scores=[[1, 2, 3], [1, 2, 3], [5, 5, 5]]
+    )
     assert np.isnan(r.statistic).all()
     assert "no variation" in r.problem[0] and "no variation" in r.problem[1]
     assert "same score" in r.problem[2]
@@ -131,8 +144,12 @@ def test_confidence_level_sets_significance():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 2000), st.floats(0.0, 1.0)), min_size=2, max_size=8),
-       st.floats(-100.0, 100.0), st.floats(0.01, 50.0), st.booleans())
+@given(
+    st.lists(st.tuples(st.integers(1, 2000), st.floats(0.0, 1.0)), min_size=2, max_size=8),
+    st.floats(-100.0, 100.0),
+    st.floats(0.01, 50.0),
+    st.booleans(),
+)
 def test_statistic_invariant_to_affine_scores(waves, shift, scale, flip):
     n = np.array([w[0] for w in waves], dtype=float)
     x = np.round(np.array([w[1] for w in waves]) * n)

@@ -11,8 +11,12 @@ import pandas as pd
 import pytest
 
 import surveystats as ss
-from surveystats.exceptions import (InvalidOptionError, InvalidValueError, ShapeError,
-                                    SurveyStatsError)
+from surveystats.exceptions import (
+    InvalidOptionError,
+    InvalidValueError,
+    ShapeError,
+    SurveyStatsError,
+)
 from surveystats.proportion import INTERVAL_METHODS
 
 
@@ -72,8 +76,13 @@ def test_array_with_bad_elements_gives_nan_and_reasons():
         values = getattr(r, field)
         assert np.isnan(values[[1, 2, 4]]).all(), field
         np.testing.assert_array_equal(values[[0, 3]], getattr(good, field))
-    assert list(r.problem) == ["", "p is outside [0, 1]", "p is missing (NaN)", "",
-                               "p is outside [0, 1]"]
+    assert list(r.problem) == [
+        "",
+        "p is outside [0, 1]",
+        "p is missing (NaN)",
+        "",
+        "p is outside [0, 1]",
+    ]
 
 
 def test_series_with_missing_values():
@@ -82,10 +91,15 @@ def test_series_with_missing_values():
     assert r.problem[1] == "p is missing (NaN)"
 
 
-@pytest.mark.parametrize("n, reason", [(0, "n must be greater than 0 and finite"),
-                                       (-5, "n must be greater than 0 and finite"),
-                                       (np.inf, "n must be greater than 0 and finite"),
-                                       (np.nan, "n is missing (NaN)")])
+@pytest.mark.parametrize(
+    "n, reason",
+    [
+        (0, "n must be greater than 0 and finite"),
+        (-5, "n must be greater than 0 and finite"),
+        (np.inf, "n must be greater than 0 and finite"),
+        (np.nan, "n is missing (NaN)"),
+    ],
+)
 def test_bad_n(n, reason):
     with pytest.raises(InvalidValueError, match="n="):
         ss.proportion_ci(0.194, n)
@@ -106,7 +120,7 @@ def test_bad_deff_and_population():
     with pytest.raises(InvalidValueError, match="deff"):
         ss.proportion_ci(0.194, 1000, deff=0)
     with pytest.raises(InvalidValueError, match="population"):
-        ss.proportion_ci(0.194, 1000, population=500)     # smaller than the sample
+        ss.proportion_ci(0.194, 1000, population=500)  # smaller than the sample
     r = ss.proportion_ci(0.194, 1000, deff=[1.5, -1.0])
     assert np.isnan(r.low[1]) and not np.isnan(r.low[0])
     assert r.problem[1].startswith("deff")
@@ -118,8 +132,9 @@ def test_first_problem_is_reported_when_several_inputs_are_bad():
     assert r.problem[1] == "n must be greater than 0 and finite"
 
 
-@pytest.mark.parametrize("p, n", [([0.1, 0.2], [100, 200, 300]),
-                                  (np.zeros((2, 3)), np.ones((2, 2)) * 100)])
+@pytest.mark.parametrize(
+    "p, n", [([0.1, 0.2], [100, 200, 300]), (np.zeros((2, 3)), np.ones((2, 2)) * 100)]
+)
 def test_shapes_that_do_not_broadcast_raise(p, n):
     with pytest.raises(ShapeError, match="broadcast"):
         ss.proportion_ci(p, n)
@@ -136,7 +151,7 @@ def test_non_numeric_input_raises():
 
 def test_sample_size_and_kish_checks():
     with pytest.raises(InvalidValueError, match="moe"):
-        ss.sample_size(3)                 # 3 points should be 0.03
+        ss.sample_size(3)  # 3 points should be 0.03
     with pytest.raises(InvalidValueError, match="moe"):
         ss.sample_size(0)
     r = ss.sample_size([0.03, -1.0])

@@ -1,4 +1,4 @@
-# Reference values for surveystats.compare.mcnemar.
+# Reference values for surveystats.paired.mcnemar.
 # Run from the repository root:  Rscript tests/reference/compare_mcnemar.R
 # Writes tests/reference/compare_mcnemar.csv: a, b, c, d (a = yes in both waves, b = yes then
 # no, c = no then yes, d = no in both) and statistic, pvalue of

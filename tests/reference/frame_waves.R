@@ -1,4 +1,4 @@
-# Reference values for surveystats.frame.compare_waves and trend_by_question.
+# Reference values for surveystats.batch.frame.compare_waves and trend_by_question.
 # Run from the repository root:  Rscript tests/reference/frame_waves.R
 # Writes tests/reference/frame_waves.csv, one row per wave-to-wave comparison:
 #   mode                  "consecutive" (each wave against the one before) or

@@ -9,7 +9,7 @@ Markdown, HTML and JSON renderers.
 Does not live here: statistics (every number comes from :mod:`~surveystats.proportion`,
 :mod:`~surveystats.compare`, :mod:`~surveystats.shares` and :mod:`~surveystats.trend`; this
 module only arranges the calls and words the answers) or the regular expressions that read
-the text (:mod:`surveystats._text`).
+the text (:mod:`surveystats.newsroom._text`).
 
 Assumptions the messages state when they apply: waves of a change or trend are independent
 samples of the poll's size; two shares in one sentence with a lead cue ("compared with",
@@ -25,23 +25,25 @@ import json
 import math
 import numbers
 import re
-import sys
-import types
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._internal.validation import check_confidence_level
+from ..exceptions import InvalidValueError
+from ..proportion import margin_of_error, proportion_ci, sample_size
 from . import _text
-from ._validation import check_confidence_level
-from .exceptions import InvalidValueError
-from .proportion import margin_of_error, proportion_ci, sample_size
 
 __all__ = ["annotate", "Annotation", "Finding", "KINDS"]
 
-_LEAD_WORDS = re.compile(r"\b(?:gap|lead|leads|led|race|ahead|behind|tie|tied|options|answers)\b",
-                         re.IGNORECASE)
-_CHANGE_WORDS = re.compile(r"\b(?:change|changes|drop|fall|fell|rise|rose|shift|decline|increase|"
-                           r"decrease)\b", re.IGNORECASE)
+_LEAD_WORDS = re.compile(
+    r"\b(?:gap|lead|leads|led|race|ahead|behind|tie|tied|options|answers)\b", re.IGNORECASE
+)
+_CHANGE_WORDS = re.compile(
+    r"\b(?:change|changes|drop|fall|fell|rise|rose|shift|decline|increase|"
+    r"decrease)\b",
+    re.IGNORECASE,
+)
 
 KINDS = ("share", "sample_size", "stated_moe", "change", "trend", "lead", "wording")
 
@@ -101,12 +103,21 @@ class Finding:
 
     def to_dict(self):
         """The fields as JSON-ready Python values (NaN becomes None)."""
-        return {"kind": self.kind, "span": list(self.span),
-                "values": [_plain(v) for v in self.values], "n": _plain(self.n),
-                "moe": _plain(self.moe), "low": _plain(self.low), "high": _plain(self.high),
-                "pvalue": _plain(self.pvalue), "significant": self.significant,
-                "message": self.message, "quote": self.quote, "label": self.label,
-                "details": _plain(self.details)}
+        return {
+            "kind": self.kind,
+            "span": list(self.span),
+            "values": [_plain(v) for v in self.values],
+            "n": _plain(self.n),
+            "moe": _plain(self.moe),
+            "low": _plain(self.low),
+            "high": _plain(self.high),
+            "pvalue": _plain(self.pvalue),
+            "significant": self.significant,
+            "message": self.message,
+            "quote": self.quote,
+            "label": self.label,
+            "details": _plain(self.details),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,8 +145,12 @@ class Annotation:
         return [f for f in self.findings if f.kind == kind]
 
     def to_dict(self):
-        return {"confidence_level": self.confidence_level, "n": _plain(self.n),
-                "deff": self.deff, "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "confidence_level": self.confidence_level,
+            "n": _plain(self.n),
+            "deff": self.deff,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
     def to_json(self, indent=2):
         """The findings as JSON."""
@@ -221,10 +236,15 @@ def _check_n(n):
 
 
 def _check_deff(deff):
-    if isinstance(deff, bool) or not isinstance(deff, numbers.Real) or \
-            not math.isfinite(deff) or deff <= 0:
-        raise InvalidValueError(f"deff={deff!r} must be a positive number (1 for a simple "
-                                "random sample)")
+    if (
+        isinstance(deff, bool)
+        or not isinstance(deff, numbers.Real)
+        or not math.isfinite(deff)
+        or deff <= 0
+    ):
+        raise InvalidValueError(
+            f"deff={deff!r} must be a positive number (1 for a simple random sample)"
+        )
     return float(deff)
 
 
@@ -232,7 +252,7 @@ def _check_deff(deff):
 class _Sample:
     n: float | None
     deff: float
-    source: str             # 'text', 'argument', 'stated margin', 'unknown'
+    source: str  # 'text', 'argument', 'stated margin', 'unknown'
 
 
 class _Annotator:
@@ -248,10 +268,11 @@ class _Annotator:
         self.phrase_sentences = {p.sentence for p in self.scan.phrases}
         self.implied_n = None
         if self.scan.margins:
-            self.implied_n = float(sample_size(self.scan.margins[0].moe, p=0.5,
-                                               confidence_level=level))
-        self.leads = {}          # sentence -> lead record
-        self.changes = {}        # sentence -> list of change records
+            self.implied_n = float(
+                sample_size(self.scan.margins[0].moe, p=0.5, confidence_level=level)
+            )
+        self.leads = {}  # sentence -> lead record
+        self.changes = {}  # sentence -> list of change records
 
     # ---------------------------------------------------------------- sample behind a figure
     def sample_at(self, pos):
@@ -268,21 +289,49 @@ class _Annotator:
 
     def _sample_words(self, sample):
         if sample.source == "stated margin":
-            return (f"an effective sample of about {_count(sample.n)} implied by the stated "
-                    "margin of error")
+            return (
+                f"an effective sample of about {_count(sample.n)} implied by the stated "
+                "margin of error"
+            )
         words = f"n = {_count(sample.n)}"
         if sample.deff != 1.0:
             words += f", design effect {sample.deff:g}"
         return words
 
-    def add(self, kind, span, values, message, *, n=None, moe=None, low=None, high=None,
-            pvalue=None, significant=None, label="", details=None):
+    def add(
+        self,
+        kind,
+        span,
+        values,
+        message,
+        *,
+        n=None,
+        moe=None,
+        low=None,
+        high=None,
+        pvalue=None,
+        significant=None,
+        label="",
+        details=None,
+    ):
         start, end = span
-        self.findings.append(Finding(
-            kind, (int(start), int(end)), tuple(float(v) for v in values), _float(n),
-            _float(moe), _float(low), _float(high), _float(pvalue),
-            None if significant is None else bool(significant), message,
-            self.text[start:end], label, details or {}))
+        self.findings.append(
+            Finding(
+                kind,
+                (int(start), int(end)),
+                tuple(float(v) for v in values),
+                _float(n),
+                _float(moe),
+                _float(low),
+                _float(high),
+                _float(pvalue),
+                None if significant is None else bool(significant),
+                message,
+                self.text[start:end],
+                label,
+                details or {},
+            )
+        )
 
     # ---------------------------------------------------------------- run
     def run(self):
@@ -304,21 +353,35 @@ class _Annotator:
         sizes = self.scan.sizes
         if not sizes:
             return
-        moe = np.atleast_1d(margin_of_error(0.5, [float(s.n) for s in sizes],
-                                            confidence_level=self.level, deff=self.deff))
+        moe = np.atleast_1d(
+            margin_of_error(
+                0.5, [float(s.n) for s in sizes], confidence_level=self.level, deff=self.deff
+            )
+        )
         design = f" and a design effect of {self.deff:g}" if self.deff != 1.0 else ""
-        for size, m in zip(sizes, moe):
+        for size, m in zip(sizes, moe, strict=False):
             if size.subgroup is not None:
-                message = (f"The subgroup ({size.subgroup}) has {_count(size.n)} respondents: "
-                           f"its figures have a margin of error of up to ±{_pts(m)} percentage "
-                           f"points ({_level(self.level)} confidence{design}).")
+                message = (
+                    f"The subgroup ({size.subgroup}) has {_count(size.n)} respondents: "
+                    f"its figures have a margin of error of up to ±{_pts(m)} percentage "
+                    f"points ({_level(self.level)} confidence{design})."
+                )
             else:
-                message = (f"A sample of {_count(size.n)} gives a margin of error of up to "
-                           f"±{_pts(m)} percentage points for a figure near 50% "
-                           f"({_level(self.level)} confidence{design}).")
-            self.add("sample_size", (size.start, size.end), [], message, n=size.n, moe=m,
-                     label=f"±{_pts(m)} pts at 50%",
-                     details={"subgroup": size.subgroup})
+                message = (
+                    f"A sample of {_count(size.n)} gives a margin of error of up to "
+                    f"±{_pts(m)} percentage points for a figure near 50% "
+                    f"({_level(self.level)} confidence{design})."
+                )
+            self.add(
+                "sample_size",
+                (size.start, size.end),
+                [],
+                message,
+                n=size.n,
+                moe=m,
+                label=f"±{_pts(m)} pts at 50%",
+                details={"subgroup": size.subgroup},
+            )
 
     def stated_margins(self):
         for stated in self.scan.margins:
@@ -328,11 +391,20 @@ class _Annotator:
             details = {"implied_effective_n": implied, "stated_n": sample}
             said = f"±{_pts(stated.moe, 2 if stated.half_unit < 0.0005 else 1)}"
             if sample is None:
-                message = (f"The stated margin of {said} points implies an effective sample "
-                           f"of about {_count(implied)} respondents ({_level(self.level)} "
-                           "confidence, figure near 50%).")
-                self.add("stated_moe", (stated.start, stated.end), [], message,
-                         moe=stated.moe, label=f"n ≈ {_count(implied)}", details=details)
+                message = (
+                    f"The stated margin of {said} points implies an effective sample "
+                    f"of about {_count(implied)} respondents ({_level(self.level)} "
+                    "confidence, figure near 50%)."
+                )
+                self.add(
+                    "stated_moe",
+                    (stated.start, stated.end),
+                    [],
+                    message,
+                    moe=stated.moe,
+                    label=f"n ≈ {_count(implied)}",
+                    details=details,
+                )
                 continue
             srs = float(margin_of_error(0.5, sample, confidence_level=self.level))
             # The stated figure is rounded: allow half a unit of its last digit.
@@ -340,80 +412,139 @@ class _Annotator:
             details.update({"simple_random_sample_moe": srs, "implied_deff": sample / implied})
             if abs(stated.moe - srs) <= tolerance:
                 verdict = "matches"
-                message = (f"The stated margin of {said} points matches a sample of "
-                           f"{_count(sample)} (±{_pts(srs)} points at "
-                           f"{_level(self.level)} confidence).")
+                message = (
+                    f"The stated margin of {said} points matches a sample of "
+                    f"{_count(sample)} (±{_pts(srs)} points at "
+                    f"{_level(self.level)} confidence)."
+                )
             elif stated.moe > srs:
                 verdict = "larger"
-                message = (f"The stated margin of {said} points is larger than the "
-                           f"±{_pts(srs)} of a simple random sample of {_count(sample)}; "
-                           f"it allows for a design effect of about {sample / implied:.1f}.")
+                message = (
+                    f"The stated margin of {said} points is larger than the "
+                    f"±{_pts(srs)} of a simple random sample of {_count(sample)}; "
+                    f"it allows for a design effect of about {sample / implied:.1f}."
+                )
             else:
                 verdict = "smaller"
-                message = (f"The stated margin of {said} points is smaller than a sample of "
-                           f"{_count(sample)} can give (±{_pts(srs)} points at "
-                           f"{_level(self.level)} confidence); check the figures.")
+                message = (
+                    f"The stated margin of {said} points is smaller than a sample of "
+                    f"{_count(sample)} can give (±{_pts(srs)} points at "
+                    f"{_level(self.level)} confidence); check the figures."
+                )
             details["verdict"] = verdict
-            self.add("stated_moe", (stated.start, stated.end), [], message, n=sample,
-                     moe=stated.moe, label=verdict, details=details)
+            self.add(
+                "stated_moe",
+                (stated.start, stated.end),
+                [],
+                message,
+                n=sample,
+                moe=stated.moe,
+                label=verdict,
+                details=details,
+            )
 
     # ---------------------------------------------------------------- shares
     def shares(self, figures):
         known, unknown = [], []
         for fig in figures:
             if fig.subgroup is not None:
-                n, deff, source = (fig.subgroup_n, self.deff, "subgroup") \
-                    if fig.subgroup_n else (None, self.deff, "subgroup unknown")
+                n, deff, source = (
+                    (fig.subgroup_n, self.deff, "subgroup")
+                    if fig.subgroup_n
+                    else (None, self.deff, "subgroup unknown")
+                )
                 sample = _Sample(None if n is None else float(n), deff, source)
             else:
                 sample = self.sample_at(fig.start)
             (known if sample.n is not None else unknown).append((fig, sample))
         if known:
-            result = proportion_ci([f.value for f, _ in known], [s.n for _, s in known],
-                                   confidence_level=self.level,
-                                   deff=[s.deff for _, s in known])
-            rows = zip(known, np.atleast_1d(result.low), np.atleast_1d(result.high),
-                       np.atleast_1d(result.moe))
+            result = proportion_ci(
+                [f.value for f, _ in known],
+                [s.n for _, s in known],
+                confidence_level=self.level,
+                deff=[s.deff for _, s in known],
+            )
+            rows = zip(
+                known,
+                np.atleast_1d(result.low),
+                np.atleast_1d(result.high),
+                np.atleast_1d(result.moe),
+                strict=False,
+            )
             for (fig, sample), low, high, moe in rows:
                 self.share_finding(fig, sample, low, high, moe)
         for fig, sample in unknown:
             self.share_finding(fig, sample, None, None, None)
 
     def share_finding(self, fig, sample, low, high, moe):
-        details = {"n_source": sample.source, "approximate": fig.approximate,
-                   "subgroup": fig.subgroup, "year": fig.year, "label": fig.label}
+        details = {
+            "n_source": sample.source,
+            "approximate": fig.approximate,
+            "subgroup": fig.subgroup,
+            "year": fig.year,
+            "label": fig.label,
+        }
         figure = fig.text.strip()
-        read = f" (read as {_pct(fig.value)})" if not figure.endswith(("%", "cent", "pct")) \
-            else ""
+        read = f" (read as {_pct(fig.value)})" if not figure.endswith(("%", "cent", "pct")) else ""
         if fig.subgroup is not None and sample.n is None:
             full = self.sample_at(fig.start)
             wider = ""
             if full.n is not None:
-                full_moe = float(margin_of_error(fig.value, full.n, confidence_level=self.level,
-                                                 deff=full.deff))
-                wider = (f"; its margin of error is larger than the ±{_pts(full_moe)} points "
-                         f"this figure would have in the full sample of {_count(full.n)}")
+                full_moe = float(
+                    margin_of_error(fig.value, full.n, confidence_level=self.level, deff=full.deff)
+                )
+                wider = (
+                    f"; its margin of error is larger than the ±{_pts(full_moe)} points "
+                    f"this figure would have in the full sample of {_count(full.n)}"
+                )
                 details["full_sample_moe"] = full_moe
-            message = (f"{figure}{read} among {fig.subgroup}: the subgroup's size is not given, "
-                       f"so its margin of error is unknown{wider}.")
-            self.add("share", (fig.start, fig.end), [fig.value], message,
-                     label="subgroup, n unknown", details=details)
+            message = (
+                f"{figure}{read} among {fig.subgroup}: the subgroup's size is not given, "
+                f"so its margin of error is unknown{wider}."
+            )
+            self.add(
+                "share",
+                (fig.start, fig.end),
+                [fig.value],
+                message,
+                label="subgroup, n unknown",
+                details=details,
+            )
             return
         if sample.n is None:
-            message = (f"{figure}{read}: no sample size is given, so no margin of error can be "
-                       "attached (pass n= if you know it).")
-            self.add("share", (fig.start, fig.end), [fig.value], message, label="n unknown",
-                     details=details)
+            message = (
+                f"{figure}{read}: no sample size is given, so no margin of error can be "
+                "attached (pass n= if you know it)."
+            )
+            self.add(
+                "share",
+                (fig.start, fig.end),
+                [fig.value],
+                message,
+                label="n unknown",
+                details=details,
+            )
             return
         who = f" among {fig.subgroup}" if fig.subgroup else ""
-        message = (f"{figure}{read}{who}: {_level(self.level)} confidence interval "
-                   f"{_pct(low)} to {_pct(high)}, a margin of error of ±{_pts(moe)} percentage "
-                   f"points ({self._sample_words(sample)}).")
+        message = (
+            f"{figure}{read}{who}: {_level(self.level)} confidence interval "
+            f"{_pct(low)} to {_pct(high)}, a margin of error of ±{_pts(moe)} percentage "
+            f"points ({self._sample_words(sample)})."
+        )
         if fig.approximate and read:
             message = message[:-1] + "; the wording is approximate, so the figure is too."
-        self.add("share", (fig.start, fig.end), [fig.value], message, n=sample.n, moe=moe,
-                 low=low, high=high, label=f"±{_pts(moe)} pts, {_pct(low)}–{_pct(high)}",
-                 details=details)
+        self.add(
+            "share",
+            (fig.start, fig.end),
+            [fig.value],
+            message,
+            n=sample.n,
+            moe=moe,
+            low=low,
+            high=high,
+            label=f"±{_pts(moe)} pts, {_pct(low)}–{_pct(high)}",
+            details=details,
+        )
 
     # ---------------------------------------------------------------- changes, trends, leads
     def claims(self, figures):
@@ -436,7 +567,7 @@ class _Annotator:
                 series = self.series(in_clause, c_start, c_end)
                 if series:
                     used.update(id(f) for f in series)
-                    for earlier, later in zip(series, series[1:]):
+                    for earlier, later in zip(series, series[1:], strict=False):
                         change_requests.append((index, earlier, later, sample))
                         changed.append(change_requests[-1])
                     if len(series) >= 3:
@@ -453,8 +584,11 @@ class _Annotator:
                         target = min(alone, key=lambda f: abs(f.start - amount.start))
                         amount_requests.append(("infer", amount, (index, target, sample)))
             rest = [f for f in figs if id(f) not in used]
-            if len(rest) >= 2 and rest[0].value + rest[1].value <= 1.0 + 1e-9 and \
-                    self.lead_cue(index, sentence, rest[0], rest[1]):
+            if (
+                len(rest) >= 2
+                and rest[0].value + rest[1].value <= 1.0 + 1e-9
+                and self.lead_cue(index, sentence, rest[0], rest[1])
+            ):
                 lead_requests.append((index, rest[0], rest[1], sample))
         self.change_findings(change_requests)
         self.trend_findings(trend_requests)
@@ -464,7 +598,7 @@ class _Annotator:
     def lead_cue(self, index, sentence, first, second):
         if _text.has_lead_cue(self.text, sentence.start, sentence.end):
             return True
-        between = self.text[first.end:second.start]
+        between = self.text[first.end : second.start]
         if between.strip().lower() in ("to", "-", "–", "vs", "vs."):
             return True
         return index in self.phrase_sentences
@@ -474,9 +608,14 @@ class _Annotator:
         if len(figs) < 2:
             return []
         years = {f.year for f in figs if f.year is not None}
-        timed = len(years) >= 2 or any(f.when == "earlier" for f in figs) or \
-            (any(f.when == "later" for f in figs) and
-             _text.has_change_verb(self.text, start, end))
+        timed = (
+            len(years) >= 2
+            or any(f.when == "earlier" for f in figs)
+            or (
+                any(f.when == "later" for f in figs)
+                and _text.has_change_verb(self.text, start, end)
+            )
+        )
         if not timed:
             return []
         top = max(years) if years else 0
@@ -488,28 +627,35 @@ class _Annotator:
             if fig.when == "earlier":
                 return (top + 0.5 if years else 0, position)
             return (top + 1 if years else 1, position)
+
         ordered = [f for _, f in sorted(enumerate(figs), key=key)]
         return ordered
 
     def _compare(self, pairs):
-        from .compare import compare_proportions
+        from ..compare import compare_proportions
 
         p1 = [a for a, _, _ in pairs]
         p2 = [b for _, b, _ in pairs]
         n = [s.n for _, _, s in pairs]
         deff = [s.deff for _, _, s in pairs]
-        return compare_proportions(p1, n, p2, n, confidence_level=self.level, deff1=deff,
-                                   deff2=deff)
+        return compare_proportions(
+            p1, n, p2, n, confidence_level=self.level, deff1=deff, deff2=deff
+        )
 
     def _change_words(self, earlier, later, r, sample, derived=""):
         d = float(r.estimate)
         direction = "fall" if d < 0 else ("rise" if d > 0 else "change")
-        verdict = ("is statistically significant" if r.significant
-                   else "is within sampling error: no clear change")
-        return (f"The {direction} from {_pct(earlier)} to {_pct(later)}, {_pts(d)} percentage "
-                f"points, {verdict} ({_level(self.level)} CI {_signed_pts(r.low)} to "
-                f"{_signed_pts(r.high)} points; {_ptext(r.pvalue)}){derived}, treating the waves "
-                f"as independent samples ({self._sample_words(sample)} each).")
+        verdict = (
+            "is statistically significant"
+            if r.significant
+            else "is within sampling error: no clear change"
+        )
+        return (
+            f"The {direction} from {_pct(earlier)} to {_pct(later)}, {_pts(d)} percentage "
+            f"points, {verdict} ({_level(self.level)} CI {_signed_pts(r.low)} to "
+            f"{_signed_pts(r.high)} points; {_ptext(r.pvalue)}){derived}, treating the waves "
+            f"as independent samples ({self._sample_words(sample)} each)."
+        )
 
     def change_findings(self, requests):
         if not requests:
@@ -519,70 +665,116 @@ class _Annotator:
             row = _row(r, i)
             start, end = min(earlier.start, later.start), max(earlier.end, later.end)
             message = self._change_words(earlier.value, later.value, row, sample)
-            details = {"years": [earlier.year, later.year], "estimate": row.estimate,
-                       "ratio": row.ratio, "n_source": sample.source}
-            self.add("change", (start, end), [earlier.value, later.value], message,
-                     n=sample.n, moe=(row.high - row.low) / 2.0, low=row.low, high=row.high,
-                     pvalue=row.pvalue, significant=row.significant,
-                     label=f"{_signed_pts(row.estimate)} pts, {_ptext(row.pvalue)}",
-                     details=details)
+            details = {
+                "years": [earlier.year, later.year],
+                "estimate": row.estimate,
+                "ratio": row.ratio,
+                "n_source": sample.source,
+            }
+            self.add(
+                "change",
+                (start, end),
+                [earlier.value, later.value],
+                message,
+                n=sample.n,
+                moe=(row.high - row.low) / 2.0,
+                low=row.low,
+                high=row.high,
+                pvalue=row.pvalue,
+                significant=row.significant,
+                label=f"{_signed_pts(row.estimate)} pts, {_ptext(row.pvalue)}",
+                details=details,
+            )
             self.changes.setdefault(index, []).append(self.findings[-1])
 
     def trend_findings(self, requests):
-        from .trend import trend_test
+        from ..trend import trend_test
 
-        for index, series, sample in requests:
+        for _index, series, sample in requests:
             years = [f.year for f in series]
-            scores = years if all(y is not None for y in years) and len(set(years)) == len(years) \
+            scores = (
+                years
+                if all(y is not None for y in years) and len(set(years)) == len(years)
                 else None
+            )
             n_eff = sample.n / sample.deff
-            r = trend_test([f.value for f in series], n_eff, scores=scores,
-                           confidence_level=self.level)
-            shown = ", ".join(f"{_pct(f.value)}" + (f" ({f.year})" if f.year else "")
-                              for f in series)
+            r = trend_test(
+                [f.value for f in series], n_eff, scores=scores, confidence_level=self.level
+            )
+            shown = ", ".join(
+                f"{_pct(f.value)}" + (f" ({f.year})" if f.year else "") for f in series
+            )
             slope = float(r.slope)
             way = "downward" if slope < 0 else "upward"
             if r.significant:
                 verdict = f"shows a statistically significant {way} trend"
             else:
                 verdict = "shows no statistically significant trend"
-            message = (f"The series {shown} {verdict} (Cochran-Armitage test, "
-                       f"{_ptext(r.pvalue)}), treating the waves as independent samples "
-                       f"({self._sample_words(sample)} each).")
+            message = (
+                f"The series {shown} {verdict} (Cochran-Armitage test, "
+                f"{_ptext(r.pvalue)}), treating the waves as independent samples "
+                f"({self._sample_words(sample)} each)."
+            )
             start = min(f.start for f in series)
             end = max(f.end for f in series)
-            self.add("trend", (start, end), [f.value for f in series], message, n=sample.n,
-                     pvalue=r.pvalue, significant=r.significant,
-                     label=f"trend {_ptext(r.pvalue)}",
-                     details={"years": years, "slope": slope, "statistic": r.statistic,
-                              "slope_per": "year" if scores else "wave"})
+            self.add(
+                "trend",
+                (start, end),
+                [f.value for f in series],
+                message,
+                n=sample.n,
+                pvalue=r.pvalue,
+                significant=r.significant,
+                label=f"trend {_ptext(r.pvalue)}",
+                details={
+                    "years": years,
+                    "slope": slope,
+                    "statistic": r.statistic,
+                    "slope_per": "year" if scores else "wave",
+                },
+            )
 
     def lead_findings(self, requests):
         if not requests:
             return
-        from .shares import compare_shares
+        from ..shares import compare_shares
 
-        r = compare_shares([a.value for _, a, _, _ in requests],
-                           [b.value for _, _, b, _ in requests],
-                           [s.n for _, _, _, s in requests], confidence_level=self.level,
-                           deff=[s.deff for _, _, _, s in requests])
+        r = compare_shares(
+            [a.value for _, a, _, _ in requests],
+            [b.value for _, _, b, _ in requests],
+            [s.n for _, _, _, s in requests],
+            confidence_level=self.level,
+            deff=[s.deff for _, _, _, s in requests],
+        )
         for i, (index, first, second, sample) in enumerate(requests):
             row = _row(r, i)
             gap = abs(float(row.estimate))
             if row.significant:
                 verdict = f"the {_pts(gap)}-point lead is statistically significant"
             else:
-                verdict = (f"the {_pts(gap)}-point gap is within sampling error, so the two "
-                           "are about even")
-            message = (f"{first.text.strip()} vs {second.text.strip()} in the same poll: "
-                       f"{verdict} ({_level(self.level)} CI for the difference "
-                       f"{_signed_pts(row.low)} to {_signed_pts(row.high)} points; "
-                       f"{_ptext(row.pvalue)}; {self._sample_words(sample)}).")
-            self.add("lead", (first.start, second.end), [first.value, second.value], message,
-                     n=sample.n, moe=(row.high - row.low) / 2.0, low=row.low, high=row.high,
-                     pvalue=row.pvalue, significant=row.significant,
-                     label=f"gap {_pts(gap)} pts, {_ptext(row.pvalue)}",
-                     details={"estimate": row.estimate, "n_source": sample.source})
+                verdict = (
+                    f"the {_pts(gap)}-point gap is within sampling error, so the two are about even"
+                )
+            message = (
+                f"{first.text.strip()} vs {second.text.strip()} in the same poll: "
+                f"{verdict} ({_level(self.level)} CI for the difference "
+                f"{_signed_pts(row.low)} to {_signed_pts(row.high)} points; "
+                f"{_ptext(row.pvalue)}; {self._sample_words(sample)})."
+            )
+            self.add(
+                "lead",
+                (first.start, second.end),
+                [first.value, second.value],
+                message,
+                n=sample.n,
+                moe=(row.high - row.low) / 2.0,
+                low=row.low,
+                high=row.high,
+                pvalue=row.pvalue,
+                significant=row.significant,
+                label=f"gap {_pts(gap)} pts, {_ptext(row.pvalue)}",
+                details={"estimate": row.estimate, "n_source": sample.source},
+            )
             self.leads[index] = (self.findings[-1], sample)
 
     # ---------------------------------------------------------------- stated amounts
@@ -606,25 +798,40 @@ class _Annotator:
             r = self._compare([(e, f.value, s) for _, f, s, e in inferred])
             for i, (amount, later, sample, earlier) in enumerate(inferred):
                 row = _row(r, i)
-                derived = (f"; the earlier {_pct(earlier)} is worked out from "
-                           f"\u201c{amount.text.strip()}\u201d")
+                derived = (
+                    f"; the earlier {_pct(earlier)} is worked out from "
+                    f"\u201c{amount.text.strip()}\u201d"
+                )
                 message = self._change_words(earlier, later.value, row, sample, derived)
                 start, end = min(amount.start, later.start), max(amount.end, later.end)
-                self.add("change", (start, end), [earlier, later.value], message, n=sample.n,
-                         moe=(row.high - row.low) / 2.0, low=row.low, high=row.high,
-                         pvalue=row.pvalue, significant=row.significant,
-                         label=f"{_signed_pts(row.estimate)} pts, {_ptext(row.pvalue)}",
-                         details={"earlier_inferred": True, "stated": amount.text,
-                                  "n_source": sample.source})
+                self.add(
+                    "change",
+                    (start, end),
+                    [earlier, later.value],
+                    message,
+                    n=sample.n,
+                    moe=(row.high - row.low) / 2.0,
+                    low=row.low,
+                    high=row.high,
+                    pvalue=row.pvalue,
+                    significant=row.significant,
+                    label=f"{_signed_pts(row.estimate)} pts, {_ptext(row.pvalue)}",
+                    details={
+                        "earlier_inferred": True,
+                        "stated": amount.text,
+                        "n_source": sample.source,
+                    },
+                )
         if readings:
             pairs = []
-            for amount, later, sample, points, relative in readings:
+            for _amount, later, sample, points, relative in readings:
                 pairs.append((points, later.value, sample))
                 pairs.append((relative, later.value, sample))
             r = self._compare(pairs)
             for i, (amount, later, sample, points, relative) in enumerate(readings):
-                self.ambiguous_amount(amount, later, sample, points, relative,
-                                      _row(r, 2 * i), _row(r, 2 * i + 1))
+                self.ambiguous_amount(
+                    amount, later, sample, points, relative, _row(r, 2 * i), _row(r, 2 * i + 1)
+                )
 
     def ambiguous_amount(self, amount, later, sample, points, relative, r_points, r_rel):
         said = amount.text.strip()
@@ -633,27 +840,52 @@ class _Annotator:
         def verdict(row, earlier):
             if not 0.0 <= earlier <= 1.0 or not math.isfinite(float(row.pvalue)):
                 return "is impossible"
-            return ("is statistically significant" if row.significant
-                    else "is within sampling error")
+            return "is statistically significant" if row.significant else "is within sampling error"
+
         v_points = verdict(r_points, points)
         v_rel = verdict(r_rel, relative)
         same = v_points == v_rel
-        message = (f"\u201c{said}\u201d is ambiguous without the earlier figure: read as "
-                   f"{unit} percentage points (from about {_pct(points)}) the change to "
-                   f"{later.text.strip()} {v_points} ({_ptext(r_points.pvalue)}); read as a "
-                   f"relative {unit}% (from about {_pct(relative)}) it {v_rel} "
-                   f"({_ptext(r_rel.pvalue)})"
-                   + ("." if same else "; the two readings lead to different verdicts."))
-        details = {"readings": [
-            {"reading": "percentage points", "earlier": points, "later": later.value,
-             "low": r_points.low, "high": r_points.high, "pvalue": r_points.pvalue,
-             "significant": bool(r_points.significant)},
-            {"reading": "relative", "earlier": relative, "later": later.value,
-             "low": r_rel.low, "high": r_rel.high, "pvalue": r_rel.pvalue,
-             "significant": bool(r_rel.significant)}],
-            "stated": said, "n_source": sample.source}
-        self.add("wording", (amount.start, amount.end), [later.value], message, n=sample.n,
-                 label="ambiguous: points or percent?", details=details)
+        message = (
+            f"\u201c{said}\u201d is ambiguous without the earlier figure: read as "
+            f"{unit} percentage points (from about {_pct(points)}) the change to "
+            f"{later.text.strip()} {v_points} ({_ptext(r_points.pvalue)}); read as a "
+            f"relative {unit}% (from about {_pct(relative)}) it {v_rel} "
+            f"({_ptext(r_rel.pvalue)})"
+            + ("." if same else "; the two readings lead to different verdicts.")
+        )
+        details = {
+            "readings": [
+                {
+                    "reading": "percentage points",
+                    "earlier": points,
+                    "later": later.value,
+                    "low": r_points.low,
+                    "high": r_points.high,
+                    "pvalue": r_points.pvalue,
+                    "significant": bool(r_points.significant),
+                },
+                {
+                    "reading": "relative",
+                    "earlier": relative,
+                    "later": later.value,
+                    "low": r_rel.low,
+                    "high": r_rel.high,
+                    "pvalue": r_rel.pvalue,
+                    "significant": bool(r_rel.significant),
+                },
+            ],
+            "stated": said,
+            "n_source": sample.source,
+        }
+        self.add(
+            "wording",
+            (amount.start, amount.end),
+            [later.value],
+            message,
+            n=sample.n,
+            label="ambiguous: points or percent?",
+            details=details,
+        )
 
     def check_amount(self, amount, target):
         index, earlier, later, sample = target
@@ -666,37 +898,56 @@ class _Annotator:
         relative = 100.0 * abs(ratio - 1.0)
         fig_round = (earlier.half_unit + later.half_unit) * 100.0
         match_points = abs(amount.amount - points) <= amount.half_unit + fig_round + 1e-9
-        match_rel = abs(amount.amount - relative) <= amount.half_unit + \
-            100.0 * (earlier.half_unit + later.half_unit) / max(earlier.value, 1e-12) + 1e-9
+        match_rel = (
+            abs(amount.amount - relative)
+            <= amount.half_unit
+            + 100.0 * (earlier.half_unit + later.half_unit) / max(earlier.value, 1e-12)
+            + 1e-9
+        )
         said = amount.text.strip()
         wrong_way = (d < 0 and amount.direction > 0) or (d > 0 and amount.direction < 0)
-        facts = (f"{_pct(earlier.value)} to {_pct(later.value)} is {points:.1f} percentage "
-                 f"points, a relative change of {relative:.0f}%")
+        facts = (
+            f"{_pct(earlier.value)} to {_pct(later.value)} is {points:.1f} percentage "
+            f"points, a relative change of {relative:.0f}%"
+        )
         if wrong_way:
             message = f"\u201c{said}\u201d points the wrong way: {facts}."
         elif amount.unit == "percent" and match_points and not match_rel:
-            message = (f"\u201c{said}\u201d describes a change of percentage points, not "
-                       f"percent: {facts}.")
+            message = (
+                f"\u201c{said}\u201d describes a change of percentage points, not percent: {facts}."
+            )
         elif amount.unit == "points" and match_rel and not match_points:
-            message = (f"\u201c{said}\u201d describes a relative change, not percentage "
-                       f"points: {facts}.")
-        elif (amount.unit == "percent" and match_rel) or (amount.unit == "points" and
-                                                          match_points):
+            message = (
+                f"\u201c{said}\u201d describes a relative change, not percentage points: {facts}."
+            )
+        elif (amount.unit == "percent" and match_rel) or (amount.unit == "points" and match_points):
             return
         else:
             message = f"\u201c{said}\u201d does not match the figures: {facts}."
-        self.add("wording", (amount.start, amount.end), [earlier.value, later.value], message,
-                 n=sample.n, low=change.low, high=change.high, pvalue=change.pvalue,
-                 significant=change.significant, label="check the wording",
-                 details={"stated": said, "points": points, "relative_percent": relative})
+        self.add(
+            "wording",
+            (amount.start, amount.end),
+            [earlier.value, later.value],
+            message,
+            n=sample.n,
+            low=change.low,
+            high=change.high,
+            pvalue=change.pvalue,
+            significant=change.significant,
+            label="check the wording",
+            details={"stated": said, "points": points, "relative_percent": relative},
+        )
 
     # ---------------------------------------------------------------- closeness claims
     def closeness_phrases(self):
         for phrase in self.scan.phrases:
             sentence = self.scan.sentences[phrase.sentence]
-            words = self.text[sentence.start:sentence.end]
-            want = ("lead",) if phrase.kind == "tie" or _LEAD_WORDS.search(words) else \
-                (("change",) if _CHANGE_WORDS.search(words) else ("lead", "change"))
+            words = self.text[sentence.start : sentence.end]
+            want = (
+                ("lead",)
+                if phrase.kind == "tie" or _LEAD_WORDS.search(words)
+                else (("change",) if _CHANGE_WORDS.search(words) else ("lead", "change"))
+            )
             claim = None
             for index in range(phrase.sentence, max(phrase.sentence - 10, -1), -1):
                 if "lead" in want and index in self.leads:
@@ -706,7 +957,7 @@ class _Annotator:
                     claim = ("change", self.changes[index][-1], None)
                     break
                 if len(want) == 2 and index <= phrase.sentence - 1:
-                    break               # an unspecific claim refers to this or the last sentence
+                    break  # an unspecific claim refers to this or the last sentence
             if claim is None:
                 continue
             what, found, sample = claim
@@ -715,32 +966,46 @@ class _Annotator:
                 if found.values[0] == found.values[1]:
                     continue
                 if found.significant:
-                    message = (f"\u201c{phrase.text}\u201d does not fit: the {_pts(gap)}-point "
-                               f"lead is statistically significant ({_ptext(found.pvalue)}).")
+                    message = (
+                        f"\u201c{phrase.text}\u201d does not fit: the {_pts(gap)}-point "
+                        f"lead is statistically significant ({_ptext(found.pvalue)})."
+                    )
                 else:
-                    message = (f"The figures are not equal, but the {_pts(gap)}-point gap is "
-                               f"within sampling error ({_ptext(found.pvalue)}): "
-                               f"\u201cabout even\u201d says it more plainly than "
-                               f"\u201c{phrase.text}\u201d.")
+                    message = (
+                        f"The figures are not equal, but the {_pts(gap)}-point gap is "
+                        f"within sampling error ({_ptext(found.pvalue)}): "
+                        f"\u201cabout even\u201d says it more plainly than "
+                        f"\u201c{phrase.text}\u201d."
+                    )
                 holds = not found.significant
             else:
-                single = float(margin_of_error(0.5, found.n, confidence_level=self.level,
-                                               deff=self.deff))
+                single = float(
+                    margin_of_error(0.5, found.n, confidence_level=self.level, deff=self.deff)
+                )
                 noun = "lead" if what == "lead" else "change"
                 within = phrase.kind == "within"
                 holds = within != bool(found.significant)
-                test = ("statistically significant" if found.significant
-                        else "within sampling error")
-                message = (f"The {_pts(gap)}-point {noun} is {test} ({_ptext(found.pvalue)}); "
-                           f"its own margin of error is ±{_pts(found.moe)} points, not the "
-                           f"±{_pts(single)} quoted for a single figure, so "
-                           f"\u201c{phrase.text}\u201d "
-                           + ("holds." if holds else "is wrong."))
-            self.add("wording", (phrase.start, phrase.end), list(found.values), message,
-                     n=found.n, moe=found.moe, low=found.low, high=found.high,
-                     pvalue=found.pvalue, significant=found.significant,
-                     label="claim holds" if holds else "check the claim",
-                     details={"claim": phrase.kind, "claim_holds": holds, "about": what})
+                test = "statistically significant" if found.significant else "within sampling error"
+                message = (
+                    f"The {_pts(gap)}-point {noun} is {test} ({_ptext(found.pvalue)}); "
+                    f"its own margin of error is ±{_pts(found.moe)} points, not the "
+                    f"±{_pts(single)} quoted for a single figure, so "
+                    f"\u201c{phrase.text}\u201d " + ("holds." if holds else "is wrong.")
+                )
+            self.add(
+                "wording",
+                (phrase.start, phrase.end),
+                list(found.values),
+                message,
+                n=found.n,
+                moe=found.moe,
+                low=found.low,
+                high=found.high,
+                pvalue=found.pvalue,
+                significant=found.significant,
+                label="claim holds" if holds else "check the claim",
+                details={"claim": phrase.kind, "claim_holds": holds, "about": what},
+            )
 
 
 class _Row:
@@ -871,8 +1136,10 @@ class _Html:
 
     @staticmethod
     def mark(quote, finding):
-        return (f'<mark class="ss-{finding.kind}" title="{html.escape(finding.message)}">'
-                f"{html.escape(quote, quote=False)}</mark>")
+        return (
+            f'<mark class="ss-{finding.kind}" title="{html.escape(finding.message)}">'
+            f"{html.escape(quote, quote=False)}</mark>"
+        )
 
     @staticmethod
     def label(finding):
@@ -887,7 +1154,9 @@ class _Html:
         items = "".join(
             f'<li id="ss-note-{k}" class="ss-{f.kind}"><strong>{f.kind.replace("_", " ")}'
             f"</strong>: {html.escape(f.message, quote=False)} "
-            f'<a href="#ss-ref-{k}">\u21a9</a></li>\n' for k, f in notes)
+            f'<a href="#ss-ref-{k}">\u21a9</a></li>\n'
+            for k, f in notes
+        )
         listing = f'<ol class="ss-notes">\n{items}</ol>\n' if notes else ""
         return f'{_CSS}\n<div class="ss-article">{body}</div>\n{listing}'
 
@@ -903,13 +1172,14 @@ def _render(annotation, style):
     marks, taken = [], []
     priority = {"share": 0, "wording": 1, "stated_moe": 2, "sample_size": 3}
     candidates = [f for f in annotation.findings if f.kind in priority]
-    occupied = []                       # sorted starts of taken spans, for bisection
+    occupied = []  # sorted starts of taken spans, for bisection
     ends = {}
     for f in sorted(candidates, key=lambda f: (priority[f.kind], f.span)):
         start, end = f.span
         i = bisect.bisect_left(occupied, end)
-        clash = (i > 0 and ends[occupied[i - 1]] > start) or \
-            (i < len(occupied) and occupied[i] < end)
+        clash = (i > 0 and ends[occupied[i - 1]] > start) or (
+            i < len(occupied) and occupied[i] < end
+        )
         if start < end and not clash:
             bisect.insort(occupied, start)
             ends[start] = end
@@ -917,7 +1187,7 @@ def _render(annotation, style):
             marks.append(f)
     marked = {id(f) for f in marks}
     notes = []
-    inserts = {}          # position -> list of strings to put there
+    inserts = {}  # position -> list of strings to put there
     for f in annotation.findings:
         if f.kind == "share" and id(f) in marked:
             inserts.setdefault(f.span[1], []).append((0, style.label(f)))
@@ -926,7 +1196,7 @@ def _render(annotation, style):
         position = f.span[1]
         i = bisect.bisect_left(occupied, position)
         if i > 0 and ends[occupied[i - 1]] > position:
-            position = ends[occupied[i - 1]]    # never put a reference inside a marked span
+            position = ends[occupied[i - 1]]  # never put a reference inside a marked span
         inserts.setdefault(position, []).append((1, style.ref(len(notes))))
     starts = {f.span[0]: f for f in marks}
     cuts = sorted(set(inserts) | set(starts) | {f.span[1] for f in marks})
@@ -940,22 +1210,10 @@ def _render(annotation, style):
             out.append(insert)
         mark = starts.get(cut)
         if mark is not None:
-            out.append(style.mark(text[mark.span[0]:mark.span[1]], mark))
+            out.append(style.mark(text[mark.span[0] : mark.span[1]], mark))
             pos = mark.span[1]
             for _, insert in sorted(inserts.get(pos, ()), key=lambda item: item[0]):
                 out.append(insert)
             inserts.pop(pos, None)
     out.append(style.text(text[pos:]))
     return style.document("".join(out), notes)
-
-
-class _CallableModule(types.ModuleType):
-    """``surveystats.annotate`` is both this module and the function: importing the module
-    (``from surveystats.annotate import Finding``) makes Python bind the package attribute
-    ``annotate`` to the module, and a callable module keeps ``ss.annotate(text)`` working."""
-
-    def __call__(self, *args, **kwargs):
-        return annotate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -76,9 +76,12 @@ def find_root_halley(func, start, low, high, args=(), *, step_rtol=1e-6, maxiter
     -------
     ndarray
     """
-    start, low, high, *args = np.broadcast_arrays(np.asarray(start, dtype=float),
-                                                  np.asarray(low, dtype=float),
-                                                  np.asarray(high, dtype=float), *args)
+    start, low, high, *args = np.broadcast_arrays(
+        np.asarray(start, dtype=float),
+        np.asarray(low, dtype=float),
+        np.asarray(high, dtype=float),
+        *args,
+    )
     shape = start.shape
     x = start.ravel().copy()
     lo = low.ravel().copy()
@@ -109,20 +112,20 @@ def find_root_halley(func, start, low, high, args=(), *, step_rtol=1e-6, maxiter
             done = (f == 0.0) | (hi - lo <= 4e-16 * np.maximum(np.abs(lo), np.abs(hi)))
             result[active[done]] = np.where(f[done] == 0.0, x[done], bisect[done])
             finished = tiny & ~done
-            result[active[finished]] = np.where(inside[finished], candidate[finished],
-                                                x[finished])
+            result[active[finished]] = np.where(inside[finished], candidate[finished], x[finished])
             done |= finished
             candidate = np.where(inside, candidate, bisect)
             keep = ~done
             active = active[keep]
             x, lo, hi = candidate[keep], lo[keep], hi[keep]
         if active.size:
-            result[active] = find_root(lambda t, *a: func(t, *a)[0], lo, hi,
-                                       args=tuple(a[active] for a in args))
+            result[active] = find_root(
+                lambda t, *a: func(t, *a)[0], lo, hi, args=tuple(a[active] for a in args)
+            )
     return result.reshape(shape)
 
 
-_SOLVE_CHUNK = 1 << 14      # elements per pass of the guess-and-certify stage (cache-sized)
+_SOLVE_CHUNK = 1 << 14  # elements per pass of the guess-and-certify stage (cache-sized)
 
 
 def _steffensen(step, x, args, rounds=2):
@@ -141,8 +144,9 @@ def _steffensen(step, x, args, rounds=2):
     return x, change
 
 
-def find_root_fixed_point(func, func_args, step, step_args, start, wide_lo, wide_hi, skip,
-                          to_root=None):
+def find_root_fixed_point(
+    func, func_args, step, step_args, start, wide_lo, wide_hi, skip, to_root=None
+):
     """The root of ``func`` (monotone, one sign change on [wide_lo, wide_hi]), elementwise,
     when the equation can also be written as a fixed point ``x = step(x)`` (the score
     intervals of ``compare.py``: bound = estimate -/+ z·sqrt(variance at the bound)).
@@ -158,8 +162,8 @@ def find_root_fixed_point(func, func_args, step, step_args, start, wide_lo, wide
     shape = arrays[0].shape
     flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
     start, wide_lo, wide_hi, skip = flat[:4]
-    fargs = flat[4:4 + len(func_args)]
-    sargs = flat[4 + len(func_args):]
+    fargs = flat[4 : 4 + len(func_args)]
+    sargs = flat[4 + len(func_args) :]
     root = np.full(start.size, np.nan)
     narrow_lo = wide_lo.copy()
     narrow_hi = wide_hi.copy()
@@ -191,8 +195,9 @@ def find_root_fixed_point(func, func_args, step, step_args, start, wide_lo, wide
         found = find_root(func, lo, hi, args=args)
         miss = np.isnan(found)
         if miss.any():
-            found[miss] = find_root(func, wide_lo[rest][miss], wide_hi[rest][miss],
-                                    args=tuple(a[miss] for a in args))
+            found[miss] = find_root(
+                func, wide_lo[rest][miss], wide_hi[rest][miss], args=tuple(a[miss] for a in args)
+            )
         root[rest] = found
     root[skip] = np.nan
     return root.reshape(shape)

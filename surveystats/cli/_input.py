@@ -28,7 +28,7 @@ class Share:
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _PERCENT = re.compile(rf"^({_NUMBER})\s*%$")
-_FRACTION = re.compile(rf"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:,\d{{3}})*)$")
+_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:,\d{3})*)$")
 _PLAIN = re.compile(rf"^{_NUMBER}$")
 _POINTS = re.compile(rf"^({_NUMBER})\s*(?:pp|pts?|points?)$", re.IGNORECASE)
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
@@ -57,7 +57,7 @@ def parse_share(text, name="share"):
     >>> parse_share("19.4")
     Traceback (most recent call last):
     ...
-    surveystats._cli_input.UsageError: share '19.4' is ambiguous: write 19.4% for a percentage or 0.194 for a proportion
+    surveystats.cli._input.UsageError: share '19.4' is ambiguous: write 19.4% for a percentage or 0.194 for a proportion
     """
     raw = text
     text = str(text).strip().replace("\u2212", "-")
@@ -74,7 +74,9 @@ def parse_share(text, name="share"):
         if n <= 0:
             raise UsageError(f"{name} {raw!r}: the sample size after '/' must be positive")
         if x > n:
-            raise UsageError(f"{name} {raw!r}: the count {x:g} is larger than the sample size {n:g}")
+            raise UsageError(
+                f"{name} {raw!r}: the count {x:g} is larger than the sample size {n:g}"
+            )
         return Share(x / n, n, raw)
     if _PLAIN.match(text):
         p = _float(text)
@@ -82,11 +84,16 @@ def parse_share(text, name="share"):
             if p <= 100:
                 raise UsageError(
                     f"{name} {raw!r} is ambiguous: write {text}% for a percentage "
-                    f"or {_hundredth(text):g} for a proportion")
-            raise UsageError(f"{name} {raw!r} is not a share: give a percentage such as 19.4% "
-                             "or a proportion between 0 and 1")
+                    f"or {_hundredth(text):g} for a proportion"
+                )
+            raise UsageError(
+                f"{name} {raw!r} is not a share: give a percentage such as 19.4% "
+                "or a proportion between 0 and 1"
+            )
         return Share(_check_unit_interval(p, name, raw), None, raw)
-    raise UsageError(f"{name} {raw!r} is not a number: give a share such as 19.4%, 0.194 or 194/1000")
+    raise UsageError(
+        f"{name} {raw!r} is not a number: give a share such as 19.4%, 0.194 or 194/1000"
+    )
 
 
 def _check_unit_interval(p, name, raw):
@@ -108,7 +115,9 @@ def parse_count(text, name="--n"):
     try:
         value = _float(text)
     except ValueError:
-        raise UsageError(f"{name} {raw!r} is not a number: give a sample size such as 1000") from None
+        raise UsageError(
+            f"{name} {raw!r} is not a number: give a sample size such as 1000"
+        ) from None
     if not value > 0 or value == float("inf"):
         raise UsageError(f"{name} must be a positive sample size, got {raw!r}")
     return value
@@ -128,8 +137,10 @@ def parse_moe(text, name="--moe"):
     elif _PLAIN.match(text):
         value = _float(text)
         if value >= 1:
-            raise UsageError(f"{name} {raw!r} is ambiguous: write {text}pp for percentage points "
-                             f"or {_hundredth(text):g} as a proportion")
+            raise UsageError(
+                f"{name} {raw!r} is ambiguous: write {text}pp for percentage points "
+                f"or {_hundredth(text):g} as a proportion"
+            )
     else:
         raise UsageError(f"{name} {raw!r} is not a margin: give e.g. 3pp, 3% or 0.03")
     if not 0 < value < 1:

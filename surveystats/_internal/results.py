@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -87,8 +88,7 @@ class IntervalResult(Result):
         return ConfidenceInterval(self.low, self.high)
 
     def confidence_interval(self, confidence_level=None):
-        """The interval at another confidence level (same method and inputs); ``None``: this one.
-        """
+        """The interval at another confidence level (same method and inputs); ``None``: this one."""
         if confidence_level is None:
             return self.ci
         return self._recompute(confidence_level).ci
@@ -152,4 +152,3 @@ class ProportionResult(IntervalResult):
     def moe_above(self):
         """``high - estimate`` (computed on first access)."""
         return self.high - self.estimate
-

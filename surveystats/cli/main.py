@@ -13,8 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._cli_input import (UsageError, parse_count, parse_level, parse_moe, parse_positive,
-                         parse_share)
+from ._input import UsageError, parse_count, parse_level, parse_moe, parse_positive, parse_share
 
 __all__ = ["main"]
 
@@ -39,26 +38,46 @@ def _add_output(parser, check=True):
     fmt.add_argument("--json", action="store_true", help="print the result fields as JSON")
     fmt.add_argument("--csv", action="store_true", help="print the result fields as CSV")
     if check:
-        out.add_argument("--check", action="store_true",
-                         help="exit status is the verdict: 0 significant, 1 not significant")
+        out.add_argument(
+            "--check",
+            action="store_true",
+            help="exit status is the verdict: 0 significant, 1 not significant",
+        )
 
 
 def _add_level(parser):
-    parser.add_argument("--confidence", default="95", metavar="LEVEL",
-                        help="confidence level, e.g. 95 or 0.95 (default 95)")
+    parser.add_argument(
+        "--confidence",
+        default="95",
+        metavar="LEVEL",
+        help="confidence level, e.g. 95 or 0.95 (default 95)",
+    )
 
 
 def _add_design(parser, two=False):
-    parser.add_argument("--deff", default="1", metavar="D",
-                        help="design effect: the effective sample is n / D (default 1)")
+    parser.add_argument(
+        "--deff",
+        default="1",
+        metavar="D",
+        help="design effect: the effective sample is n / D (default 1)",
+    )
     if two:
-        parser.add_argument("--deff2", default=None, metavar="D",
-                            help="design effect of the second sample (default: --deff)")
+        parser.add_argument(
+            "--deff2",
+            default=None,
+            metavar="D",
+            help="design effect of the second sample (default: --deff)",
+        )
 
 
 def _n_option(parser, required=True, nargs=None):
-    parser.add_argument("--n", required=required, nargs=nargs, metavar="N",
-                        help="sample size (respondents), e.g. 1000 or 1,000")
+    parser.add_argument(
+        "--n",
+        required=required,
+        nargs=nargs,
+        metavar="N",
+        help="sample size (respondents), e.g. 1000 or 1,000",
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -75,12 +94,13 @@ def _sample_size_for(share, n_text, name="--n"):
         return n
     if share.n is not None:
         return share.n
-    raise UsageError(f"the sample size is missing: add {name} N (e.g. {name} 1000) "
-                     "or write the share as count/n")
+    raise UsageError(
+        f"the sample size is missing: add {name} N (e.g. {name} 1000) or write the share as count/n"
+    )
 
 
 def _emit(args, records, human):
-    from ._cli_format import to_csv, to_json
+    from ._format import to_csv, to_json
 
     if getattr(args, "json", False):
         print(to_json(records))
@@ -98,25 +118,30 @@ def _verdict_exit(args, significant):
 
 # --------------------------------------------------------------------------- commands
 def _cmd_ci(args):
-    from . import proportion_ci
-    from ._cli_format import count_text, level_text, pct, points
+    from .. import proportion_ci
+    from ._format import count_text, level_text, pct, points
 
     shares = _shares(args.share)
     level = parse_level(args.confidence)
     deff = parse_positive(args.deff, "--deff")
-    population = None if args.population is None else parse_positive(args.population,
-                                                                      "--population")
+    population = (
+        None if args.population is None else parse_positive(args.population, "--population")
+    )
     lines, records = [], []
     for share in shares:
         n = _sample_size_for(share, args.n)
-        r = proportion_ci(share.p, n, method=args.method, confidence_level=level, deff=deff,
-                          population=population)
+        r = proportion_ci(
+            share.p, n, method=args.method, confidence_level=level, deff=deff, population=population
+        )
         records.append(r.to_dict())
         lines.append(
             f"{pct(r.estimate)} \u00b1 {points(r.moe, signed=False)} points "
-            f"({level_text(level)} CI {pct(r.low)} to {pct(r.high)}), n = {count_text(n)}")
-        detail = (f"  method {r.method}; {points(r.moe_below, signed=False)} points below, "
-                  f"{points(r.moe_above, signed=False)} above")
+            f"({level_text(level)} CI {pct(r.low)} to {pct(r.high)}), n = {count_text(n)}"
+        )
+        detail = (
+            f"  method {r.method}; {points(r.moe_below, signed=False)} points below, "
+            f"{points(r.moe_above, signed=False)} above"
+        )
         if r.n_effective != n:
             detail += f"; effective sample {count_text(r.n_effective)}"
         lines.append(detail)
@@ -125,26 +150,40 @@ def _cmd_ci(args):
 
 
 def _change_sentence(r, level):
-    from ._cli_format import level_text, points, pvalue_text
+    from ._format import level_text, points, pvalue_text
 
     verdict = "a real change" if r.significant else "no clear change"
-    return (f"{verdict}: {points(r.estimate)} points, {level_text(level)} CI "
-            f"{points(r.low)} to {points(r.high)}, {pvalue_text(r.pvalue)}")
+    return (
+        f"{verdict}: {points(r.estimate)} points, {level_text(level)} CI "
+        f"{points(r.low)} to {points(r.high)}, {pvalue_text(r.pvalue)}"
+    )
 
 
 def _cmd_change(args):
-    from . import compare_proportions
-    from ._cli_format import count_text, pct
+    from .. import compare_proportions
+    from ._format import count_text, pct
 
     first, second = _shares([args.first, args.second])
     n1 = _sample_size_for(first, args.n)
-    n2 = _sample_size_for(second, args.n2 if args.n2 is not None else
-                          (None if second.n is not None else args.n), "--n2")
+    n2 = _sample_size_for(
+        second,
+        args.n2 if args.n2 is not None else (None if second.n is not None else args.n),
+        "--n2",
+    )
     level = parse_level(args.confidence)
     deff1 = parse_positive(args.deff, "--deff")
     deff2 = deff1 if args.deff2 is None else parse_positive(args.deff2, "--deff2")
-    r = compare_proportions(first.p, n1, second.p, n2, method=args.method, test=args.test,
-                            confidence_level=level, deff1=deff1, deff2=deff2)
+    r = compare_proportions(
+        first.p,
+        n1,
+        second.p,
+        n2,
+        method=args.method,
+        test=args.test,
+        confidence_level=level,
+        deff1=deff1,
+        deff2=deff2,
+    )
     lines = [
         _change_sentence(r, level),
         f"  {pct(r.p1)} (n = {count_text(n1)}) \u2192 {pct(r.p2)} (n = {count_text(n2)}); "
@@ -166,8 +205,8 @@ def _relative(ratio):
 
 
 def _cmd_lead(args):
-    from . import compare_shares
-    from ._cli_format import count_text, level_text, pct, points, pvalue_text
+    from .. import compare_shares
+    from ._format import count_text, level_text, pct, points, pvalue_text
 
     first, second = _shares([args.first, args.second])
     n = _sample_size_for(first, args.n)
@@ -193,19 +232,20 @@ def _cmd_lead(args):
 def _cmd_trend(args):
     import numpy as np
 
-    from . import trend_test
-    from ._cli_format import pct, points, pvalue_text
+    from .. import trend_test
+    from ._format import pct, points, pvalue_text
 
     shares = _shares(args.share)
     if len(shares) < 3:
         raise UsageError("trend needs three or more shares, one per wave, oldest first")
     n_texts = args.n if args.n is not None else [None]
     if len(n_texts) not in (1, len(shares)):
-        raise UsageError(f"--n takes one sample size or one per wave ({len(shares)}), "
-                         f"got {len(n_texts)}")
+        raise UsageError(
+            f"--n takes one sample size or one per wave ({len(shares)}), got {len(n_texts)}"
+        )
     if len(n_texts) == 1:
         n_texts = n_texts * len(shares)
-    ns = [_sample_size_for(s, t) for s, t in zip(shares, n_texts)]
+    ns = [_sample_size_for(s, t) for s, t in zip(shares, n_texts, strict=False)]
     level = parse_level(args.confidence)
     r = trend_test(np.array([s.p for s in shares]), np.array(ns), confidence_level=level)
     verdict = "a real trend" if r.significant else "no clear trend"
@@ -222,66 +262,78 @@ def _cmd_trend(args):
 
 
 def _cmd_sample_size(args):
-    from . import sample_size
-    from ._cli_format import count_text, level_text, pct, points
+    from .. import sample_size
+    from ._format import count_text, level_text, pct, points
 
     moe = parse_moe(args.moe)
     p = parse_share(args.p, "--p").p
     level = parse_level(args.confidence)
     deff = parse_positive(args.deff, "--deff")
-    population = None if args.population is None else parse_positive(args.population,
-                                                                      "--population")
+    population = (
+        None if args.population is None else parse_positive(args.population, "--population")
+    )
     n = sample_size(moe, p=p, confidence_level=level, deff=deff, population=population)
     record = dict(n=n, moe=moe, p=p, confidence_level=level, deff=deff, population=population)
-    human = (f"{count_text(n)} respondents for a margin of error of \u00b1"
-             f"{points(moe, signed=False)} points at {level_text(level)} confidence "
-             f"(share {pct(p, 0)}"
-             + (f", design effect {deff:g}" if deff != 1 else "")
-             + (f", population {count_text(population)}" if population else "") + ")")
+    human = (
+        f"{count_text(n)} respondents for a margin of error of \u00b1"
+        f"{points(moe, signed=False)} points at {level_text(level)} confidence "
+        f"(share {pct(p, 0)}"
+        + (f", design effect {deff:g}" if deff != 1 else "")
+        + (f", population {count_text(population)}" if population else "")
+        + ")"
+    )
     _emit(args, [record], human)
     return 0
 
 
 def _cmd_power(args):
-    from ._cli_format import count_text, level_text, pct, points
+    from ._format import count_text, level_text, pct, points
 
     shares = _shares(args.share)
     level = parse_level(args.confidence)
     if len(shares) == 1:
-        from . import detectable_change
+        from .. import detectable_change
 
         n1 = _sample_size_for(shares[0], args.n)
         n2 = n1 if args.n2 is None else parse_count(args.n2, "--n2")
         power = _power_value(args.power)
         r = detectable_change(shares[0].p, n1, n2, power=power, confidence_level=level)
-        human = (f"from {pct(r.p)}, samples of {count_text(n1)} and {count_text(n2)} detect "
-                 f"a fall of {points(r.decrease, signed=False)} points or a rise of "
-                 f"{points(r.increase, signed=False)} points with {power:.0%} power "
-                 f"({level_text(level)} confidence, two-sided)")
+        human = (
+            f"from {pct(r.p)}, samples of {count_text(n1)} and {count_text(n2)} detect "
+            f"a fall of {points(r.decrease, signed=False)} points or a rise of "
+            f"{points(r.increase, signed=False)} points with {power:.0%} power "
+            f"({level_text(level)} confidence, two-sided)"
+        )
         _emit(args, [r.to_dict()], human)
         return 0
     if len(shares) != 2:
-        raise UsageError("power takes one share (smallest detectable change) or two "
-                         "(power to detect the change between them)")
+        raise UsageError(
+            "power takes one share (smallest detectable change) or two "
+            "(power to detect the change between them)"
+        )
     first, second = shares
     if args.n is None and first.n is None:
-        from . import sample_size_two_proportions
+        from .. import sample_size_two_proportions
 
         power = _power_value(args.power)
         r = sample_size_two_proportions(first.p, second.p, power=power, confidence_level=level)
-        human = (f"{count_text(r.n_required)} respondents in each wave to detect "
-                 f"{pct(first.p)} \u2192 {pct(second.p)} ({points(second.p - first.p)} points) "
-                 f"with {power:.0%} power at {level_text(level)} confidence")
+        human = (
+            f"{count_text(r.n_required)} respondents in each wave to detect "
+            f"{pct(first.p)} \u2192 {pct(second.p)} ({points(second.p - first.p)} points) "
+            f"with {power:.0%} power at {level_text(level)} confidence"
+        )
         _emit(args, [r.to_dict()], human)
         return 0
-    from . import power_two_proportions
+    from .. import power_two_proportions
 
     n1 = _sample_size_for(first, args.n)
     n2 = n1 if args.n2 is None else parse_count(args.n2, "--n2")
     r = power_two_proportions(first.p, second.p, n1, n2=n2, confidence_level=level)
-    human = (f"power {r.power:.1%} to detect {pct(first.p)} \u2192 {pct(second.p)} "
-             f"({points(second.p - first.p)} points) with n = {count_text(n1)} and "
-             f"{count_text(n2)} at {level_text(level)} confidence")
+    human = (
+        f"power {r.power:.1%} to detect {pct(first.p)} \u2192 {pct(second.p)} "
+        f"({points(second.p - first.p)} points) with n = {count_text(n1)} and "
+        f"{count_text(n2)} at {level_text(level)} confidence"
+    )
     _emit(args, [r.to_dict()], human)
     return 0
 
@@ -296,13 +348,22 @@ def _cmd_batch(args):
 
     if not os.path.isfile(args.input):
         raise FileNotFoundError(2, "No such file", args.input)
-    from .frame import compare_waves_csv
+    from ..batch.frame import compare_waves_csv
 
     level = parse_level(args.confidence)
-    summary = compare_waves_csv(args.input, args.output, question=args.question,
-                                wave=args.wave, p=args.p, n=args.n, method=args.method,
-                                confidence_level=level, adjust=args.adjust, scale=args.scale,
-                                chunksize=args.chunksize)
+    summary = compare_waves_csv(
+        args.input,
+        args.output,
+        question=args.question,
+        wave=args.wave,
+        p=args.p,
+        n=args.n,
+        method=args.method,
+        confidence_level=level,
+        adjust=args.adjust,
+        scale=args.scale,
+        chunksize=args.chunksize,
+    )
     if args.output != "-":
         print(f"wrote {args.output}" + (f": {summary}" if summary else ""), file=sys.stderr)
     return 0
@@ -314,17 +375,22 @@ def _cmd_annotate(args):
     else:
         with open(args.file, encoding="utf-8", errors="replace") as handle:
             text = handle.read()
-    from .annotate import annotate
+    from ..newsroom.annotator import annotate
 
     n = None if args.n is None else parse_count(args.n)
-    result = annotate(text, n=n, confidence_level=parse_level(args.confidence),
-                      deff=parse_positive(args.deff, "--deff"))
+    result = annotate(
+        text,
+        n=n,
+        confidence_level=parse_level(args.confidence),
+        deff=parse_positive(args.deff, "--deff"),
+    )
     fmt = "json" if args.json else args.format
-    rendered = {"markdown": result.to_markdown, "html": result.to_html,
-                "json": result.to_json}[fmt]()
+    rendered = {"markdown": result.to_markdown, "html": result.to_html, "json": result.to_json}[
+        fmt
+    ]()
     print(rendered)
     if args.chart:
-        from .plot import chart
+        from ..plot import chart
 
         chart(result, args.chart)
         print(f"chart written to {args.chart}", file=sys.stderr)
@@ -341,12 +407,12 @@ def _cmd_demo(args):
 # --------------------------------------------------------------------------- parser
 def build_parser():
     """The argument parser (exposed for tests and documentation)."""
-    from .proportion import INTERVAL_METHODS
+    from ..proportion import INTERVAL_METHODS
 
     parser = _Parser(
         prog="surveystats",
         description="Honest uncertainty for survey numbers: margins of error, changes, leads, "
-                    "trends and sample sizes in one line.",
+        "trends and sample sizes in one line.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_examples("""
 surveystats ci 19.4% --n 1000
@@ -354,53 +420,81 @@ surveystats change 48.7% 41.1% --n 1000
 surveystats lead 31.1% 19.4% --n 1000
 surveystats trend 56.9% 48.7% 41.1% --n 1000
 surveystats sample-size --moe 3pp
-surveystats demo"""))
+surveystats demo"""),
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name, help_text, example):
-        p = sub.add_parser(name, help=help_text, description=help_text,
-                           epilog=_examples(example),
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_examples(example),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
         return p
 
-    p = command("ci", "Margin of error and confidence interval of one or more shares.",
-                "surveystats ci 19.4% --n 1000\n"
-                "surveystats ci 31.1% 19.4% --n 1000 --deff 1.5 --json\n"
-                "surveystats ci 194/1000 --method clopper-pearson")
+    p = command(
+        "ci",
+        "Margin of error and confidence interval of one or more shares.",
+        "surveystats ci 19.4% --n 1000\n"
+        "surveystats ci 31.1% 19.4% --n 1000 --deff 1.5 --json\n"
+        "surveystats ci 194/1000 --method clopper-pearson",
+    )
     p.add_argument("share", nargs="+", help="share(s): 19.4%%, 0.194 or 194/1000")
     _n_option(p, required=False)
-    p.add_argument("--method", default="wilson", choices=list(INTERVAL_METHODS),
-                   metavar="METHOD", help="interval method: " + ", ".join(INTERVAL_METHODS)
-                   + " (default wilson)")
+    p.add_argument(
+        "--method",
+        default="wilson",
+        choices=list(INTERVAL_METHODS),
+        metavar="METHOD",
+        help="interval method: " + ", ".join(INTERVAL_METHODS) + " (default wilson)",
+    )
     _add_level(p)
     _add_design(p)
-    p.add_argument("--population", default=None, metavar="N",
-                   help="population size for the finite population correction")
+    p.add_argument(
+        "--population",
+        default=None,
+        metavar="N",
+        help="population size for the finite population correction",
+    )
     _add_output(p, check=False)
     p.set_defaults(run=_cmd_ci)
 
-    p = command("change", "Did a share change between two independent waves?",
-                "surveystats change 48.7% 41.1% --n 1000\n"
-                "surveystats change 56.9% 41.1% --n 1000 --n2 1012 --check")
+    p = command(
+        "change",
+        "Did a share change between two independent waves?",
+        "surveystats change 48.7% 41.1% --n 1000\n"
+        "surveystats change 56.9% 41.1% --n 1000 --n2 1012 --check",
+    )
     p.add_argument("first", help="earlier share, e.g. 48.7%%")
     p.add_argument("second", help="later share, e.g. 41.1%%")
     _n_option(p, required=False)
-    p.add_argument("--n2", default=None, metavar="N",
-                   help="sample size of the second wave (default: --n)")
-    p.add_argument("--method", default="newcombe", metavar="METHOD",
-                   help="interval for the difference (default newcombe)")
-    p.add_argument("--test", default="z-pooled", metavar="TEST",
-                   help="significance test (default z-pooled)")
+    p.add_argument(
+        "--n2", default=None, metavar="N", help="sample size of the second wave (default: --n)"
+    )
+    p.add_argument(
+        "--method",
+        default="newcombe",
+        metavar="METHOD",
+        help="interval for the difference (default newcombe)",
+    )
+    p.add_argument(
+        "--test", default="z-pooled", metavar="TEST", help="significance test (default z-pooled)"
+    )
     _add_level(p)
     _add_design(p, two=True)
     _add_output(p)
     p.set_defaults(run=_cmd_change)
 
-    p = command("lead", "Is one answer really ahead of another in the same poll?",
-                "surveystats lead 31.1% 19.4% --n 1000\n"
-                "surveystats lead 48% 46% --n 1200 --deff 1.3 --check")
+    p = command(
+        "lead",
+        "Is one answer really ahead of another in the same poll?",
+        "surveystats lead 31.1% 19.4% --n 1000\n"
+        "surveystats lead 48% 46% --n 1200 --deff 1.3 --check",
+    )
     p.add_argument("first", help="share of the first answer, e.g. 31.1%%")
     p.add_argument("second", help="share of the second answer, e.g. 19.4%%")
     _n_option(p, required=False)
@@ -409,78 +503,113 @@ surveystats demo"""))
     _add_output(p)
     p.set_defaults(run=_cmd_lead)
 
-    p = command("trend", "Is there a trend across three or more waves (Cochran-Armitage)?",
-                "surveystats trend 56.9% 48.7% 41.1% --n 1000\n"
-                "surveystats trend 56.9% 48.7% 41.1% --n 1000 1000 1012 --json")
+    p = command(
+        "trend",
+        "Is there a trend across three or more waves (Cochran-Armitage)?",
+        "surveystats trend 56.9% 48.7% 41.1% --n 1000\n"
+        "surveystats trend 56.9% 48.7% 41.1% --n 1000 1000 1012 --json",
+    )
     p.add_argument("share", nargs="+", help="one share per wave, oldest first")
     _n_option(p, required=False, nargs="+")
     _add_level(p)
     _add_output(p)
     p.set_defaults(run=_cmd_trend)
 
-    p = command("sample-size", "Respondents needed for a margin of error.",
-                "surveystats sample-size --moe 3pp\n"
-                "surveystats sample-size --moe 2.5pp --deff 1.5 --population 50000")
-    p.add_argument("--moe", required=True, metavar="MOE",
-                   help="margin of error: 3pp, 3%% or 0.03")
-    p.add_argument("--p", default="50%", metavar="SHARE",
-                   help="expected share (default 50%%, the most conservative)")
+    p = command(
+        "sample-size",
+        "Respondents needed for a margin of error.",
+        "surveystats sample-size --moe 3pp\n"
+        "surveystats sample-size --moe 2.5pp --deff 1.5 --population 50000",
+    )
+    p.add_argument("--moe", required=True, metavar="MOE", help="margin of error: 3pp, 3%% or 0.03")
+    p.add_argument(
+        "--p",
+        default="50%",
+        metavar="SHARE",
+        help="expected share (default 50%%, the most conservative)",
+    )
     _add_level(p)
     _add_design(p)
-    p.add_argument("--population", default=None, metavar="N",
-                   help="population size for the finite population correction")
+    p.add_argument(
+        "--population",
+        default=None,
+        metavar="N",
+        help="population size for the finite population correction",
+    )
     _add_output(p, check=False)
     p.set_defaults(run=_cmd_sample_size)
 
-    p = command("power", "Power to detect a change, the n it needs, or the smallest "
-                         "detectable change.",
-                "surveystats power 48.7% 41.1% --n 1000      # power of this design\n"
-                "surveystats power 48.7% 45% --power 80      # n per wave for 80% power\n"
-                "surveystats power 48.7% --n 1000            # smallest detectable change")
+    p = command(
+        "power",
+        "Power to detect a change, the n it needs, or the smallest detectable change.",
+        "surveystats power 48.7% 41.1% --n 1000      # power of this design\n"
+        "surveystats power 48.7% 45% --power 80      # n per wave for 80% power\n"
+        "surveystats power 48.7% --n 1000            # smallest detectable change",
+    )
     p.add_argument("share", nargs="+", help="baseline share, and optionally the later share")
     _n_option(p, required=False)
     p.add_argument("--n2", default=None, metavar="N", help="second sample size (default --n)")
-    p.add_argument("--power", default="80", metavar="POWER",
-                   help="target power, e.g. 80 or 0.8 (default 80)")
+    p.add_argument(
+        "--power", default="80", metavar="POWER", help="target power, e.g. 80 or 0.8 (default 80)"
+    )
     _add_level(p)
     _add_output(p, check=False)
     p.set_defaults(run=_cmd_power)
 
-    p = command("batch", "Every wave-to-wave change of a CSV of questions x waves.",
-                "surveystats batch waves.csv -o changes.csv\n"
-                "surveystats batch waves.csv -o - --adjust bh --scale percent")
+    p = command(
+        "batch",
+        "Every wave-to-wave change of a CSV of questions x waves.",
+        "surveystats batch waves.csv -o changes.csv\n"
+        "surveystats batch waves.csv -o - --adjust bh --scale percent",
+    )
     p.add_argument("input", help="CSV with columns question, wave, p, n (names via flags)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="output CSV ('-' for standard output)")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="output CSV ('-' for standard output)"
+    )
     p.add_argument("--question", default="question", help="question column (default question)")
     p.add_argument("--wave", default="wave", help="wave column (default wave)")
     p.add_argument("--p", default="p", help="share column (default p)")
     p.add_argument("--n", default="n", help="sample size column (default n)")
     p.add_argument("--method", default="newcombe", help="interval method (default newcombe)")
     p.add_argument("--adjust", default="holm", help="p-value adjustment (default holm)")
-    p.add_argument("--scale", default="proportion", choices=["proportion", "percent"],
-                   help="shares as proportions (0.194) or percent (19.4)")
+    p.add_argument(
+        "--scale",
+        default="proportion",
+        choices=["proportion", "percent"],
+        help="shares as proportions (0.194) or percent (19.4)",
+    )
     p.add_argument("--chunksize", type=int, default=200_000, help="rows read at a time")
     _add_level(p)
     p.set_defaults(run=_cmd_batch)
 
-    p = command("annotate", "Put uncertainty on the poll figures and claims in article text.",
-                "surveystats annotate article.txt\n"
-                "surveystats annotate article.txt --n 1000 --format html > article.html\n"
-                "surveystats annotate article.txt --chart shares.png")
+    p = command(
+        "annotate",
+        "Put uncertainty on the poll figures and claims in article text.",
+        "surveystats annotate article.txt\n"
+        "surveystats annotate article.txt --n 1000 --format html > article.html\n"
+        "surveystats annotate article.txt --chart shares.png",
+    )
     p.add_argument("file", help="text file ('-' for standard input)")
-    p.add_argument("--n", default=None, metavar="N",
-                   help="sample size when the text does not state one")
-    p.add_argument("--format", default="markdown", choices=["markdown", "html", "json"],
-                   help="output format (default markdown)")
+    p.add_argument(
+        "--n", default=None, metavar="N", help="sample size when the text does not state one"
+    )
+    p.add_argument(
+        "--format",
+        default="markdown",
+        choices=["markdown", "html", "json"],
+        help="output format (default markdown)",
+    )
     p.add_argument("--json", action="store_true", help="same as --format json")
     p.add_argument("--chart", default=None, metavar="PATH", help="also draw a chart (.png/.svg)")
     _add_level(p)
     _add_design(p)
     p.set_defaults(run=_cmd_annotate)
 
-    p = command("demo", "Run the main job on the bundled example poll.",
-                "surveystats demo\nsurveystats demo --json")
+    p = command(
+        "demo",
+        "Run the main job on the bundled example poll.",
+        "surveystats demo\nsurveystats demo --json",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(run=_cmd_demo)
     return parser
@@ -510,7 +639,7 @@ def main(argv=None):
 
 
 def _one_line(error):
-    from .exceptions import SurveyStatsError
+    from ..exceptions import SurveyStatsError
 
     if isinstance(error, (UsageError, SurveyStatsError)):
         text = str(error)
@@ -518,8 +647,12 @@ def _one_line(error):
         import re
 
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        text = (f"malformed CSV: line {found.group(2)} has {found.group(3)} fields, the header "
-                f"has {found.group(1)}" if found else f"malformed CSV: {error}")
+        text = (
+            f"malformed CSV: line {found.group(2)} has {found.group(3)} fields, the header "
+            f"has {found.group(1)}"
+            if found
+            else f"malformed CSV: {error}"
+        )
     elif type(error).__name__ == "EmptyDataError":
         text = "the input file is empty (no header line)"
     elif isinstance(error, FileNotFoundError):

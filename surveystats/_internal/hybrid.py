@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .proportion import _out
+from .arrays import writable_out as _out
 
 __all__ = ["square_and_add", "clip_difference"]
 

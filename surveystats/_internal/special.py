@@ -40,8 +40,13 @@ def beta_cdf(x, a, b):
 
 def binom_logpmf(k, n, p):
     """Log binomial probability for real-valued ``k`` and ``n`` (via log-gamma)."""
-    return (_sc.gammaln(n + 1) - _sc.gammaln(k + 1) - _sc.gammaln(n - k + 1)
-            + _sc.xlogy(k, p) + _sc.xlog1py(n - k, -p))
+    return (
+        _sc.gammaln(n + 1)
+        - _sc.gammaln(k + 1)
+        - _sc.gammaln(n - k + 1)
+        + _sc.xlogy(k, p)
+        + _sc.xlog1py(n - k, -p)
+    )
 
 
 xlogy = _sc.xlogy

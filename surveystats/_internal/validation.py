@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from .exceptions import InvalidOptionError, InvalidValueError, ShapeError
+from ..exceptions import InvalidOptionError, InvalidValueError, ShapeError
 
 ALTERNATIVES = ("two-sided", "less", "greater")
 
@@ -34,12 +34,15 @@ def check_choice(name, value, choices):
 def check_confidence_level(value, name="confidence_level"):
     """Return the confidence level as a float strictly between 0 and 1, else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidOptionError(f"{name}={value!r} must be a number strictly between 0 and 1, e.g. 0.95")
+        raise InvalidOptionError(
+            f"{name}={value!r} must be a number strictly between 0 and 1, e.g. 0.95"
+        )
     level = float(value)
     if not 0.0 < level < 1.0:
         hint = f" (did you mean {level / 100:g}?)" if 1.0 < level < 100.0 else ""
         raise InvalidOptionError(
-            f"{name}={value!r} must be strictly between 0 and 1, e.g. 0.95{hint}")
+            f"{name}={value!r} must be strictly between 0 and 1, e.g. 0.95{hint}"
+        )
     return level
 
 
@@ -64,7 +67,9 @@ def as_float_array(name, value):
         else:
             arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InvalidValueError(f"{name} must be numbers (a scalar or an array); got {value!r:.80}") from exc
+        raise InvalidValueError(
+            f"{name} must be numbers (a scalar or an array); got {value!r:.80}"
+        ) from exc
     return arr
 
 
@@ -104,7 +109,7 @@ class Inputs:
             shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
             raise ShapeError(f"input shapes do not broadcast together: {shapes}") from None
         self.shape = shape
-        self._raw = arrays          # as given (not broadcast): cheap to check and to use
+        self._raw = arrays  # as given (not broadcast): cheap to check and to use
         self._arrays = {k: np.broadcast_to(a, shape) for k, a in arrays.items()}
         self._bad = None
         self._codes = None
@@ -150,7 +155,8 @@ class Inputs:
             example = float(finite.flat[0])
             raise InvalidValueError(
                 f"{name}={example:g} looks like a percentage; proportions are in [0, 1], "
-                f"so pass {example / 100:g} (divide by 100)")
+                f"so pass {example / 100:g} (divide by 100)"
+            )
         self.flag(name, np.isnan(p), "is missing (NaN)", 0.5)
         self.flag(name, ~ok & ~np.isnan(p), "is outside [0, 1]", 0.5)
 
@@ -161,16 +167,24 @@ class Inputs:
         x = self._arrays[name]
         ok = (x > 0.0) if allow_inf else ((x > 0.0) & np.isfinite(x))
         self.flag(name, np.isnan(x), "is missing (NaN)", placeholder)
-        self.flag(name, ~ok & ~np.isnan(x),
-                  "must be greater than 0" + ("" if allow_inf else " and finite"), placeholder)
+        self.flag(
+            name,
+            ~ok & ~np.isnan(x),
+            "must be greater than 0" + ("" if allow_inf else " and finite"),
+            placeholder,
+        )
 
     def inside(self, name, low, high, placeholder):
         """Require ``low < value < high`` (both ends excluded)."""
         if _all_in(self._raw[name], low, high, low_open=True, high_open=True):
             return
         x = self._arrays[name]
-        self.flag(name, ~((x > low) & (x < high)), f"must be strictly between {low:g} and {high:g}",
-                  placeholder)
+        self.flag(
+            name,
+            ~((x > low) & (x < high)),
+            f"must be strictly between {low:g} and {high:g}",
+            placeholder,
+        )
 
     def at_least(self, name, other, placeholder):
         """Require ``inputs[name] >= inputs[other]`` (e.g. population >= n)."""

@@ -33,24 +33,59 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import check_alternative, check_choice, check_confidence_level
-from .exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
+from .._internal.validation import check_alternative, check_choice, check_confidence_level
+from ..exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
 
-__all__ = ["compare_waves", "describe", "trend_by_question", "compare_waves_csv",
-           "BatchSummary", "COMPARE_COLUMNS", "DESCRIBE_COLUMNS", "TREND_COLUMNS"]
+__all__ = [
+    "compare_waves",
+    "describe",
+    "trend_by_question",
+    "compare_waves_csv",
+    "BatchSummary",
+    "COMPARE_COLUMNS",
+    "DESCRIBE_COLUMNS",
+    "TREND_COLUMNS",
+]
 
 SCALES = {"proportion": 1.0, "percent": 100.0}
 FAMILIES = ("all", "question")
 TREND_SCORES = ("rank", "wave")
 NO_ADJUSTMENT = "none"
 
-COMPARE_COLUMNS = ("question", "wave_from", "wave_to", "p_from", "p_to", "n_from", "n_to",
-                   "change", "low", "high", "statistic", "pvalue", "pvalue_adjusted",
-                   "significant", "problem")
+COMPARE_COLUMNS = (
+    "question",
+    "wave_from",
+    "wave_to",
+    "p_from",
+    "p_to",
+    "n_from",
+    "n_to",
+    "change",
+    "low",
+    "high",
+    "statistic",
+    "pvalue",
+    "pvalue_adjusted",
+    "significant",
+    "problem",
+)
 DESCRIBE_COLUMNS = ("estimate", "low", "high", "moe", "n_effective", "problem")
-TREND_COLUMNS = ("question", "waves", "wave_first", "wave_last", "statistic", "pvalue",
-                 "pvalue_adjusted", "significant", "df", "slope", "homogeneity_statistic",
-                 "homogeneity_pvalue", "homogeneity_df", "problem")
+TREND_COLUMNS = (
+    "question",
+    "waves",
+    "wave_first",
+    "wave_last",
+    "statistic",
+    "pvalue",
+    "pvalue_adjusted",
+    "significant",
+    "df",
+    "slope",
+    "homogeneity_statistic",
+    "homogeneity_pvalue",
+    "homogeneity_df",
+    "problem",
+)
 
 
 # ============================================================================ options
@@ -59,7 +94,7 @@ def _check_adjust(adjust):
     :func:`surveystats.multiple.adjust_pvalues` (its own check names the valid ones)."""
     if adjust is None or adjust == NO_ADJUSTMENT:
         return None
-    from . import multiple
+    from .. import multiple
 
     registry = getattr(multiple, "ADJUST_METHODS", None) or getattr(multiple, "METHODS", None)
     if registry is not None:
@@ -69,7 +104,7 @@ def _check_adjust(adjust):
 
 
 def _check_compare_options(method, test):
-    from . import compare
+    from .. import compare
 
     for name, value, registry_name in (("method", method, "METHODS"), ("test", test, "TESTS")):
         registry = getattr(compare, registry_name, None)
@@ -85,7 +120,9 @@ def _as_list(columns, name):
     try:
         return list(columns)
     except TypeError:
-        raise InvalidOptionError(f"{name}={columns!r} must be a column name or a list of them") from None
+        raise InvalidOptionError(
+            f"{name}={columns!r} must be a column name or a list of them"
+        ) from None
 
 
 def _require_columns(frame, **named):
@@ -96,7 +133,8 @@ def _require_columns(frame, **named):
             if col not in available:
                 shown = ", ".join(repr(c) for c in available[:20])
                 raise InvalidOptionError(
-                    f"{argument}={col!r} is not a column of the table; columns are {shown}")
+                    f"{argument}={col!r} is not a column of the table; columns are {shown}"
+                )
 
 
 # ============================================================================ row checks
@@ -143,8 +181,12 @@ def _numbers(values, column, problems=None):
     problems.not_number[column] = not_number
     if not_number.any():
         # one message per offending row (only those rows are visited)
-        problems.add(not_number, np.array([f"{column}={str(v)!r} is not a number"
-                                           for v in series[not_number]], dtype=object))
+        problems.add(
+            not_number,
+            np.array(
+                [f"{column}={str(v)!r} is not a number" for v in series[not_number]], dtype=object
+            ),
+        )
     return numbers.to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -160,13 +202,18 @@ def _scaled_shares(values, column, scale, problems=None):
         return p / 100.0
     finite = p[np.isfinite(p)]
     above = finite > 1.0
-    if (above.sum() * 2 > finite.size and finite.size and (finite >= 0.0).all()
-            and (finite <= 100.0).all()):
+    if (
+        above.sum() * 2 > finite.size
+        and finite.size
+        and (finite >= 0.0).all()
+        and (finite <= 100.0).all()
+    ):
         example = float(finite[above][0])
         raise InvalidValueError(
             f"column {column!r} looks like percentages (e.g. {example:g}); proportions are in "
             f"[0, 1]: pass scale='percent' to read {example:g} as {example / 100:g}, or divide "
-            f"the column by 100")
+            f"the column by 100"
+        )
     return p
 
 
@@ -203,7 +250,9 @@ def _checked_rows(frame, p, n, deff, scale):
         problems.add(d_missing, f"{deff} is missing")
         d_bad = ~d_missing & ~problems.not_number[deff] & ~((d > 0.0) & np.isfinite(d))
         if d_bad.any():
-            problems.add(d_bad, f"{deff}=" + _shown(d[d_bad]) + " must be greater than 0 and finite")
+            problems.add(
+                d_bad, f"{deff}=" + _shown(d[d_bad]) + " must be greater than 0 and finite"
+            )
         deff_clean = np.where(d_missing | d_bad, np.nan, d)
 
     bad = problems.bad
@@ -238,7 +287,9 @@ def _wave_codes(waves, wave):
     try:
         codes, uniques = pd.factorize(waves, sort=True, use_na_sentinel=True)
     except TypeError as exc:
-        raise InvalidValueError(f"column {wave!r} mixes values that cannot be ordered: {exc}") from None
+        raise InvalidValueError(
+            f"column {wave!r} mixes values that cannot be ordered: {exc}"
+        ) from None
     return codes.astype(np.int64), uniques
 
 
@@ -273,12 +324,18 @@ def _place(frame, keys, wave):
         shown = []
         for i in repeated[:5]:
             r = rows[i]
-            shown.append("(" + ", ".join(f"{k}={frame[k].iloc[[r]].tolist()[0]!r}"
-                                         for k in keys + [wave]) + ")")
+            shown.append(
+                "("
+                + ", ".join(f"{k}={frame[k].iloc[[r]].tolist()[0]!r}" for k in keys + [wave])
+                + ")"
+            )
         more = f" and {repeated.size - 5} more" if repeated.size > 5 else ""
         raise SurveyStatsError(
             f"{repeated.size} duplicated ({', '.join(keys)}, {wave}) keys: "
-            + ", ".join(shown) + more + "; each question may have one row per wave")
+            + ", ".join(shown)
+            + more
+            + "; each question may have one row per wave"
+        )
     unplaced = np.flatnonzero(~placeable)
     names = np.array(list(keys) + [wave], dtype=object)
     which = missing_key[unplaced].astype(np.int64)
@@ -288,9 +345,16 @@ def _place(frame, keys, wave):
     return _Sequence(group, wave_code, wave_values, rows, unplaced, reason, n_groups)
 
 
-NOTES = np.array(["", "only one wave; nothing to compare with",
-                  "only the baseline wave; nothing to compare with",
-                  "the baseline wave is missing for this question", ""], dtype=object)
+NOTES = np.array(
+    [
+        "",
+        "only one wave; nothing to compare with",
+        "only the baseline wave; nothing to compare with",
+        "the baseline wave is missing for this question",
+        "",
+    ],
+    dtype=object,
+)
 UNPLACED = 4  # note code of an unplaced row; its text is in _Sequence.unplaced_reason
 
 
@@ -352,17 +416,24 @@ def _pair_problems(src, dst, note, seq, problems, waves):
         first_unplaced = size - seq.unplaced.size
         text[unplaced] = seq.unplaced_reason[rows[unplaced] - first_unplaced]
     paired = (src[rows] >= 0) & (dst[rows] >= 0)
-    out[rows] = _join(text, _labelled(problems, src[rows], waves, paired),
-                      _labelled(problems, dst[rows], waves, paired))
+    out[rows] = _join(
+        text,
+        _labelled(problems, src[rows], waves, paired),
+        _labelled(problems, dst[rows], waves, paired),
+    )
     return out
 
 
 def _take(series, index, fill=None):
     """``series`` at ``index`` (-1 gives a missing value), integers kept as integers."""
     values = series.array
-    if pd.api.types.is_integer_dtype(series.dtype) and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+    if pd.api.types.is_integer_dtype(series.dtype) and not isinstance(
+        series.dtype, pd.api.extensions.ExtensionDtype
+    ):
         values = pd.array(series.to_numpy(), dtype="Int64")
-    elif pd.api.types.is_bool_dtype(series.dtype) and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+    elif pd.api.types.is_bool_dtype(series.dtype) and not isinstance(
+        series.dtype, pd.api.extensions.ExtensionDtype
+    ):
         values = pd.array(series.to_numpy(), dtype="boolean")
     taken = pd.Series(values.take(index, allow_fill=True))
     if fill is not None:
@@ -423,7 +494,7 @@ def _significance(pvalue_adjusted, confidence_level):
 def _adjust_families(pvalues, family_id, method):
     """``adjust_pvalues`` within each family, vectorized: families of equal size are stacked
     into one 2-D array and adjusted along its rows (one call per distinct family size)."""
-    from .multiple import adjust_pvalues
+    from ..multiple import adjust_pvalues
 
     out = np.full(pvalues.size, np.nan)
     if family_id is None:
@@ -466,8 +537,9 @@ def _dask_compare_waves(frame, keys, kwargs):
     # compute them (the partial results stay persisted) and hand each partition its slice.
     result = result.persist()
     parts = result.to_delayed()
-    pvalues = dask.compute(*[dask.delayed(lambda part: part["pvalue"].to_numpy())(part)
-                             for part in parts])
+    pvalues = dask.compute(
+        *[dask.delayed(lambda part: part["pvalue"].to_numpy())(part) for part in parts]
+    )
     sizes = [len(v) for v in pvalues]
     adjusted = _adjust_families(np.concatenate(pvalues) if pvalues else np.zeros(0), None, adjust)
     bounds = np.cumsum([0] + sizes)
@@ -479,16 +551,32 @@ def _dask_compare_waves(frame, keys, kwargs):
         part["significant"] = _significance(padj, level)
         return part
 
-    filled = [dask.delayed(fill)(part, adjusted[bounds[i]:bounds[i + 1]])
-              for i, part in enumerate(parts)]
+    filled = [
+        dask.delayed(fill)(part, adjusted[bounds[i] : bounds[i + 1]])
+        for i, part in enumerate(parts)
+    ]
     return dd.from_delayed(filled, meta=meta)
 
 
 # ============================================================================ public API
-def compare_waves(frame, *, question="question", wave="wave", p="p", n="n", deff=None,
-                  by=None, baseline=None, method="newcombe", test="z-pooled",
-                  confidence_level=0.95, alternative="two-sided", adjust="holm",
-                  family="all", scale="proportion"):
+def compare_waves(
+    frame,
+    *,
+    question="question",
+    wave="wave",
+    p="p",
+    n="n",
+    deff=None,
+    by=None,
+    baseline=None,
+    method="newcombe",
+    test="z-pooled",
+    confidence_level=0.95,
+    alternative="two-sided",
+    adjust="holm",
+    family="all",
+    scale="proportion",
+):
     """Every wave-to-wave change of every question in a long table, in one call.
 
     Parameters
@@ -585,22 +673,66 @@ def compare_waves(frame, *, question="question", wave="wave", p="p", n="n", deff
         raise InvalidOptionError(f"by={clash!r} collides with an output column; rename it")
 
     if _is_dask(frame):
-        kwargs = dict(question=question, wave=wave, p=p, n=n, deff=deff, by=by or None,
-                      baseline=baseline, method=method, test=test, confidence_level=level,
-                      alternative=alternative, adjust=adjust, family=family, scale=scale)
+        kwargs = dict(
+            question=question,
+            wave=wave,
+            p=p,
+            n=n,
+            deff=deff,
+            by=by or None,
+            baseline=baseline,
+            method=method,
+            test=test,
+            confidence_level=level,
+            alternative=alternative,
+            adjust=adjust,
+            family=family,
+            scale=scale,
+        )
         return _dask_compare_waves(frame, keys, kwargs)
 
-    return _compare_pandas(frame, question=question, wave=wave, p=p, n=n, deff=deff, by=by,
-                           baseline=baseline, method=method, test=test, confidence_level=level,
-                           alternative=alternative, adjust=adjust, family=family, scale=scale)
+    return _compare_pandas(
+        frame,
+        question=question,
+        wave=wave,
+        p=p,
+        n=n,
+        deff=deff,
+        by=by,
+        baseline=baseline,
+        method=method,
+        test=test,
+        confidence_level=level,
+        alternative=alternative,
+        adjust=adjust,
+        family=family,
+        scale=scale,
+    )
 
 
-def _compare_pandas(frame, *, question, wave, p, n, deff, by, baseline, method, test,
-                    confidence_level, alternative, adjust, family, scale, strict_baseline=True):
+def _compare_pandas(
+    frame,
+    *,
+    question,
+    wave,
+    p,
+    n,
+    deff,
+    by,
+    baseline,
+    method,
+    test,
+    confidence_level,
+    alternative,
+    adjust,
+    family,
+    scale,
+    strict_baseline=True,
+):
     """The pandas work of :func:`compare_waves` on checked options.  A part of a larger
     table (a chunk, a Dask partition) may lack the baseline wave: ``strict_baseline=False``
     then reports its rows as lacking it instead of raising."""
-    from .compare import compare_proportions
+    from ..compare import compare_proportions
 
     by = _as_list(by, "by")
     keys = by + [question]
@@ -614,7 +746,9 @@ def _compare_pandas(frame, *, question, wave, p, n, deff, by, baseline, method, 
             baseline_code = int(hits[0])
         elif strict_baseline:
             shown = ", ".join(repr(w) for w in pd.Index(seq.wave_values)[:10].tolist())
-            raise InvalidOptionError(f"baseline={baseline!r} is not a wave of the table; waves are {shown}")
+            raise InvalidOptionError(
+                f"baseline={baseline!r} is not a wave of the table; waves are {shown}"
+            )
         else:
             baseline_code = -1  # no row matches: every row lacks its baseline
     src, dst, note = _pairs(seq, baseline_code)
@@ -631,9 +765,17 @@ def _compare_pandas(frame, *, question, wave, p, n, deff, by, baseline, method, 
         if d_clean is not None:
             extra = dict(deff1=d_clean[i], deff2=d_clean[j])
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            r = compare_proportions(p_clean[i], n_clean[i], p_clean[j], n_clean[j],
-                                    method=method, test=test, confidence_level=level,
-                                    alternative=alternative, **extra)
+            r = compare_proportions(
+                p_clean[i],
+                n_clean[i],
+                p_clean[j],
+                n_clean[j],
+                method=method,
+                test=test,
+                confidence_level=level,
+                alternative=alternative,
+                **extra,
+            )
         change[both], low[both], high[both] = r.estimate, r.low, r.high
         statistic[both], pvalue[both] = r.statistic, r.pvalue
         # a reason the core found that the row checks did not (NaN without a row problem)
@@ -662,14 +804,30 @@ def _compare_pandas(frame, *, question, wave, p, n, deff, by, baseline, method, 
         out["n_from"], out["n_to"] = _take(frame[n], src), _take(frame[n], dst)
     else:
         out["n_from"], out["n_to"] = _take_float(n_shown, src), _take_float(n_shown, dst)
-    out.update(change=change, low=low, high=high, statistic=statistic, pvalue=pvalue,
-               pvalue_adjusted=pvalue_adjusted,
-               significant=_significance(pvalue_adjusted, level), problem=_text(problem))
+    out.update(
+        change=change,
+        low=low,
+        high=high,
+        statistic=statistic,
+        pvalue=pvalue,
+        pvalue_adjusted=pvalue_adjusted,
+        significant=_significance(pvalue_adjusted, level),
+        problem=_text(problem),
+    )
     return pd.DataFrame(out, copy=False)  # fresh arrays: no need to copy them into blocks
 
 
-def describe(frame, *, p="p", n="n", deff=None, method="wilson", confidence_level=0.95,
-             alternative="two-sided", scale="proportion"):
+def describe(
+    frame,
+    *,
+    p="p",
+    n="n",
+    deff=None,
+    method="wilson",
+    confidence_level=0.95,
+    alternative="two-sided",
+    scale="proportion",
+):
     """A copy of the table with the interval of every row's share added.
 
     Parameters
@@ -701,7 +859,7 @@ def describe(frame, *, p="p", n="n", deff=None, method="wilson", confidence_leve
     0  own nuclear weapons  0.2832  0.3403  0.0286
     1      NATO membership  0.1707  0.2197  0.0245
     """
-    from .proportion import INTERVAL_METHODS, proportion_ci
+    from ..proportion import INTERVAL_METHODS, proportion_ci
 
     method = check_choice("method", method, INTERVAL_METHODS)
     level = check_confidence_level(confidence_level)
@@ -711,9 +869,17 @@ def describe(frame, *, p="p", n="n", deff=None, method="wilson", confidence_leve
     clash = [c for c in DESCRIBE_COLUMNS if c in frame.columns]
     if clash:
         raise InvalidOptionError(
-            f"the table already has column(s) {clash!r} that describe() adds; rename them")
-    kwargs = dict(p=p, n=n, deff=deff, method=method, confidence_level=level,
-                  alternative=alternative, scale=scale)
+            f"the table already has column(s) {clash!r} that describe() adds; rename them"
+        )
+    kwargs = dict(
+        p=p,
+        n=n,
+        deff=deff,
+        method=method,
+        confidence_level=level,
+        alternative=alternative,
+        scale=scale,
+    )
     if _is_dask(frame):
         return frame.map_partitions(describe, meta=describe(frame._meta, **kwargs), **kwargs)
 
@@ -725,8 +891,14 @@ def describe(frame, *, p="p", n="n", deff=None, method="wilson", confidence_leve
     good = np.flatnonzero(~problems.bad)
     if good.size:
         deff_arg = 1.0 if d_clean is None else d_clean[good]
-        r = proportion_ci(p_clean[good], n_clean[good], method=method, confidence_level=level,
-                          deff=deff_arg, alternative=alternative)
+        r = proportion_ci(
+            p_clean[good],
+            n_clean[good],
+            method=method,
+            confidence_level=level,
+            deff=deff_arg,
+            alternative=alternative,
+        )
         for name in DESCRIBE_COLUMNS[:-1]:
             columns[name][good] = getattr(r, name)
         problem[good] = np.asarray(r.problem, dtype=object)
@@ -737,8 +909,19 @@ def describe(frame, *, p="p", n="n", deff=None, method="wilson", confidence_leve
     return out
 
 
-def trend_by_question(frame, *, question="question", wave="wave", p="p", n="n", by=None,
-                      scores="rank", confidence_level=0.95, adjust="holm", scale="proportion"):
+def trend_by_question(
+    frame,
+    *,
+    question="question",
+    wave="wave",
+    p="p",
+    n="n",
+    by=None,
+    scores="rank",
+    confidence_level=0.95,
+    adjust="holm",
+    scale="proportion",
+):
     """One Cochran-Armitage trend test per question, over its waves in order.
 
     Parameters
@@ -774,7 +957,7 @@ def trend_by_question(frame, *, question="question", wave="wave", p="p", n="n", 
               question  waves  significant
     0  nato_concession      3         True
     """
-    from .trend import trend_test
+    from ..trend import trend_test
 
     level = check_confidence_level(confidence_level)
     scale = check_choice("scale", scale, tuple(SCALES))
@@ -798,14 +981,25 @@ def trend_by_question(frame, *, question="question", wave="wave", p="p", n="n", 
     starts[1:] = np.cumsum(counts)[:-1]
     placed_groups = np.flatnonzero(counts > 0)
 
-    results = {name: np.full(n_groups, np.nan) for name in
-               ("statistic", "pvalue", "df", "slope", "homogeneity_statistic",
-                "homogeneity_pvalue", "homogeneity_df")}
+    results = {
+        name: np.full(n_groups, np.nan)
+        for name in (
+            "statistic",
+            "pvalue",
+            "df",
+            "slope",
+            "homogeneity_statistic",
+            "homogeneity_pvalue",
+            "homogeneity_df",
+        )
+    }
     problem = np.full(n_groups, "", dtype=object)
     bad_rows = problems.bad[order]
     if bad_rows.any():
         # every reason of a question's rows, joined: one groupby over the bad rows only
-        texts = _labelled(problems, order[bad_rows], frame[wave], np.ones(bad_rows.sum(), dtype=bool))
+        texts = _labelled(
+            problems, order[bad_rows], frame[wave], np.ones(bad_rows.sum(), dtype=bool)
+        )
         joined = pd.Series(texts).groupby(g[bad_rows]).agg("; ".join)
         problem[joined.index.to_numpy()] = joined.to_numpy()
     group_bad = problem != ""
@@ -820,8 +1014,9 @@ def trend_by_question(frame, *, question="question", wave="wave", p="p", n="n", 
         rows = order[starts[block][:, None] + np.arange(k)]
         score_arg = None if wave_numbers is None else wave_numbers[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
-            r = trend_test(p_clean[rows], n_clean[rows], scores=score_arg, axis=-1,
-                           confidence_level=level)
+            r = trend_test(
+                p_clean[rows], n_clean[rows], scores=score_arg, axis=-1, confidence_level=level
+            )
         for name in results:
             results[name][block] = np.asarray(getattr(r, name), dtype=float)
         core_problem = np.broadcast_to(np.asarray(r.problem, dtype=object), block.shape)
@@ -869,8 +1064,10 @@ class BatchSummary:
     chunks: int
 
     def __str__(self):
-        return (f"{self.rows:,} rows, {self.comparisons:,} output rows, "
-                f"{self.significant:,} significant, {self.problems:,} with a problem")
+        return (
+            f"{self.rows:,} rows, {self.comparisons:,} output rows, "
+            f"{self.significant:,} significant, {self.problems:,} with a problem"
+        )
 
 
 class _Progress:
@@ -903,7 +1100,9 @@ class _Progress:
 def _is_parquet(source, format):
     if format is not None:
         return check_choice("format", format, ("csv", "parquet")) == "parquet"
-    return isinstance(source, (str, os.PathLike)) and str(source).lower().endswith((".parquet", ".pq"))
+    return isinstance(source, (str, os.PathLike)) and str(source).lower().endswith(
+        (".parquet", ".pq")
+    )
 
 
 def _wave_as_numbers(chunk, wave):
@@ -925,24 +1124,32 @@ def _chunks(source, *, parquet, chunksize, text_columns, wave, progress):
         try:
             import pyarrow.parquet as pq
         except ImportError:
-            raise InvalidOptionError("reading Parquet needs pyarrow; install it or pass a CSV") from None
+            raise InvalidOptionError(
+                "reading Parquet needs pyarrow; install it or pass a CSV"
+            ) from None
         reader = pq.ParquetFile(source)
         done = 0
         for batch in reader.iter_batches(batch_size=chunksize):
             chunk = batch.to_pandas()
             for col in text_columns:
                 if col in chunk.columns:
-                    chunk[col] = chunk[col].astype("string").astype(object).where(chunk[col].notna(), None)
+                    chunk[col] = (
+                        chunk[col].astype("string").astype(object).where(chunk[col].notna(), None)
+                    )
             done += batch.num_rows
             yield chunk, done / max(reader.metadata.num_rows, 1) * (progress.total or 0)
         return
     handle = None
     if isinstance(source, (str, os.PathLike)) and not str(source).lower().endswith(
-            (".gz", ".bz2", ".zip", ".xz", ".zst")):
+        (".gz", ".bz2", ".zip", ".xz", ".zst")
+    ):
         handle = open(source, "rb")
     try:
-        reader = pd.read_csv(handle if handle is not None else source, chunksize=chunksize,
-                             dtype={col: str for col in text_columns + [wave]})
+        reader = pd.read_csv(
+            handle if handle is not None else source,
+            chunksize=chunksize,
+            dtype={col: str for col in text_columns + [wave]},
+        )
         with reader:
             for chunk in reader:
                 yield _wave_as_numbers(chunk, wave), (handle.tell() if handle is not None else None)
@@ -983,7 +1190,8 @@ class _ContiguityCheck:
             raise SurveyStatsError(
                 f"rows of {shown} are not contiguous in the file: compare_waves_csv reads in "
                 f"chunks and needs all rows of a question next to each other (sort the file "
-                f"by {', '.join(self.keys)} first)")
+                f"by {', '.join(self.keys)} first)"
+            )
         self.seen = np.union1d(self.seen, hashes)
 
 
@@ -995,11 +1203,28 @@ def _open_destination(destination):
     return open(destination, "w", newline="", encoding="utf-8"), True
 
 
-def compare_waves_csv(source, destination, *, chunksize=200_000, progress=None,
-                      question="question", wave="wave", p="p", n="n", deff=None, by=None,
-                      baseline=None, method="newcombe", test="z-pooled", confidence_level=0.95,
-                      alternative="two-sided", adjust="holm", family="all",
-                      scale="proportion", format=None):
+def compare_waves_csv(
+    source,
+    destination,
+    *,
+    chunksize=200_000,
+    progress=None,
+    question="question",
+    wave="wave",
+    p="p",
+    n="n",
+    deff=None,
+    by=None,
+    baseline=None,
+    method="newcombe",
+    test="z-pooled",
+    confidence_level=0.95,
+    alternative="two-sided",
+    adjust="holm",
+    family="all",
+    scale="proportion",
+    format=None,
+):
     """:func:`compare_waves` over a CSV (or Parquet) file larger than memory, in chunks.
 
     Parameters
@@ -1062,9 +1287,21 @@ def compare_waves_csv(source, destination, *, chunksize=200_000, progress=None,
     if clash:
         raise InvalidOptionError(f"by={clash!r} collides with an output column; rename it")
     parquet = _is_parquet(source, format)
-    kwargs = dict(question=question, wave=wave, p=p, n=n, deff=deff, by=by or None,
-                  baseline=baseline, method=method, test=test, confidence_level=level,
-                  alternative=alternative, family=family, scale=scale)
+    kwargs = dict(
+        question=question,
+        wave=wave,
+        p=p,
+        n=n,
+        deff=deff,
+        by=by or None,
+        baseline=baseline,
+        method=method,
+        test=test,
+        confidence_level=level,
+        alternative=alternative,
+        family=family,
+        scale=scale,
+    )
     one_pass = adjust is None or family == "question"
     chunk_adjust = adjust if family == "question" else None
 
@@ -1105,8 +1342,9 @@ def compare_waves_csv(source, destination, *, chunksize=200_000, progress=None,
             header = False
 
         carry = None
-        reader = _chunks(source, parquet=parquet, chunksize=chunksize, text_columns=keys,
-                         wave=wave, progress=bar)
+        reader = _chunks(
+            source, parquet=parquet, chunksize=chunksize, text_columns=keys, wave=wave, progress=bar
+        )
         for chunk, position in reader:
             if not rows:
                 _require_columns(chunk, question=question, wave=wave, p=p, n=n, deff=deff, by=by)
@@ -1123,8 +1361,14 @@ def compare_waves_csv(source, destination, *, chunksize=200_000, progress=None,
             check(carry)
             emit(carry)
         if header:  # an empty file: write the header of an empty result
-            emit(pd.DataFrame({c: pd.Series(dtype=float) for c in keys + [wave, p, n]
-                               + ([deff] if deff else [])}))
+            emit(
+                pd.DataFrame(
+                    {
+                        c: pd.Series(dtype=float)
+                        for c in keys + [wave, p, n] + ([deff] if deff else [])
+                    }
+                )
+            )
 
         comparisons = significant = problems = 0
         if one_pass:
@@ -1160,10 +1404,20 @@ def compare_waves_csv(source, destination, *, chunksize=200_000, progress=None,
         if close_out:
             out_handle.close()
     if one_pass:
-        comparisons, significant, problems = (counts["comparisons"], counts["significant"],
-                                              counts["problems"])
+        comparisons, significant, problems = (
+            counts["comparisons"],
+            counts["significant"],
+            counts["problems"],
+        )
     if baseline is not None and rows and not found_baseline[0]:
-        raise InvalidOptionError(f"baseline={baseline!r} is not a wave of the file (the output "
-                                 f"written lists every row as lacking it)")
-    return BatchSummary(rows=rows, comparisons=comparisons, significant=significant,
-                        problems=problems, chunks=chunks)
+        raise InvalidOptionError(
+            f"baseline={baseline!r} is not a wave of the file (the output "
+            f"written lists every row as lacking it)"
+        )
+    return BatchSummary(
+        rows=rows,
+        comparisons=comparisons,
+        significant=significant,
+        problems=problems,
+        chunks=chunks,
+    )

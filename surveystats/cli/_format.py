@@ -10,8 +10,7 @@ import io
 import json
 import math
 
-__all__ = ["pct", "points", "pvalue_text", "count_text", "level_text", "to_json", "to_csv",
-           "plain"]
+__all__ = ["pct", "points", "pvalue_text", "count_text", "level_text", "to_json", "to_csv", "plain"]
 
 
 def plain(value):
@@ -37,7 +36,7 @@ def points(d, digits=1, signed=True):
     if d is None or not math.isfinite(d):
         return "n/a"
     value = 100 * d
-    if abs(value) < 0.5 * 10 ** -digits:
+    if abs(value) < 0.5 * 10**-digits:
         value = 0.0
     text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
     return text.replace("-", "\u2212")
