@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._display import pvalue_text
 from .._internal.validation import check_confidence_level
 from ..exceptions import InvalidValueError
 from ..proportion import margin_of_error, proportion_ci, sample_size
@@ -203,11 +204,7 @@ def _level(level):
 
 
 def _ptext(p):
-    if p is None or not math.isfinite(p):
-        return "p not available"
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.2g}" if p < 0.1 else f"p = {p:.2f}"
+    return pvalue_text(p)
 
 
 def _a(word):

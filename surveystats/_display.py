@@ -1,0 +1,64 @@
+"""The one way of wording numbers for people: percentages, points, p-values, counts, levels.
+
+Used by ``cli/``, ``newsroom/`` and ``plot.py``, so the same change reads the same at the shell,
+in an annotated article and on a chart.  Rounds for display and nothing else: no statistics.
+
+>>> pct(0.194), points(-0.076), pvalue_text(0.00061), count_text(1000.0), level_text(0.95)
+('19.4%', '−7.6', 'p < 0.001', '1,000', '95%')
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["pct", "points", "pvalue_text", "count_text", "level_text"]
+
+
+def pct(p: float | None, digits: int = 1) -> str:
+    """``0.194`` -> ``'19.4%'``; ``'n/a'`` for a missing or infinite value."""
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    return f"{100 * p:.{digits}f}%"
+
+
+def points(d: float | None, digits: int = 1, signed: bool = True) -> str:
+    """A difference of proportions in percentage points: ``-0.076`` -> ``'−7.6'``.
+
+    A typographic minus sign (U+2212), and no ``-0.0``.
+    """
+    if d is None or not math.isfinite(d):
+        return "n/a"
+    value = 100 * d
+    if abs(value) < 0.5 * 10**-digits:
+        value = 0.0
+    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    return text.replace("-", "\u2212")
+
+
+def pvalue_text(p: float | None) -> str:
+    """``p < 0.001``, ``p = 0.0061``, ``p = 0.043``, ``p = 0.43``.
+
+    Below 0.001 only the bound is shown (the figure is past what a sampling model supports);
+    below 0.1 two significant digits, so values near the 0.05 line keep their second digit.
+    """
+    if p is None or not math.isfinite(p):
+        return "p = n/a"
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.1:
+        return f"p = {p:.2g}"
+    return f"p = {p:.2f}"
+
+
+def count_text(n: float | None) -> str:
+    """``1000.0`` -> ``'1,000'``; fractional effective sizes keep one decimal."""
+    if n is None or not math.isfinite(n):
+        return "n/a" if n is None or math.isnan(n) else "all (census)"
+    if abs(n - round(n)) < 1e-9:
+        return f"{int(round(n)):,}"
+    return f"{n:,.1f}"
+
+
+def level_text(level: float) -> str:
+    """``0.95`` -> ``'95%'``, ``0.975`` -> ``'97.5%'``."""
+    return f"{100 * level:g}%"
