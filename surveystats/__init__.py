@@ -50,6 +50,7 @@ _LAZY = {
     "annotate": "newsroom",
     "Annotation": "newsroom",
     "Finding": "newsroom",
+    "read_survey": "design.readers",
 }
 
 

@@ -1,0 +1,1 @@
+"""Respondent-level data (placeholder until the design-core slice lands)."""
