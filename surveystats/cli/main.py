@@ -612,6 +612,10 @@ surveystats demo"""),
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(run=_cmd_demo)
+
+    from .design_command import add_design_command
+
+    add_design_command(command)
     return parser
 
 
