@@ -3,7 +3,7 @@
 Lives here: :func:`paired_newcombe`, the interval for the difference ``p2 - p1`` of two
 *paired* proportions (the same respondents asked in two waves), built from the Wilson
 intervals of the two margins and the correlation between them, and its helper
-:func:`_newcombe_phi`.
+``_newcombe_phi``.
 Also here: :func:`mcnemar` (the test, as R ``mcnemar.test``, with the paired change and its
 interval from the registry ``PAIRED_METHODS``) and its result ``PairedResult``.
 Does not live here: intervals for independent samples (``compare.py``), the single-proportion
@@ -73,7 +73,7 @@ def paired_newcombe(a, b, c, d, a_lo, a_hi, *, correction=False):
         low  = (p2 - p1) - sqrt((p2 - l2)² + (u1 - p1)² - 2·phi·(p2 - l2)·(u1 - p1))
         high = (p2 - p1) + sqrt((u2 - p2)² + (p1 - l1)² - 2·phi·(u2 - p2)·(p1 - l1))
 
-    with phi Newcombe's corrected correlation of the table (see :func:`_newcombe_phi`).
+    with phi Newcombe's corrected correlation of the table (see ``_newcombe_phi``).
     Newcombe writes the contrast as ``p1 - p2``; the bounds here are his, negated and swapped.
 
     Parameters

@@ -779,6 +779,18 @@ def kish_deff(weights, *, axis=-1):
 def effective_n(n, deff):
     """Effective sample size ``n / deff``.
 
+    Parameters
+    ----------
+    n : float or array_like
+        Sample size (respondents).
+    deff : float or array_like
+        Design effect (for example from :func:`kish_deff`).
+
+    Returns
+    -------
+    float or ndarray
+        ``n / deff``; NaN where an element of ``n`` or ``deff`` is not positive.
+
     Examples
     --------
     >>> import surveystats as ss

@@ -1241,9 +1241,10 @@ def compare_waves_csv(
         Show progress on stderr; default: only when stderr is a terminal.
     format : {'csv', 'parquet'}, optional
         Input format; default from the file name.
-    question, wave, p, n, deff, by, baseline, method, test, confidence_level, alternative,
-    adjust, family, scale
+    question, wave, p, n, deff, by, baseline
         As in :func:`compare_waves`.  The question and ``by`` columns are read as text.
+    method, test, confidence_level, alternative, adjust, family, scale
+        As in :func:`compare_waves`.
 
     Returns
     -------
