@@ -451,11 +451,12 @@ def compare_waves_csv(
         a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
         ``'``, as OWASP recommends against CSV injection.  Numbers, and text cells that are
         plain numbers such as ``-5``, are left as they are.  Pass False to write text as is.
-    question, wave, p, n, deff, by, baseline, method, test, confidence_level, alternative,
-    adjust, family, scale
+    question, wave, p, n, deff, by, baseline
         As in :func:`compare_waves`.  The question and ``by`` columns are read as text;
         waves that are all numbers are read as numbers, and a wave column that mixes
         numbers with other text is refused.
+    method, test, confidence_level, alternative, adjust, family, scale
+        As in :func:`compare_waves`.
 
     Returns
     -------

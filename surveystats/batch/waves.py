@@ -262,8 +262,8 @@ def compare_table(
 
     A part of a larger table (a chunk, a Dask partition) may lack the baseline wave:
     ``strict_baseline=False`` then reports its rows as lacking it instead of raising.
-    ``evidence``: a :class:`~surveystats.batch._checks.PercentEvidence` that collects the
-    percent rule's evidence over the parts of a file (the caller judges it at the end).
+    ``evidence``: a ``PercentEvidence`` (of the row checks) that collects the percent
+    rule's evidence over the parts of a file; the caller judges it at the end.
     """
     keys = as_list(by, "by") + [question]
     rows = checked_rows(frame, p, n, deff, scale, evidence)
