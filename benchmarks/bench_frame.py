@@ -209,9 +209,7 @@ def main(quick=False):
         make_table(1_000_000).to_csv(source, index=False)
         size_mb = source.stat().st_size / 2**20
         out = Path(tmp) / "out.csv"
-        imports = (
-            "import pandas, surveystats.batch, surveystats.compare, surveystats.multiple"
-        )
+        imports = "import pandas, surveystats.batch, surveystats.compare, surveystats.multiple"
         streamed = (
             f"{imports}\nfrom surveystats.batch import compare_waves_csv\n"
             f"compare_waves_csv({str(source)!r}, {str(out)!r}, chunksize=100_000)"

@@ -73,20 +73,19 @@ def neutralise_formulas(column):
     """
     if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
         return column
-    values = column.to_numpy(dtype=object)
-    is_text = np.fromiter((isinstance(v, str) for v in values), bool, values.size)
-    if not is_text.any():
+    try:
+        starts = column.str.match(FORMULA_TRIGGERS, na=False).to_numpy(dtype=bool)
+    except AttributeError:  # no text at all in the column
         return column
-    text = pd.Series(values[is_text], dtype=object)
-    risky = text.str.match(FORMULA_TRIGGERS).to_numpy(dtype=bool)
+    if not starts.any():
+        return column
+    rows = np.flatnonzero(starts)
+    text = column.iloc[rows]
+    risky = ~text.str.fullmatch(PLAIN_NUMBER, na=False).to_numpy(dtype=bool)
     if not risky.any():
         return column
-    risky[risky] = ~text[risky].str.fullmatch(PLAIN_NUMBER).to_numpy(dtype=bool)
-    if not risky.any():
-        return column
-    values = values.copy()
-    rows = np.flatnonzero(is_text)[risky]
-    values[rows] = "'" + text[risky].to_numpy(dtype=object)
+    values = column.to_numpy(dtype=object, copy=True)
+    values[rows[risky]] = "'" + text[risky].to_numpy(dtype=object)
     return pd.Series(values, index=column.index, dtype=object)
 
 
