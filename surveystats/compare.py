@@ -280,6 +280,62 @@ def _farrington_manning(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     return _score_interval(p1, n1, p2, n2, a_lo, a_hi, 1.0)
 
 
+def _hauck_anderson(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Hauck & Anderson (1986): Wald interval with the unbiased variances ``p q / (n - 1)`` and
+    the continuity correction ``1 / (2 min(n1, n2))``, truncated to [-1, 1]; as R
+    ``DescTools::BinomDiffCI(method = "ha")``.  A sample of one has ``p q = 0`` and adds no
+    variance (DescTools gives NaN there: ``0 / 0``)."""
+
+    def unbiased_variance(p, n):
+        spread = p * (1.0 - p)
+        return np.where(spread > 0.0, spread / (n - 1.0), 0.0)
+
+    se = np.sqrt(unbiased_variance(p1, n1) + unbiased_variance(p2, n2))
+    return _wald_bounds(p2 - p1, se, 0.5 / np.minimum(n1, n2), a_lo, a_hi)
+
+
+def _haldane_bound(d, psi, n1, n2, tail, sign):
+    """One end of the Haldane-type interval of Newcombe (1998, method 3) for ``d = p2 - p1``:
+    ``theta + sign * w`` with ``u = (1/n1 + 1/n2)/4``, ``v = (1/n2 - 1/n1)/4``,
+    ``theta = (d + z^2 v (1 - 2 psi)) / (1 + z^2 u)`` and
+    ``w = z/(1 + z^2 u) sqrt(u(4 psi(1 - psi) - d^2) + 2 v (1 - 2 psi) d
+    + 4 z^2 u^2 psi(1 - psi) + z^2 v^2 (1 - 2 psi)^2)``; ``sign * 1`` where the tail is 0."""
+    z = sp.z_upper(tail)
+    u = 0.25 * (1.0 / n1 + 1.0 / n2)
+    v = 0.25 * (1.0 / n2 - 1.0 / n1)
+    z2 = z * z
+    skew = 1.0 - 2.0 * psi
+    theta = (d + z2 * v * skew) / (1.0 + z2 * u)
+    spread = (
+        u * (4.0 * psi * (1.0 - psi) - d * d)
+        + 2.0 * v * skew * d
+        + 4.0 * z2 * u * u * psi * (1.0 - psi)
+        + z2 * v * v * skew * skew
+    )
+    bound = theta + sign * z / (1.0 + z2 * u) * np.sqrt(np.maximum(spread, 0.0))
+    return np.where(np.isinf(z), sign * 1.0, bound)
+
+
+def _haldane(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Haldane's interval (Newcombe 1998, method 3) with ``psi = (p1 + p2)/2``, truncated to
+    [-1, 1]; as R ``DescTools::BinomDiffCI(method = "hal")``."""
+    d, psi = p2 - p1, 0.5 * (p1 + p2)
+    return clip_difference(
+        _haldane_bound(d, psi, n1, n2, a_lo, -1.0), _haldane_bound(d, psi, n1, n2, a_hi, 1.0)
+    )
+
+
+def _jeffreys_perks(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Jeffreys-Perks interval (Newcombe 1998, method 4): Haldane's with
+    ``psi = ((x1 + 1/2)/(n1 + 1) + (x2 + 1/2)/(n2 + 1)) / 2``, which keeps it off the
+    degenerate bounds at x = 0 or n; as R ``DescTools::BinomDiffCI(method = "jp")``."""
+    d = p2 - p1
+    psi = 0.5 * ((p1 * n1 + 0.5) / (n1 + 1.0) + (p2 * n2 + 0.5) / (n2 + 1.0))
+    return clip_difference(
+        _haldane_bound(d, psi, n1, n2, a_lo, -1.0), _haldane_bound(d, psi, n1, n2, a_hi, 1.0)
+    )
+
+
 METHODS = {
     "wald": _wald,
     "wald-cc": _wald_cc,
@@ -288,6 +344,9 @@ METHODS = {
     "newcombe-cc": _newcombe_cc,
     "miettinen-nurminen": _miettinen_nurminen,
     "farrington-manning": _farrington_manning,
+    "hauck-anderson": _hauck_anderson,
+    "haldane": _haldane,
+    "jeffreys-perks": _jeffreys_perks,
 }
 
 
@@ -625,7 +684,8 @@ def compare_proportions(
     method : str
         Interval for ``p2 - p1``, one of ``METHODS``: 'newcombe' (default; Wilson-based hybrid
         score, Newcombe's method 10), 'newcombe-cc', 'wald', 'wald-cc', 'agresti-caffo',
-        'miettinen-nurminen', 'farrington-manning'.
+        'miettinen-nurminen', 'farrington-manning', 'hauck-anderson', 'haldane',
+        'jeffreys-perks' (Newcombe's methods 3 and 4).
     test : str
         One of ``TESTS``: 'z-pooled' (default; R ``prop.test(correct = FALSE)``),
         'z-unpooled', 'chi2-yates' (R ``prop.test(correct = TRUE)``), 'fisher' (exact, as R
