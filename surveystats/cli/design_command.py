@@ -15,7 +15,7 @@ import numbers
 
 from ._input import UsageError, parse_level
 
-__all__ = ["add_design_command"]
+__all__ = ["register"]
 
 EXAMPLES = """\
 surveystats design apistrat.csv --weights pw --strata stype --fpc fpc --var sch.wide --level Yes
@@ -35,8 +35,8 @@ class _SplitNames(argparse.Action):
         setattr(namespace, self.dest, names + parts)
 
 
-def add_design_command(command):
-    """Register ``design`` with the subcommand factory ``command`` of :func:`main.build_parser`."""
+def register(command):
+    """Add ``design`` through the subcommand factory ``command`` of :func:`main.build_parser`."""
     from .main import _add_level, _add_output
 
     p = command(
