@@ -363,15 +363,26 @@ def finish_cells(
 
 def _design_effect(variance, domain, inside, w, wy, wy2, n, spec, kind, n_domains):
     """The design effect of :func:`estimators._design_effect` (R ``svymean``/``svytotal``
-    ``deff``) from the cell sums: the within-domain spread ``sum w (y - mean)^2`` is
-    ``sum w y^2 - (sum w y)^2 / sum w``."""
+    ``deff``) from the cell sums.
+
+    The within-domain spread ``sum w (y - mean)^2`` is the cells' own spread
+    ``sum w y^2 - (sum w y)^2 / sum w`` plus their spread around the domain mean; for a
+    proportion (y is 0 or 1) it is ``Y (W - Y) / W``, exactly 0 when every answer is the
+    level, as in memory.
+    """
 
     def group(values):
         return np.bincount(domain, weights=np.where(inside, values, 0.0), minlength=n_domains)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         weight_sum, wy_sum = group(w), group(wy)
-        spread = group(wy2) - wy_sum**2 / weight_sum
+        if spec.statistic == "proportion":
+            spread = wy_sum * (weight_sum - wy_sum) / weight_sum
+        else:
+            cell_mean = np.where(w > 0, wy / w, 0.0)
+            within = np.where(w > 0, wy2 - wy * cell_mean, 0.0)
+            between = w * (cell_mean - (wy_sum / weight_sum)[domain]) ** 2
+            spread = group(within) + group(between)
         s2 = spread / weight_sum * n / (n - 1)
         srs = s2 / n
         if spec.statistic == "total":
