@@ -206,7 +206,9 @@ class Shell(SphinxDirective):
             status, output = self._run(command, cwd, expected)
             parts.append(f"$ {command}" + ("\n" + output.rstrip("\n") if output.strip() else ""))
         text = "\n".join(parts)
-        return [nodes.literal_block(text, text, language="console")]
+        block = nodes.literal_block(text, text, language="console")
+        block["classes"].append("shell-session")
+        return [block]
 
     def _run(self, command, cwd, expected):
         status, output = run_shell(command, cwd)
@@ -248,15 +250,16 @@ def _argument_rows(parser):
             if action.nargs in ("+", "*"):
                 name += " ..."
         text = (action.help or "") % {"default": action.default, "prog": parser.prog}
-        if action.choices and not isinstance(action.choices, dict):
-            text += " (one of: " + ", ".join(map(str, action.choices)) + ")"
-        if action.required:
-            text += " Required."
+        choices = [str(c) for c in action.choices or ()]
+        if choices and not all(c in text for c in choices):
+            text += " (one of: " + ", ".join(choices) + ")"
+        if action.required and action.option_strings:
+            text += " (required)"
         rows.append((name, text))
     return rows
 
 
-def _table(rows):
+def _table(rows, headings=("argument", "meaning")):
     table = nodes.table(classes=["cli-arguments"])
     group = nodes.tgroup(cols=2)
     table += group
@@ -264,7 +267,7 @@ def _table(rows):
     group += nodes.colspec(colwidth=70)
     head = nodes.thead()
     group += head
-    head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=t)) for t in ("argument", "")))
+    head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=t)) for t in headings))
     body = nodes.tbody()
     group += body
     for name, text in rows:
@@ -302,7 +305,7 @@ class CliCommand(SphinxDirective):
             out.append(nodes.paragraph(text=parser.description))
         if not self.arguments:
             rows = [(n, p.description or "") for n, p in subcommands(parser).items()]
-            out.append(_table(rows))
+            out.append(_table(rows, ("command", "what it answers")))
         out.append(_table(_argument_rows(parser)))
         if parser.epilog:
             examples = parser.epilog.removeprefix("examples:\n")
@@ -359,7 +362,29 @@ def resolve_public_name(app, env, node, contnode):
     return None
 
 
+def describe_registry(app, what, name, obj, options, lines):
+    """A method registry without a docstring of its own gets one made from its entries.
+
+    ``INTERVAL_METHODS`` and its kin are dicts from a method name to a private function whose
+    docstring cites the method's source; the page lists each name with that docstring's first
+    paragraph, so the list cannot fall out of date.
+    """
+    # numpydoc leaves a comment (".. !! processed by numpydoc !!") in an empty docstring
+    text = [line for line in lines if line.strip() and not line.lstrip().startswith("..")]
+    text = [line for line in text if "processed by numpydoc" not in line]
+    if what != "data" or text or not isinstance(obj, dict):
+        return
+    if not obj or not all(callable(value) for value in obj.values()):
+        return
+    made = ["The methods, by the name ``method=`` takes (the keys of this dict):", ""]
+    for key, function in obj.items():
+        summary = (function.__doc__ or "").strip().split("\n\n")[0]
+        made += [f"``{key}``", f"    {' '.join(summary.split()) or '(no description)'}", ""]
+    lines[0:0] = made
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", describe_registry)
     app.connect("autodoc-skip-member", skip_member)
     app.connect("missing-reference", resolve_public_name)
     app.add_directive("exec-python", ExecPython)
