@@ -3,11 +3,15 @@
 Every name in ``surveystats.__all__`` must have an entry in an autosummary table of the API
 reference (``docs/reference/api.rst``), and every subcommand of the ``surveystats`` command an
 entry in the command-line reference (``docs/reference/cli.md``).  The source files are read
-directly, so these tests need neither Sphinx nor a build; the directives themselves are
-tested below when Sphinx is installed (the ``docs`` extra).
+directly, so these tests need neither Sphinx nor a build.  When Sphinx is installed (the
+``docs`` extra, also pulled in by ``dev``) the directives are tested and the whole site is
+built with warnings as errors, so a docstring that breaks the site fails the test suite
+before it can fail CI.
 """
 
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -131,3 +135,16 @@ def test_shell_commands_run_the_installed_command(extension, tmp_path):
     assert status == 0 and output.startswith("19.4% ± 2.4 points")
     status, output = extension.run_shell("surveystats ci 19.4 --n 1000", tmp_path)
     assert status == 2 and "ambiguous" in output
+
+
+def test_the_site_builds_with_warnings_as_errors(tmp_path):
+    """The CI build (``.ci/run``): every cross-reference resolves, every example runs."""
+    if os.environ.get("SURVEYSTATS_DOCS_BUILT") == "1":
+        pytest.skip(".ci/run built the site with the same command just before the tests")
+    for module in ("sphinx", "numpydoc", "myst_parser", "pydata_sphinx_theme"):
+        pytest.importorskip(module)
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html"]
+    command += ["-d", str(tmp_path / "doctrees"), str(DOCS), str(tmp_path / "html")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"the documentation does not build:\n{done.stderr[-6000:]}"
+    assert (tmp_path / "html" / "reference" / "cli.html").is_file()
