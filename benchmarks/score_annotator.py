@@ -146,8 +146,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list misses and extra findings")
     args = parser.parse_args(argv)
-    dev, held = load("dev"), load("heldout")
-    for title, snippets in (("development set", dev), ("held-out set", held)):
+    dev, held, held2 = load("dev"), load("heldout"), load("heldout2")
+    sets = (("development set", dev), ("held-out set", held), ("second held-out set", held2))
+    for title, snippets in sets:
         table, misses, extras = score(snippets, ss.annotate)
         print(table_text(f"\n{title} ({len(snippets)} snippets)", table))
         if args.misses:
@@ -165,7 +166,7 @@ def main(argv=None):
                     f.details.get("verdict"),
                     repr(f.quote),
                 )
-    control_snippets = load("controls") + [s for s in held if s.get("control")]
+    control_snippets = load("controls") + [s for s in held + held2 if s.get("control")]
     bad = controls(control_snippets, ss.annotate)
     print(
         f"\nno-poll controls: {len(control_snippets)} snippets x (no n, n=1000): "

@@ -28,7 +28,7 @@ _CHANGE_VERB = re.compile(
 )
 _LEAD_CUE = re.compile(
     r"\b(?:compared\s+(?:with|to)|versus|vs\b\.?|against|ahead|behind|leads?|led|leading|"
-    r"trails?|trailed|trailing|tops?|topped|lower\s+than|higher\s+than|over|second|third|"
+    r"trails?|trailed|trailing|tops?|topped|(?:lower|higher)\s+than|above|below|over|second|third|"
     r"strongest|battle|outpac\w+|edges?|edged|gap|margin|advantage|race|tie|tied|"
     r"dead\s+heat|prefer\w*)\b",
     _F,

@@ -93,12 +93,13 @@ _WHOLE = re.compile(
     _F,
 )
 _GROUP_BEFORE_PAREN = re.compile(r"\b(" + _GROUP_WORDS + r")\s*\(\s*$", 0)
-_REGION = re.compile(r"^\s*In\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?),", 0)
+_REGION = re.compile(r"\s*In\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?),", 0)
 _NATIONAL = re.compile(
     r"\b(?:Americans|Canadians|Britons|Australians|Germans|Ukrainians|Japanese|Koreans|"
     r"Brazilians|Filipinos|New\s+Zealanders)\b",
     0,
 )
+_AMONG_START = re.compile(r"\b(?:among|of)\s", _F)
 _PLACE_PEOPLE = re.compile(r"(?:[A-Z][a-z]+\s+){1,2}(?:voters|adults|residents)", 0)
 _SUBGROUP_N = re.compile(r"\s*[(\[]\s*n\s*=\s*(\d{1,3}(?:,\d{3})+|\d{2,7})\s*[)\]]", _F)
 
@@ -115,7 +116,7 @@ _YEAR_BEFORE = re.compile(
 )
 _EARLIER_BEFORE = re.compile(
     r"(?:\b(?:from|since)\s+(?:the\s+)?|\bwhen\s+(?:[\w']+\s+){0,3}(?:had|was|were|said|stood|"
-    r"recorded|at|on)\s+|\b(?:below|above|compared\s+with|against)\s+the\s+|\bfrom\s+(?:19|20)"
+    r"recorded|at|on)\s+|\bfrom\s+(?:19|20)"
     r"\d\d,?\s+when\s+(?:[\w']+\s+){0,2}|\bprevious(?:ly)?\s+(?:at\s+)?|\bwas\s+|\bwere\s+)"
     r"(?:" + _APPROX + r")?$",
     _F,
@@ -244,7 +245,11 @@ def _subgroup(text, doc, fig, sentence, population):
         if not c_start <= fig.start < c_end + 1:
             continue
         candidates = []
-        for g in _AMONG.finditer(text, c_start, min(c_end, fig.end + 40)):
+        stop_at = min(c_end, fig.end + 40)
+        for start in _AMONG_START.finditer(text, max(c_start, fig.start - 80), stop_at):
+            g = _AMONG.match(text, start.start(), c_end)
+            if g is None:
+                continue
             name = g.group(1)
             stop = _GROUP_STOP.search(name)
             if stop:

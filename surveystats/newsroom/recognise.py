@@ -491,7 +491,7 @@ def _sizes(text, where, taken):
             found.append(
                 SampleStatement(
                     m.start(),
-                    max(m.end(), population.end() if population else 0),
+                    m.end(),
                     float(n),
                     where(m.start()),
                     population.group(1) if population else "",

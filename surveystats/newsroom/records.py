@@ -28,7 +28,7 @@ __all__ = [
     "Poll",
     "Mention",
     "Claim",
-    "Test",
+    "Answer",
     "Document",
 ]
 
@@ -168,7 +168,7 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Test:
+class Answer:
     """What the core said about one claim (NaN fields where it could not answer)."""
 
     estimate: float | None = None
@@ -196,5 +196,5 @@ class Document:
     polls: tuple[Poll, ...] = ()
     mentions: tuple[Mention, ...] = ()
     claims: tuple[Claim, ...] = ()
-    tests: tuple[Test, ...] = ()
+    tests: tuple[Answer, ...] = ()
     findings: tuple = ()

@@ -23,7 +23,7 @@ from ..multiple import adjust_pvalues
 from ..proportion import margin_of_error, proportion_ci, sample_size
 from ..shares import compare_shares
 from ..trend import trend_test
-from .records import Document, Test
+from .records import Answer, Document
 
 __all__ = ["statistics"]
 
@@ -40,6 +40,9 @@ def _columns(result, count):
             except (TypeError, ValueError):
                 continue
             out[name] = values.tolist()
+    problem = getattr(result, "problem", None)
+    if problem is not None:
+        out["problem"] = np.broadcast_to(np.asarray(problem, dtype=object), (count,)).tolist()
     return out
 
 
@@ -68,29 +71,28 @@ def _call(function, columns, **options):
 
 def _test(row, level):
     if isinstance(row, str):
-        return Test(problem=row)
+        return Answer(problem=row)
     p = row.get("pvalue")
-    significant = row.get("significant")
+    problem = row.get("problem") or ""
     if p is not None and math.isfinite(p):
         significant = bool(p < 1 - level)
-    elif significant is not None and not (
-        isinstance(significant, float) and math.isnan(significant)
-    ):
-        significant = bool(significant)
     else:
         significant = None
+        if "pvalue" in row:
+            p = None
+            problem = problem or "the core returned no p-value"
     low, high = row.get("low"), row.get("high")
     moe = row.get("moe")
     if moe is None and low is not None and high is not None:
         moe = (high - low) / 2
     extra = {k: row[k] for k in ("ratio", "slope", "statistic") if k in row}
-    return Test(row.get("estimate"), low, high, moe, p, significant, extra)
+    return Answer(row.get("estimate"), low, high, moe, p, significant, extra, str(problem))
 
 
 def statistics(doc: Document) -> Document:
-    """Fill ``doc.tests``: one :class:`Test` per claim, in claim order."""
+    """Fill ``doc.tests``: one :class:`Answer` per claim, in claim order."""
     claims, level = doc.claims, doc.options.confidence_level
-    tests: list[Test] = [Test() for _ in claims]
+    tests: list[Answer] = [Answer() for _ in claims]
     kinds: dict[str, list[int]] = {}
     for i, c in enumerate(claims):
         kinds.setdefault(c.kind, []).append(i)
@@ -121,7 +123,7 @@ def statistics(doc: Document) -> Document:
         ],
     )
     for i, row in zip(unknown, rows, strict=True):
-        tests[i] = Test(extra={"full_sample_moe": row["moe"] if isinstance(row, dict) else None})
+        tests[i] = Answer(extra={"full_sample_moe": row["moe"] if isinstance(row, dict) else None})
 
     sizes = kinds.get("sample_size", [])
     run(
@@ -150,7 +152,7 @@ def statistics(doc: Document) -> Document:
         extra = {"implied_effective_n": row["moe"] if isinstance(row, dict) else None}
         if i in srs and isinstance(srs[i], dict):
             extra["simple_random_sample_moe"] = srs[i]["moe"]
-        tests[i] = Test(moe=claims[i].details["moe"], extra=extra)
+        tests[i] = Answer(moe=claims[i].details["moe"], extra=extra)
 
     for kind in ("change", "subgroup_difference"):
         idx = kinds.get(kind, [])
@@ -196,8 +198,8 @@ def statistics(doc: Document) -> Document:
             deff = [[claims[i].deff] for i in idx]
             run(
                 idx,
-                lambda pp, nn, dd: trend_test(
-                    pp, nn, scores=list(scores), deff=dd, confidence_level=level
+                lambda pp, nn, dd, s=list(scores): trend_test(
+                    pp, nn, scores=s, deff=dd, confidence_level=level
                 ),
                 [p, n, deff],
             )
@@ -205,7 +207,7 @@ def statistics(doc: Document) -> Document:
             n = [[claims[i].n / claims[i].deff] for i in idx]
             run(
                 idx,
-                lambda pp, nn: trend_test(pp, nn, scores=list(scores), confidence_level=level),
+                lambda pp, nn, s=list(scores): trend_test(pp, nn, scores=s, confidence_level=level),
                 [p, n],
             )
 
@@ -235,7 +237,7 @@ def statistics(doc: Document) -> Document:
     for i, e, row in zip(owners, earlier, rows, strict=True):
         found.setdefault(i, []).append((e, _test(row, level)))
     for i in readings:
-        tests[i] = Test(extra={"readings": found.get(i, [])})
+        tests[i] = Answer(extra={"readings": found.get(i, [])})
 
     about = [i for i in kinds.get("wording", []) if claims[i].about is not None]
     single = _call(

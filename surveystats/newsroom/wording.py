@@ -10,7 +10,7 @@ import math
 
 from .._display import count_text, level_text, pct, points, pvalue_text
 from .finding import KINDS, Finding
-from .records import Claim, Document, Test
+from .records import Answer, Claim, Document
 
 __all__ = ["word"]
 
@@ -38,7 +38,7 @@ def _sample_words(claim: Claim, per_wave=False):
     return words
 
 
-def _verdict(test: Test):
+def _verdict(test: Answer):
     if test.significant is None:
         return "could not be tested"
     return "statistically significant" if test.significant else "within sampling error"
