@@ -70,10 +70,17 @@ class Annotation:
     deff: float
 
     def of_kind(self, kind):
-        """The findings of one kind, in text order."""
+        """The findings of one kind, in text order.
+
+        Parameters
+        ----------
+        kind : str
+            A finding kind, such as ``"share"``, ``"change"``, ``"lead"`` or ``"trend"``.
+        """
         return [f for f in self.findings if f.kind == kind]
 
     def to_dict(self):
+        """The annotation as JSON-ready Python values (its settings and every finding)."""
         return {
             "confidence_level": self.confidence_level,
             "n": _plain(self.n),
@@ -82,7 +89,13 @@ class Annotation:
         }
 
     def to_json(self, indent=2):
-        """The findings as JSON."""
+        """The findings as JSON (no NaN or infinity: they become null).
+
+        Parameters
+        ----------
+        indent : int or None
+            Indentation of the JSON text, as ``json.dumps``.
+        """
         return render.to_json(self, indent=indent)
 
     def to_markdown(self):
