@@ -142,10 +142,17 @@ class Annotation:
     deff: float
 
     def of_kind(self, kind):
-        """The findings of one kind, in text order."""
+        """The findings of one kind, in text order.
+
+        Parameters
+        ----------
+        kind : str
+            A finding kind, such as ``"share"``, ``"change"``, ``"lead"`` or ``"trend"``.
+        """
         return [f for f in self.findings if f.kind == kind]
 
     def to_dict(self):
+        """The annotation as JSON-ready Python values (its settings and every finding)."""
         return {
             "confidence_level": self.confidence_level,
             "n": _plain(self.n),
@@ -154,7 +161,13 @@ class Annotation:
         }
 
     def to_json(self, indent=2):
-        """The findings as JSON."""
+        """The findings as JSON.
+
+        Parameters
+        ----------
+        indent : int or None
+            Indentation of the JSON text, as ``json.dumps``.
+        """
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_markdown(self):
