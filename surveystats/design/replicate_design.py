@@ -18,13 +18,17 @@ freedom are R's: the rank of the replicate weights minus one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .._internal.results import ConfidenceInterval
 from ..exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
+from ._estimand import RatioEstimand
 from .replicates import (
     REPLICATE_TYPES,
     PsuLayout,
@@ -33,8 +37,9 @@ from .replicates import (
     replicate_variance,
     user_weights_rank,
 )
+from .results import DesignResult
 
-__all__ = ["ReplicateDesign"]
+__all__ = ["ReplicateDesign", "ReplicateProportionResult", "replicate_from_design"]
 
 # Rows of user-supplied replicate weights converted to float at a time (rows x replicates).
 _CHUNK_CELLS = 2**22
@@ -72,18 +77,23 @@ class ReplicateDesign:
 
     Examples
     --------
-    NHANES (R's ``nhanes``) with R's 16 BRR replicate weights:
+    Jackknife replicates of R's ``apistrat`` (stratified by school type, FPC), handed on as
+    columns and read back:
 
+    >>> import pandas as pd
     >>> import surveystats as ss
-    >>> from surveystats.design._examples import load_nhanes_brr
-    >>> nh = load_nhanes_brr()
-    >>> rd = ss.ReplicateDesign(nh, weights="WTMEC2YR", replicate_weights="brr[0-9]+",
-    ...                         type="brr")
+    >>> from surveystats.design import load_api
+    >>> api = load_api("apistrat")
+    >>> rd = ss.SurveyDesign(api, weights="pw", strata="stype", fpc="fpc").replicate("jkn")
     >>> rd
-    ReplicateDesign(8381 rows, type='brr', 16 replicates, degf=15)
-    >>> r = rd.mean("HI_CHOL")
-    >>> round(r.estimate, 4), round(r.se, 5)
-    (0.1119, 0.00536)
+    ReplicateDesign(200 rows, type='jkn', 200 replicates, degf=197)
+    >>> round(rd.mean("api00").se, 4)
+    9.4089
+    >>> shipped = pd.concat([api, rd.replicate_weights()], axis=1)
+    >>> back = ss.ReplicateDesign(shipped, weights="pw", replicate_weights="^repw",
+    ...                           type="jkn", rscales=rd.rscales)
+    >>> round(back.mean("api00").se, 4)
+    9.4089
     """
 
     __slots__ = (
@@ -440,7 +450,7 @@ class ReplicateDesign:
                 "method='likelihood' is not available on a replicate design (R's svyciprop "
                 "gives NA there); use 'logit', 'asin', 'beta', 'mean', 'xlogit' or 'wilson'"
             )
-        return estimators.estimate_proportion(
+        result = estimators.estimate_proportion(
             self,
             variable,
             level=level,
@@ -449,6 +459,88 @@ class ReplicateDesign:
             confidence_level=confidence_level,
             deff=deff,
         )
+        if method != "logit":
+            return result
+        return self._logit_interval(result, variable, level, by)
+
+    def _logit_interval(self, result, variable, level, by):
+        """R's ``svyciprop(method = "logit")`` on replicates: ``svyglm`` refits logit(p) in
+        every replicate, so the interval uses the replicate variance of logit(p), not the delta
+        method (``"xlogit"`` keeps the delta method, as R)."""
+        from . import estimators
+
+        codes, n_domains, _, _ = estimators.domain_codes(self, by)
+        y = estimators._indicator_answers(self, variable, level)
+        missing = np.isnan(y)
+        answers = np.where(missing, 0.0, y)
+        estimand = _LogitEstimand(
+            variables=np.column_stack([answers, np.ones_like(answers)]),
+            domain=np.where(missing, -1, codes),
+            n_domains=n_domains,
+        )
+        covariance = self._covariance(estimand, estimand.totals(self._weights))
+        with np.errstate(invalid="ignore"):
+            logit_se = np.sqrt(np.diag(covariance))
+        if np.ndim(result.estimate) == 0:
+            logit_se = float(logit_se[0])
+        low, high = _replicate_logit(result.estimate, logit_se, result.df, result.confidence_level)
+        return ReplicateProportionResult(
+            **{f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+            | dict(low=low, high=high, _logit_se=logit_se)
+        )
+
+
+@dataclass(frozen=True)
+class ReplicateProportionResult(DesignResult):
+    """A proportion on a replicate design with R's replicate ``logit`` interval.
+
+    As :class:`~surveystats.design.DesignResult`; the replicate standard error of logit(p)
+    is kept (hidden) so that :meth:`confidence_interval` recomputes the same interval.
+    """
+
+    _logit_se: Any = field(default=None, repr=False, compare=False)
+
+    def confidence_interval(self, confidence_level=None):
+        if confidence_level is None or self._logit_se is None:
+            return super().confidence_interval(confidence_level)
+        from .._internal.validation import check_confidence_level
+
+        level = check_confidence_level(confidence_level)
+        low, high = _replicate_logit(self.estimate, self._logit_se, self.df, level)
+        return ConfidenceInterval(low, high)
+
+
+def _replicate_logit(estimate, logit_se, df, confidence_level):
+    """expit(logit(p) -/+ t(df) se_logit), se_logit from the replicates (R svyglm)."""
+    from scipy import special
+
+    from ._intervals import t_quantile
+
+    p = np.asarray(estimate, dtype=float)
+    t = t_quantile(confidence_level, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.log(p) - np.log1p(-p)
+        low = special.expit(centre - t * np.asarray(logit_se))
+        high = special.expit(centre + t * np.asarray(logit_se))
+    if np.ndim(estimate) == 0:
+        return float(low), float(high)
+    return low, high
+
+
+@dataclass(frozen=True, eq=False)
+class _LogitEstimand(RatioEstimand):
+    """logit of a domain mean: value = log(T0 / (T1 - T0))."""
+
+    def value(self, totals):
+        blocks = self._blocks(totals)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(blocks[..., 0]) - np.log(blocks[..., 1] - blocks[..., 0])
+
+    def jacobian_blocks(self, totals):
+        blocks = self._blocks(totals)
+        t0, t1 = blocks[..., 0], blocks[..., 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.stack([1.0 / t0 + 1.0 / (t1 - t0), -1.0 / (t1 - t0)], axis=-1)
 
 
 # ---------------------------------------------------------------------------------------------

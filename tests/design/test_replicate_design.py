@@ -71,7 +71,11 @@ def api_cases(apiclus1, apistrat, nhanes):
         "apiclus1_jk1_mse": d1.replicate("jk1", mse=True),
         "apistrat_jkn": d2.replicate("jkn"),
         "apistrat_jkn_user": ss.ReplicateDesign(
-            jkn, weights="pw", replicate_weights="repw[0-9]+", type="jkn", scale=1.0,
+            jkn,
+            weights="pw",
+            replicate_weights="repw[0-9]+",
+            type="jkn",
+            scale=1.0,
             rscales=rscales,
         ),
         "apistrat_boot_user": ss.ReplicateDesign(
@@ -143,8 +147,8 @@ def test_proportion_intervals(api_cases, case, method):
     rd = api_cases[case]
     p = rd.proportion("sch.wide", level="Yes", method=method)
     r = ref(case, f"prop_sch.wide_{method}")
-    # R's logit estimate comes from svyglm's IRLS (converged to about 1e-11 here)
-    assert p.estimate == pytest.approx(r.estimate, rel=1e-10)
+    # R's logit estimate comes from svyglm's IRLS (glm's epsilon 1e-8: about 5e-10 off here)
+    assert p.estimate == pytest.approx(r.estimate, rel=RTOL)
     assert p.se == pytest.approx(r.se, rel=RTOL)
     # logit: the interval of svyglm on the replicates (replicate variance of logit(p)),
     # which R solves by IRLS in each replicate: agreement to its convergence
@@ -206,8 +210,11 @@ def test_replicate_weights_equal_rs(api_cases, apistrat):
     np.testing.assert_array_equal(pd.concat(chunks).to_numpy(), got.to_numpy())
     # read back as user-supplied weights: the same standard errors
     back = ss.ReplicateDesign(
-        pd.concat([apistrat, got], axis=1), weights="pw", replicate_weights=list(got.columns),
-        type="jkn", rscales=rd.rscales,
+        pd.concat([apistrat, got], axis=1),
+        weights="pw",
+        replicate_weights=list(got.columns),
+        type="jkn",
+        rscales=rd.rscales,
     )
     assert back.mean("api00").se == pytest.approx(rd.mean("api00").se, rel=1e-12)
     assert back.degf == rd.degf
@@ -221,7 +228,9 @@ def test_user_weights_in_row_chunks_equal_one_pass(nhanes_cases, monkeypatch):
     monkeypatch.setattr(replicate_design, "_CHUNK_CELLS", 16 * 1000)
     cols = [f"brr{i:02d}" for i in range(1, 17)]
     chunked = ss.ReplicateDesign(
-        nhanes_cases["nhanes_brr_user"].data, weights="WTMEC2YR", replicate_weights=cols,
+        nhanes_cases["nhanes_brr_user"].data,
+        weights="WTMEC2YR",
+        replicate_weights=cols,
         type="brr",
     )
     got = chunked.mean("HI_CHOL", by="race")
@@ -257,8 +266,8 @@ def test_bootstrap_se_approaches_taylor_se(apistrat):
 def test_sdr_from_design_runs_and_counts_replicates(apistrat):
     d = ss.SurveyDesign(apistrat, weights="pw", strata="stype")
     rd = d.replicate("sdr")
-    assert rd.n_replicates == 204  # R: nrow(hadamard(200)) (hadamard_sizes.csv)
-    assert rd.scale == 4 / 204
+    assert rd.n_replicates == 212  # R: nrow(hadamard(200)) (hadamard_sizes.csv)
+    assert rd.scale == 4 / 212
     taylor = d.mean("api00").se
     # one ordering of the file: an estimate of the same variance, not equal to it
     assert 0.5 < rd.mean("api00").se / taylor < 2
@@ -271,8 +280,11 @@ def test_brr_on_a_stratum_with_three_psus_names_it():
     full = pd.read_csv(REF / "nhanes_brr_repweights.csv")
     extra = full[full.SDMVSTRA == 86].head(20).assign(SDMVPSU=3)
     d = ss.SurveyDesign(
-        pd.concat([full, extra], ignore_index=True), weights="WTMEC2YR", strata="SDMVSTRA",
-        clusters="SDMVPSU", nest=True,
+        pd.concat([full, extra], ignore_index=True),
+        weights="WTMEC2YR",
+        strata="SDMVSTRA",
+        clusters="SDMVPSU",
+        nest=True,
     )
     with pytest.raises(SurveyStatsError, match="stratum 86 has 3|stratum '86' has 3"):
         d.replicate("brr")
@@ -295,7 +307,9 @@ def test_replicate_weight_columns_missing_or_constant_are_named(apistrat):
     with pytest.raises(InvalidValueError, match="'r2'.*missing"):
         ss.ReplicateDesign(
             frame.assign(r2=np.where(frame.index == 3, np.nan, frame.r2)),
-            weights="pw", replicate_weights=["r1", "r2"], type="jk1",
+            weights="pw",
+            replicate_weights=["r1", "r2"],
+            type="jk1",
         )
     with pytest.raises(InvalidOptionError, match="rscales"):
         ss.ReplicateDesign(frame, weights="pw", replicate_weights=["r1", "r2"], type="jkn")
