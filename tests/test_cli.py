@@ -537,6 +537,7 @@ def test_progress_line_on_a_terminal(tmp_path, monkeypatch):
     assert "\rsurveystats: reading" in proc.stderr and "(5 rows)" in proc.stderr
     assert "\rsurveystats: writing 100% (3 rows)" in proc.stderr
     assert proc.stderr.endswith("\n") and "question,wave_from" in proc.stdout
+    monkeypatch.undo()
     quiet = run("batch", source, "-o", "-", "--chunksize", "2")  # StringIO is no terminal
     assert quiet.stderr == ""
 
