@@ -27,7 +27,6 @@ value, which is finite at both ends and has opposite signs there, so the bracket
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +36,7 @@ from scipy.special import gammaln as _gammaln
 from ._internal import special as sp
 from ._internal.hybrid import clip_difference, square_and_add
 from ._internal.inference import normal_pvalue, open_side, significant, tails
-from ._internal.results import IntervalResult, Result
+from ._internal.results import Call, IntervalResult, Result
 from ._internal.roots import find_root_fixed_point
 from ._internal.validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
@@ -110,8 +109,8 @@ class ComparisonResult(IntervalResult):
     alternative: str
     null_difference: Any
     problem: Any
-    _recompute: Callable = field(default=None, repr=False, compare=False)
-    _effects: Callable = field(default=None, repr=False, compare=False)
+    _call: Call | None = field(default=None, repr=False, compare=False)
+    _effect_inputs: _EffectInputs | None = field(default=None, repr=False, compare=False)
 
     _derived_after = {
         "significant": (
@@ -130,7 +129,7 @@ class ComparisonResult(IntervalResult):
     def _effect_sizes(self):
         # The ratio, odds ratio and Cohen's h, computed together on first access: a batch
         # that only needs the difference does not pay for the Koopman root search.
-        return self._effects()
+        return self._effect_inputs.compute()
 
     ratio = _effect("ratio", "``p2 / p1`` (NaN when both are 0).")
     ratio_low = _effect(
@@ -636,6 +635,40 @@ def _divide_by_deff(n, deff):
     return n if (np.ndim(deff) == 0 and deff == 1.0) else n / deff
 
 
+@dataclass(frozen=True)
+class _EffectInputs:
+    """What the ratio, odds ratio and Cohen's h of one call need, kept by the result until
+    one of them is read (a picklable record, not a closure): the cleaned proportions and
+    effective sizes, the tails, the options and the call's finisher."""
+
+    q1: Any
+    m1: Any
+    q2: Any
+    m2: Any
+    a_lo: float
+    a_hi: float
+    ratio_method: str
+    alternative: str
+    finish: Any
+
+    def compute(self):
+        # the effective counts exactly as the call computed them
+        x1, x2 = self.q1 * self.m1, self.q2 * self.m2
+        sizes = _effect_sizes(
+            self.q1,
+            x1,
+            self.m1,
+            self.q2,
+            x2,
+            self.m2,
+            self.a_lo,
+            self.a_hi,
+            self.ratio_method,
+            self.alternative,
+        )
+        return {name: self.finish(value) for name, value in sizes.items()}
+
+
 def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative):
     """Ratio p2/p1 with its interval, odds ratio with Woolf's interval, and Cohen's h."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -784,29 +817,24 @@ def compare_proportions(
     fin = inputs.finish
     pvalue = fin(pvalue)
 
-    def effects():
-        return {
-            name: fin(value)
-            for name, value in _effect_sizes(
-                q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative
-            ).items()
-        }
+    effect_inputs = _EffectInputs(
+        q1, m1, q2, m2, a_lo, a_hi, ratio_method, alternative, inputs.finisher()
+    )
 
-    def recompute(other_level):
-        return compare_proportions(
-            p1,
-            n1,
-            p2,
-            n2,
+    call = Call(
+        compare_proportions,
+        (p1, n1, p2, n2),
+        dict(
             method=method,
             test=test,
-            confidence_level=other_level,
             deff1=deff1,
             deff2=deff2,
             alternative=alternative,
             null_difference=null_difference,
             ratio_method=ratio_method,
-        )
+            confidence_level=level,
+        ),
+    )
 
     return ComparisonResult(
         p1=fin(q1),
@@ -826,6 +854,6 @@ def compare_proportions(
         alternative=alternative,
         null_difference=fin(inputs["null_difference"]),
         problem=inputs.result_problem,
-        _recompute=recompute,
-        _effects=effects,
+        _call=call,
+        _effect_inputs=effect_inputs,
     )
