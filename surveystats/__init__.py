@@ -50,6 +50,8 @@ _LAZY = {
     "annotate": "newsroom",
     "Annotation": "newsroom",
     "Finding": "newsroom",
+    "SurveyDesign": "design",
+    "DesignResult": "design",
 }
 
 

@@ -36,12 +36,12 @@ from scipy.special import gammaln as _gammaln
 
 from ._internal import special as sp
 from ._internal.hybrid import clip_difference, square_and_add
+from ._internal.inference import normal_pvalue, open_side, significant, tails
 from ._internal.results import IntervalResult, Result
 from ._internal.roots import find_root_fixed_point
 from ._internal.validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
-from .proportion import _tails
 from .unconditional import barnard_pvalue, boschloo_pvalue
 
 __all__ = ["compare_proportions", "ComparisonResult", "METHODS", "TESTS", "RATIO_METHODS"]
@@ -462,14 +462,6 @@ def _woolf(x1, n1, x2, n2, a_lo, a_hi):
 
 
 # --------------------------------------------------------------------------- tests
-def _normal_pvalue(z, alternative):
-    if alternative == "two-sided":
-        return np.minimum(2.0 * sp.normal_sf(np.abs(z)), 1.0)
-    if alternative == "greater":
-        return sp.normal_sf(z)
-    return sp.normal_cdf(z)
-
-
 def _ratio_z(num, var):
     # num / sqrt(var) with 0/0 = 0 (no difference and no variance: no evidence either way).
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -481,13 +473,13 @@ def _z_pooled(p1, x1, n1, p2, x2, n2, d0, alternative):
     ``prop.test(correct = FALSE)`` statistic.  Both proportions 0 (or both 1): z = 0, p = 1."""
     pooled = (x1 + x2) / (n1 + n2)
     z = _ratio_z(p2 - p1, pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
-    return z, _normal_pvalue(z, alternative)
+    return z, normal_pvalue(z, alternative)
 
 
 def _z_unpooled(p1, x1, n1, p2, x2, n2, d0, alternative):
     """Unpooled (Wald) z test, z = (p2 - p1 - d0)/sqrt(p1q1/n1 + p2q2/n2)."""
     z = _ratio_z(p2 - p1 - d0, p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
-    return z, _normal_pvalue(z, alternative)
+    return z, normal_pvalue(z, alternative)
 
 
 def _chi2_yates(p1, x1, n1, p2, x2, n2, d0, alternative):
@@ -503,7 +495,7 @@ def _chi2_yates(p1, x1, n1, p2, x2, n2, d0, alternative):
         )
     if alternative == "two-sided":
         return chi2, sp.chi2_sf(chi2, 1.0)
-    return chi2, _normal_pvalue(np.sign(p2 - p1) * np.sqrt(chi2), alternative)
+    return chi2, normal_pvalue(np.sign(p2 - p1) * np.sqrt(chi2), alternative)
 
 
 def _mn_test(p1, x1, n1, p2, x2, n2, d0, alternative):
@@ -512,7 +504,7 @@ def _mn_test(p1, x1, n1, p2, x2, n2, d0, alternative):
     region is exactly the 'miettinen-nurminen' interval."""
     var = _score_variance(p1, n1, p2, n2, d0, _mn_factor(n1, n2))
     z = _ratio_z(p2 - p1 - d0, var)
-    return z, _normal_pvalue(z, alternative)
+    return z, normal_pvalue(z, alternative)
 
 
 _FISHER_BLOCK = 64  # support points summed per pass of a tail
@@ -683,10 +675,8 @@ def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative)
         ratio_low, ratio_high = RATIO_METHODS[ratio_method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
         odds_ratio = q2 * (1.0 - q1) / (q1 * (1.0 - q2))
         odds_low, odds_high = _woolf(x1, m1, x2, m2, a_lo, a_hi)
-    if alternative == "less":
-        ratio_low, odds_low = np.zeros_like(ratio_low), np.zeros_like(odds_low)
-    elif alternative == "greater":
-        ratio_high, odds_high = np.full_like(ratio_high, np.inf), np.full_like(odds_high, np.inf)
+    ratio_low, ratio_high = open_side(ratio_low, ratio_high, alternative, 0.0, np.inf)
+    odds_low, odds_high = open_side(odds_low, odds_high, alternative, 0.0, np.inf)
     cohens_h = 2.0 * np.arcsin(np.sqrt(q2)) - 2.0 * np.arcsin(np.sqrt(q1))
     return dict(
         ratio=ratio,
@@ -799,7 +789,9 @@ def compare_proportions(
     )
     inputs.proportion("p1")
     inputs.proportion("p2")
-    for name in ("n1", "n2", "deff1", "deff2"):
+    for name in ("n1", "n2"):
+        inputs.sample_size(name)
+    for name in ("deff1", "deff2"):
         inputs.positive(name)
     inputs.inside("null_difference", -1.0, 1.0, 0.0)
     d0 = inputs.raw("null_difference")
@@ -816,21 +808,15 @@ def compare_proportions(
     # test here depends on a count being exactly whole (Fisher rounds its own), and p·n is
     # exact at 0 and at n, where the zero-count rules apply.
     x1, x2 = q1 * m1, q2 * m2
-    a_lo, a_hi = _tails(level, alternative)
+    a_lo, a_hi = tails(level, alternative)
 
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         low, high = METHODS[method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
         statistic, pvalue = TESTS[test](q1, x1, m1, q2, x2, m2, d0, alternative)
-    if alternative == "less":
-        low = np.full_like(low, -1.0)
-    elif alternative == "greater":
-        high = np.ones_like(high)
+    low, high = open_side(low, high, alternative, -1.0, 1.0)
 
     fin = inputs.finish
     pvalue = fin(pvalue)
-    significant = np.asarray(pvalue) < 1.0 - level  # NaN compares False
-    if inputs.scalar:
-        significant = bool(significant)
 
     def effects():
         return {
@@ -866,7 +852,7 @@ def compare_proportions(
         high=fin(high),
         statistic=fin(statistic),
         pvalue=pvalue,
-        significant=significant,
+        significant=significant(pvalue, level, inputs.scalar),
         method=method,
         test=test,
         ratio_method=ratio_method,

@@ -14,7 +14,12 @@ import numpy as np
 
 from ._internal import special as sp
 from ._internal.results import ConfidenceInterval, Result
-from ._internal.validation import as_float_array, check_choice, check_confidence_level
+from ._internal.validation import (
+    as_float_array,
+    check_axis,
+    check_choice,
+    check_confidence_level,
+)
 from .exceptions import InvalidValueError, ShapeError
 
 __all__ = ["multinomial_ci", "MultinomialResult", "MULTINOMIAL_METHODS"]
@@ -307,10 +312,8 @@ def multinomial_ci(counts, *, method="goodman", confidence_level=0.95, axis=-1):
         raise ShapeError(
             "counts must hold one count per answer (an array along axis), got a scalar"
         )
-    try:
-        moved = np.moveaxis(arr, axis, -1)
-    except np.exceptions.AxisError:
-        raise ShapeError(f"axis={axis} is out of range for counts with shape {arr.shape}") from None
+    axis = check_axis("axis", axis, arr.ndim)
+    moved = np.moveaxis(arr, axis, -1)
     k = moved.shape[-1]
     if k < 2:
         raise ShapeError(f"counts needs at least two answers along axis {axis}; got {k}")

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._internal.validation import as_float_array, check_choice
-from .exceptions import InvalidValueError, ShapeError
+from ._internal.validation import as_float_array, check_axis, check_choice
+from .exceptions import InvalidValueError
 
 __all__ = ["adjust_pvalues", "ADJUST_METHODS"]
 
@@ -187,16 +187,14 @@ def adjust_pvalues(pvalues, *, method="holm", axis=-1):
         bad = float(p[outside].flat[0])
         hint = " (percentages? divide by 100)" if 1.0 < bad <= 100.0 else ""
         raise InvalidValueError(f"pvalues must lie in [0, 1] (NaN for missing); got {bad:g}{hint}")
+    axis = check_axis("axis", axis, max(p.ndim, 1), allow_none=True)
     if p.ndim == 0:
         return float(p)
     shape = p.shape
     if axis is None:
         p = p.reshape(-1)
         axis = -1
-    try:
-        work = np.moveaxis(p, axis, -1)
-    except np.exceptions.AxisError:
-        raise ShapeError(f"axis={axis} is out of range for pvalues with shape {shape}") from None
+    work = np.moveaxis(p, axis, -1)
     if work.size == 0:
         return np.moveaxis(work.copy(), -1, axis).reshape(shape)
 

@@ -30,8 +30,9 @@ import numpy as np
 
 from ._internal import special as sp
 from ._internal.hybrid import clip_difference, square_and_add
+from ._internal.inference import significant, tails
 from ._internal.results import IntervalResult
-from ._internal.validation import Inputs, check_choice, check_confidence_level
+from ._internal.validation import Inputs, check_choice, check_confidence_level, check_flag
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
 
@@ -280,8 +281,7 @@ def mcnemar(
     """
     test = check_choice("test", test, MCNEMAR_TESTS)
     level = check_confidence_level(confidence_level)
-    if not isinstance(correction, (bool, np.bool_)):
-        raise InvalidOptionError(f"correction={correction!r} must be True or False")
+    correction = check_flag("correction", correction)
     if method is None:
         method = "wald" if a is None else "newcombe"
     method = check_choice("method", method, PAIRED_METHODS)
@@ -305,7 +305,7 @@ def mcnemar(
     if a is not None:
         inputs.nonnegative_count("a")
     if n is not None:
-        inputs.positive("n")
+        inputs.sample_size("n")
         if a is None:
             inputs.where(
                 "n", inputs["n"] < inputs["b"] + inputs["c"], "must be at least b + c", np.inf
@@ -321,14 +321,11 @@ def mcnemar(
     discordant = bb + cc
     statistic, pvalue = MCNEMAR_TESTS[test](bb, cc, correction)
     pvalue = inputs.finish(pvalue)
-    significant = np.asarray(pvalue) < 1.0 - level
-    if inputs.scalar:
-        significant = bool(significant)
 
     if n is not None:
         size = inputs["n"]
         estimate = (cc - bb) / size
-        tail = (1.0 - level) / 2.0
+        tail = tails(level, "two-sided")[0]
         both = inputs["a"] if a is not None else None
         low, high = PAIRED_METHODS[method](both, bb, cc, size, estimate, tail)
         size_out = inputs.finish(size)
@@ -358,7 +355,7 @@ def mcnemar(
         high=fin(high),
         statistic=fin(statistic),
         pvalue=pvalue,
-        significant=significant,
+        significant=significant(pvalue, level, inputs.scalar),
         correction=bool(correction),
         method=method,
         confidence_level=level,

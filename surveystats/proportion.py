@@ -22,12 +22,14 @@ import numpy as np
 
 from ._internal import special as sp
 from ._internal.arrays import writable_out as _out
+from ._internal.inference import open_side, tails
 from ._internal.results import ProportionResult
 from ._internal.roots import find_root_halley
 from ._internal.validation import (
     Inputs,
     as_float_array,
     check_alternative,
+    check_axis,
     check_choice,
     check_confidence_level,
 )
@@ -436,14 +438,6 @@ def _checked_prior(prior):
 _P_ONLY_METHODS = frozenset({"wald", "wilson", "wilson-cc", "agresti-coull", "arcsine"})
 
 
-def _tails(confidence_level, alternative):
-    """Tail probabilities outside the lower and upper bound."""
-    alpha = 1.0 - confidence_level
-    if alternative == "two-sided":
-        return alpha / 2.0, alpha / 2.0
-    return alpha, alpha
-
-
 def _fpc_factor(n, population):
     """(N - n)/(N - 1): the finite population correction of a variance (1 when N is None)."""
     if population is None:
@@ -489,7 +483,7 @@ def _checked_inputs(p, n, deff, population):
         named["population"] = population
     inputs = Inputs(**named)
     inputs.proportion("p")
-    inputs.positive("n")
+    inputs.sample_size("n")
     if deff_number is None:
         inputs.positive("deff")
         inputs.deff = inputs["deff"]
@@ -599,13 +593,10 @@ def proportion_ci(
     # skip the snapping (a fifth of their run time on large arrays).
     x = _whole_count(p_, n_calc) if method not in _P_ONLY_METHODS else None
 
-    a_lo, a_hi = _tails(level, alternative)
+    a_lo, a_hi = tails(level, alternative)
     with np.errstate(invalid="ignore", divide="ignore"):
         low, high = interval(p_, x, n_calc, a_lo, a_hi)
-    if alternative == "less":
-        low = np.zeros_like(low)
-    elif alternative == "greater":
-        high = np.ones_like(high)
+    low, high = open_side(low, high, alternative, 0.0, 1.0)
     if census is not None:
         low = np.where(census, p_, low)
         high = np.where(census, p_, high)
@@ -679,7 +670,7 @@ def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
         inputs["n"], inputs.deff, inputs["population"] if population is not None else None
     )
     p_ = inputs["p"]
-    z = sp.z_upper((1.0 - level) / 2.0)
+    z = sp.z_upper(tails(level, "two-sided")[0])
     return inputs.finish(z * np.sqrt(p_ * (1.0 - p_) / n_eff))
 
 
@@ -728,7 +719,7 @@ def sample_size(moe, *, p=0.5, confidence_level=0.95, deff=1.0, population=None)
     if population is not None:
         inputs.positive("population", allow_inf=True, placeholder=np.inf)
     m, p_ = inputs["moe"], inputs["p"]
-    z = sp.z_upper((1.0 - level) / 2.0)
+    z = sp.z_upper(tails(level, "two-sided")[0])
     n0 = z * z * p_ * (1.0 - p_) * inputs["deff"] / (m * m)
     if population is not None:
         big_n = inputs["population"]
@@ -761,6 +752,8 @@ def kish_deff(weights, *, axis=-1):
     1.2
     """
     w = as_float_array("weights", weights)
+    if w.ndim:
+        axis = check_axis("axis", axis, w.ndim)
     if w.ndim == 0 or w.shape[axis] == 0:
         raise InvalidValueError("weights must be a non-empty array of respondent weights")
     if not np.all(np.isfinite(w)):
@@ -798,6 +791,6 @@ def effective_n(n, deff):
     666.67
     """
     inputs = Inputs(n=n, deff=deff)
-    inputs.positive("n")
+    inputs.sample_size("n")
     inputs.positive("deff")
     return inputs.finish(inputs["n"] / inputs["deff"])
