@@ -122,7 +122,7 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic):
     estimand = estimand_class(variables=variables, domain=domain, n_domains=n_domains)
     totals = estimand.totals(weights)
     estimate = estimand.value(totals)
-    covariance = taylor_covariance(design, estimand.scores(weights, totals))
+    covariance = _covariance(design, estimand, totals)
     variance = np.diag(covariance).copy()
 
     inside = domain >= 0
@@ -144,6 +144,14 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic):
         labels=labels,
         by=by_names,
     )
+
+
+def _covariance(design, estimand, totals):
+    """Taylor linearization; a replicate design answers with its replicates instead."""
+    replicate = getattr(design, "_covariance", None)
+    if replicate is not None:
+        return replicate(estimand, totals)
+    return taylor_covariance(design, estimand.scores(design.weights, totals))
 
 
 def _design_effect(variance, y, domain, w, n, weight_sum, statistic, kind, n_domains):
