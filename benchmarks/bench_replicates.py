@@ -131,35 +131,55 @@ R_CHILD = textwrap.dedent(
 )
 
 
-def run_python(tool, kind, reps, rows, timeout=1800):
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, tool, kind, str(reps), str(rows)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+# A case whose resident memory passes this is stopped (the machine is shared): svy and R hold
+# rows x replicates weights, 16 GB at 2,000 replicates of 10^6 rows.
+MEMORY_CAP_MIB = 6144
+
+
+def _rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+def _watched(cmd, timeout):
+    """Run ``cmd``; stop it if its resident memory passes MEMORY_CAP_MIB or time runs out."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = time.perf_counter()
+    highest = 0.0
+    while proc.poll() is None:
+        highest = max(highest, _rss_mib(proc.pid))
+        if highest > MEMORY_CAP_MIB:
+            proc.kill()
+            proc.communicate()
+            return {"error": f"stopped above the {MEMORY_CAP_MIB} MiB memory cap"}
+        if time.perf_counter() - started > timeout:
+            proc.kill()
+            proc.communicate()
+            return {"error": f"stopped after {timeout} s"}
+        time.sleep(0.05)
+    out, err = proc.communicate()
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        return {"error": (err.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run_python(tool, kind, reps, rows, timeout=1800):
+    return _watched([sys.executable, "-c", CHILD, tool, kind, str(reps), str(rows)], timeout)
 
 
 def run_r(kind, reps, rows, timeout=1800):
     path = HERE / "_bench_replicates_child.R"
     path.write_text(R_CHILD)
     try:
-        proc = subprocess.run(
-            ["Rscript", str(path), kind, str(reps), str(rows)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"timeout after {timeout} s"}
+        return _watched(["Rscript", str(path), kind, str(reps), str(rows)], timeout)
     finally:
         path.unlink(missing_ok=True)
-    if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main():
@@ -204,7 +224,8 @@ def write(lines, rows):
         "engineers' jobs while it ran**, so times are indicative. One run per cell (each in a",
         "fresh process). Peak = the process's resident high-water mark (VmHWM), added = peak",
         "minus the resident size once the data frame existed. floor = bare numpy: PSU sums and",
-        "one (replicates x PSUs) @ (PSUs x 2) product with random factors.",
+        "one (replicates x PSUs) @ (PSUs x 2) product with random factors. A case is stopped",
+        f"when its resident memory passes {MEMORY_CAP_MIB:,} MiB (the machine is shared).",
         "",
         "| type | replicates | tool | create s | estimate s | create+estimate s | peak MiB | added MiB | SE |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
