@@ -419,7 +419,7 @@ class ChunkedSurveyDesign:
     Parameters
     ----------
     source : str, path-like, or callable
-        A CSV or Parquet file (read ``chunksize`` rows at a time: :func:`pandas.read_csv`
+        A CSV or Parquet file (read ``chunksize`` rows at a time: ``pandas.read_csv``
         with ``chunksize``, Parquet by record batches through pyarrow), or a function that
         returns a fresh iterable of DataFrames each time it is called (one call per
         estimate).
@@ -428,7 +428,7 @@ class ChunkedSurveyDesign:
     chunksize : int
         Rows per chunk of a file.
     **read_options
-        Passed to :func:`pandas.read_csv` (``sep``, ``encoding`` ...).
+        Passed to ``pandas.read_csv`` (``sep``, ``encoding`` ...).
 
     Examples
     --------

@@ -62,8 +62,8 @@ def read_survey(
         Read only these columns (every format reads only what is asked for).  A name that is
         not in the file raises and lists the columns that are.
     **options
-        Passed on to the underlying reader: :func:`pandas.read_csv`, :func:`pandas.read_parquet`,
-        :func:`pandas.read_stata` or :func:`pyreadstat.read_sav` (for example ``sep=";"`` or
+        Passed on to the underlying reader: ``pandas.read_csv``, ``pandas.read_parquet``,
+        ``pandas.read_stata`` or ``pyreadstat.read_sav`` (for example ``sep=";"`` or
         ``encoding="latin-1"``).
 
     Returns
@@ -163,7 +163,7 @@ def _check_columns(wanted: list[str], found: list[str], path: str) -> None:
 
 # --------------------------------------------------------------------------- one reader per format
 def _read_csv(path: str, columns, options) -> pd.DataFrame:
-    """Plain text: :func:`pandas.read_csv` (compression from the extension)."""
+    """Plain text: ``pandas.read_csv`` (compression from the extension)."""
     return pd.read_csv(path, usecols=columns, **options)
 
 
@@ -173,7 +173,7 @@ def _read_parquet(path: str, columns, options) -> pd.DataFrame:
 
 
 def _read_stata(path: str, columns, options) -> pd.DataFrame:
-    """Stata ``.dta``: :func:`pandas.read_stata` with value labels as (ordered) categories."""
+    """Stata ``.dta``: ``pandas.read_stata`` with value labels as (ordered) categories."""
     options = {"convert_categoricals": True, **options}
     with pd.read_stata(path, columns=columns, iterator=True, **options) as reader:
         frame = reader.read()

@@ -38,7 +38,7 @@ CALLS = {
     "mean with missing, by": lambda d: d.mean("acs.k3", by="stype"),
     "total by": lambda d: d.total("enroll", by="stype"),
     "proportion": lambda d: d.proportion("sch.wide", level="Yes"),
-    "proportion with missing": lambda d: d.proportion("answer", level="Yes", method="likelihood"),
+    "proportion with missing": lambda d: d.proportion("answer", level="Yes", method="asin"),
     "proportion crossed domains, beta": lambda d: d.proportion(
         "sch.wide", level="Yes", by=["stype", "awards"], method="beta"
     ),
