@@ -52,6 +52,7 @@ _LAZY = {
     "Finding": "newsroom",
     "SurveyDesign": "design",
     "DesignResult": "design",
+    "ReplicateDesign": "design",
 }
 
 

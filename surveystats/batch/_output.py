@@ -9,6 +9,7 @@ spreadsheet would run as formulas neutralised as OWASP recommends).
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import secrets
 import shutil
@@ -51,6 +52,8 @@ def atomic_output(destination):
             break
         except FileExistsError:
             continue
+        except OSError as error:  # name the file the user asked for, not the temporary one
+            raise type(error)(error.errno, error.strerror, target) from None
     try:
         with handle:
             yield handle
@@ -63,6 +66,11 @@ def atomic_output(destination):
         raise
 
 
+def is_text(column):
+    """Whether a column may hold text cells (object or a pandas string dtype)."""
+    return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
+
+
 def neutralise_formulas(column):
     """Text cells of ``column`` that a spreadsheet would read as a formula, made inert.
 
@@ -71,7 +79,7 @@ def neutralise_formulas(column):
     quote makes it text.  Cells that are plain numbers (``-5``, ``+0.3``) stay as they are, so
     that they still read as numbers; non-text cells are not touched.
     """
-    if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+    if not is_text(column):
         return column
     try:
         starts = column.str.match(FORMULA_TRIGGERS, na=False).to_numpy(dtype=bool)
@@ -87,6 +95,21 @@ def neutralise_formulas(column):
     values = column.to_numpy(dtype=object, copy=True)
     values[rows[risky]] = "'" + text[risky].to_numpy(dtype=object)
     return pd.Series(values, index=column.index, dtype=object)
+
+
+def _quoting(part):
+    """QUOTE_MINIMAL, or QUOTE_NONNUMERIC for a part with a carriage return in a text cell:
+    the csv module quotes only the characters of the line terminator (a line feed), and a
+    lone carriage return left bare ends the row for most readers."""
+    for col in part.columns:
+        if not is_text(part[col]):
+            continue
+        try:
+            if part[col].str.contains("\r", regex=False, na=False).any():
+                return csv.QUOTE_NONNUMERIC
+        except AttributeError:  # an object column without text (.str refuses it)
+            continue
+    return csv.QUOTE_MINIMAL
 
 
 class CsvWriter:
@@ -109,11 +132,8 @@ class CsvWriter:
         self.significant += int(part["significant"].sum())
         self.problems += int((part["problem"] != "").sum())
         if self.escape_formulas:
-            part = part.assign(
-                **{
-                    col: neutralise_formulas(part[col])
-                    for col in part.columns
-                    if part[col].dtype == object
-                }
-            )
-        part.to_csv(self.handle, header=False, index=False)
+            text = {
+                col: neutralise_formulas(part[col]) for col in part.columns if is_text(part[col])
+            }
+            part = part.assign(**text)
+        part.to_csv(self.handle, header=False, index=False, quoting=_quoting(part))

@@ -23,6 +23,7 @@ import os
 import pickle
 import stat
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass
 
@@ -172,10 +173,17 @@ class _CsvReader:
             encoding=self.encoding,
         )
         try:
-            with reader:
+            with reader, warnings.catch_warnings():
+                # pandas drops the fields of a row longer than the names, with only a warning
+                warnings.simplefilter("error", pd.errors.ParserWarning)
                 for chunk in reader:
                     _refuse_extra_fields(chunk.pop(_EXTRA), len(self.columns))
                     yield chunk, self._fraction()
+        except pd.errors.ParserWarning:
+            raise SurveyStatsError(
+                f"malformed CSV: a row has more fields than the {len(self.columns)} columns "
+                f"of the header"
+            ) from None
         except UnicodeDecodeError as error:
             raise _not_text(error, self.encoding) from None
         except pd.errors.ParserError as error:
@@ -270,7 +278,8 @@ class _WaveKinds:
             )
         if is_number.any():
             whole = as_numbers[is_number]
-            if (whole == np.round(whole)).all():
+            # Int64 only where exact: beyond 2**53 a float is no longer a count of years
+            if (whole == np.round(whole)).all() and (whole.abs() < 2.0**53).all():
                 as_numbers = as_numbers.round().astype("Int64")
             chunk[self.wave] = as_numbers
         return chunk

@@ -48,10 +48,16 @@ def _csv_cell(value, escape_formulas):
 
 def to_csv(records, escape_formulas=True):
     """A header line and one line per record (columns of the first record)."""
-    buffer = io.StringIO()
     fields = list(records[0])
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_csv_cell(f, escape_formulas) for f in fields])
-    for record in records:
-        writer.writerow([_csv_cell(record.get(f), escape_formulas) for f in fields])
-    return buffer.getvalue().rstrip("\n")
+    rows = [[_csv_cell(f, escape_formulas) for f in fields]]
+    rows += [[_csv_cell(record.get(f), escape_formulas) for f in fields] for record in records]
+    # a lone carriage return in a text cell would end the row for most readers: quote then
+    has_cr = any(isinstance(cell, str) and "\r" in cell for row in rows for cell in row)
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer,
+        lineterminator="\n",
+        quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL,
+    )
+    writer.writerows(rows)
+    return buffer.getvalue()[:-1]  # without the last line end

@@ -423,12 +423,15 @@ def _cmd_batch(args):
 
 
 def _cmd_annotate(args):
-    if args.file == "-":
-        text = sys.stdin.read()
-    else:
-        with open(args.file, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
     from ..newsroom.annotator import annotate
+    from ..newsroom.textinput import decode_article
+
+    if args.file == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        with open(args.file, "rb") as handle:
+            raw = handle.read()
+    text = decode_article(raw, args.encoding)  # byte-order marks honoured; refuses bad bytes
 
     n = None if args.n is None else parse_count(args.n)
     result = annotate(
@@ -658,6 +661,12 @@ surveystats demo"""),
     )
     p.add_argument("--json", action="store_true", help="same as --format json")
     p.add_argument("--chart", default=None, metavar="PATH", help="also draw a chart (.png/.svg)")
+    p.add_argument(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="text encoding of the file (default: its byte-order mark, else UTF-8)",
+    )
     _add_level(p)
     _add_design(p)
     p.set_defaults(run=_cmd_annotate)

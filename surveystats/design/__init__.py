@@ -6,7 +6,8 @@ See ``docs/DESIGN.md`` for the public names.
 """
 
 from ._examples import load_api
+from .replicate_design import ReplicateDesign
 from .results import DesignResult
 from .survey_design import SurveyDesign
 
-__all__ = ["SurveyDesign", "DesignResult", "load_api"]
+__all__ = ["SurveyDesign", "DesignResult", "load_api", "ReplicateDesign"]

@@ -371,6 +371,14 @@ class SurveyDesign:
 
         return rao_scott(self, row, column, statistic=statistic)
 
+    def replicate(self, type, *, replicates=None, rho=None, seed=None, mse=False):
+        """A :class:`~surveystats.design.ReplicateDesign` with replicates of ``type`` made
+        from this design's first stage (R ``as.svrepdesign``); see
+        :func:`surveystats.design.replicate_design.replicate_from_design`."""
+        from .replicate_design import replicate_from_design
+
+        return replicate_from_design(self, type, replicates=replicates, rho=rho, seed=seed, mse=mse)
+
 
 def factorize_column(data, name, argument):
     from ._structure import factorize
