@@ -338,6 +338,11 @@ def finish_cells(
     safe = np.where(domain >= 0, domain, 0)
     n = np.bincount(safe, weights=np.where(domain >= 0, answered, 0.0), minlength=n_domains)
     n_missing = np.bincount(codes, weights=cells[_ROWS].to_numpy() - answered, minlength=n_domains)
+    empty = n == 0
+    if empty.any():  # a domain without answers has no estimate and no variance, as in memory
+        covariance[empty, :] = np.nan
+        covariance[:, empty] = np.nan
+        variance[empty] = np.nan
     deff_values = _design_effect(variance, safe, domain >= 0, w, wy, wy2, n, spec, deff, n_domains)
     parts = dict(
         estimate=estimate,

@@ -38,10 +38,11 @@ CALLS = {
     "mean with missing, by": lambda d: d.mean("acs.k3", by="stype"),
     "total by": lambda d: d.total("enroll", by="stype"),
     "proportion": lambda d: d.proportion("sch.wide", level="Yes"),
-    "proportion with missing": lambda d: d.proportion("answer", level="Yes", method="asin"),
+    "proportion with missing": lambda d: d.proportion("answer", level="Yes", method="likelihood"),
     "proportion crossed domains, beta": lambda d: d.proportion(
         "sch.wide", level="Yes", by=["stype", "awards"], method="beta"
     ),
+    "proportion asin": lambda d: d.proportion("answer", level="No", by="stype", method="asin"),
     "proportion 90%, srswor deff": lambda d: d.proportion(
         "sch.wide", level="No", by="awards", confidence_level=0.9, deff="srswor"
     ),
@@ -57,14 +58,18 @@ def api_frame(name):
 
 
 def assert_same(chunked, memory, rtol=1e-10):
+    # A domain without answers has no estimate; its SE is NaN here.  In memory it is NaN or
+    # 0 depending on the variance engine's path (0 when every row is its own PSU), so those
+    # domains are checked apart.
+    empty = np.atleast_1d(np.asarray(memory.n)) == 0
     for name in FIELDS:
-        np.testing.assert_allclose(
-            np.asarray(getattr(chunked, name), dtype=float),
-            np.asarray(getattr(memory, name), dtype=float),
-            rtol=rtol,
-            atol=0,
-            err_msg=name,
-        )
+        ours = np.atleast_1d(np.asarray(getattr(chunked, name), dtype=float))
+        theirs = np.atleast_1d(np.asarray(getattr(memory, name), dtype=float))
+        if name in ("se", "deff"):
+            assert np.isnan(ours[empty]).all(), name
+            assert (np.isnan(theirs[empty]) | (theirs[empty] == 0)).all(), name
+            ours, theirs = ours[~empty], theirs[~empty]
+        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=0, err_msg=name)
     assert chunked.method == memory.method
     assert chunked.statistic == memory.statistic
     if memory.domain is None:
@@ -72,7 +77,13 @@ def assert_same(chunked, memory, rtol=1e-10):
     else:
         assert list(chunked.domain) == list(memory.domain)
         assert chunked.by == memory.by
-    np.testing.assert_allclose(chunked.covariance, memory.covariance, rtol=rtol, atol=1e-300)
+    kept = np.flatnonzero(~empty)
+    np.testing.assert_allclose(
+        chunked.covariance[np.ix_(kept, kept)],
+        memory.covariance[np.ix_(kept, kept)],
+        rtol=rtol,
+        atol=1e-300,
+    )
 
 
 @pytest.mark.parametrize("call", list(CALLS))
