@@ -240,7 +240,8 @@ def _margin(data, variables, levels, argument, total):
     if untargeted.size:
         shown = ", ".join(f"{_show(data_levels[i])} ({counts[i]} rows)" for i in untargeted[:5])
         raise InvalidValueError(
-            f"{argument}: {name!r} has respondents but no target at level(s) {shown}; "
+            f"{argument}: {name!r} has respondents but no target at "
+            f"level{'s' if untargeted.size > 1 else ''} {shown}; "
             f"targets are given for {', '.join(_show(k) for k in list(targets)[:10])}"
         )
     labels = tuple(lv if len(variables) > 1 else lv[0] for lv in data_levels)

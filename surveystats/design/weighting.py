@@ -74,6 +74,8 @@ class WeightingMethods:
     ``_weighting_steps`` (tuple) and ``_replace(**changes)``.
     """
 
+    __slots__ = ()
+
     def _with_step(self, weights, step):
         return self._replace(weights=weights, weighting_steps=self._weighting_steps + (step,))
 
