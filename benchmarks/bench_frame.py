@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from _timing import best, side_by_side
 
-from surveystats.batch.frame import compare_waves
+from surveystats.batch import compare_waves
 from surveystats.compare import compare_proportions
 from surveystats.multiple import adjust_pvalues
 
@@ -209,20 +209,18 @@ def main(quick=False):
         make_table(1_000_000).to_csv(source, index=False)
         size_mb = source.stat().st_size / 2**20
         out = Path(tmp) / "out.csv"
-        imports = (
-            "import pandas, surveystats.batch.frame, surveystats.compare, surveystats.multiple"
-        )
+        imports = "import pandas, surveystats.batch, surveystats.compare, surveystats.multiple"
         streamed = (
-            f"{imports}\nfrom surveystats.batch.frame import compare_waves_csv\n"
+            f"{imports}\nfrom surveystats.batch import compare_waves_csv\n"
             f"compare_waves_csv({str(source)!r}, {str(out)!r}, chunksize=100_000)"
         )
         whole = (
-            f"{imports}\nfrom surveystats.batch.frame import compare_waves\n"
+            f"{imports}\nfrom surveystats.batch import compare_waves\n"
             f"compare_waves(pandas.read_csv({str(source)!r}, dtype={{'question': str}}))"
             f".to_csv({str(out)!r}, index=False)"
         )
         runs = {
-            "import floor (pandas + surveystats.batch.frame)": imports,
+            "import floor (pandas + surveystats.batch)": imports,
             "`compare_waves_csv`, chunks of 100,000 rows, two passes (Holm over the file)": streamed,
             "whole file: `pd.read_csv` + `compare_waves` + `to_csv`": whole,
         }

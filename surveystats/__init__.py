@@ -50,6 +50,9 @@ _LAZY = {
     "annotate": "newsroom",
     "Annotation": "newsroom",
     "Finding": "newsroom",
+    "SurveyDesign": "design",
+    "DesignResult": "design",
+    "ReplicateDesign": "design",
 }
 
 

@@ -10,8 +10,9 @@ in an annotated article and on a chart.  Rounds for display and nothing else: no
 from __future__ import annotations
 
 import math
+import re
 
-__all__ = ["pct", "points", "pvalue_text", "count_text", "level_text"]
+__all__ = ["pct", "points", "pvalue_text", "count_text", "level_text", "spreadsheet_cell"]
 
 
 def pct(p: float | None, digits: int = 1) -> str:
@@ -60,5 +61,29 @@ def count_text(n: float | None) -> str:
 
 
 def level_text(level: float) -> str:
-    """``0.95`` -> ``'95%'``, ``0.975`` -> ``'97.5%'``."""
-    return f"{100 * level:g}%"
+    """``0.95`` -> ``'95%'``, ``0.975`` -> ``'97.5%'``, ``0.9999999`` -> ``'99.99999%'``.
+
+    As many digits as the level has (up to 12), and never a level below 100% shown as 100%.
+    """
+    text = f"{100 * level:.12g}"
+    if text == "100" and level < 1:
+        text = f"{100 * level:.17g}"
+    return f"{text}%"
+
+
+# Cells a spreadsheet runs as formulas (OWASP, "CSV Injection"): those starting with one of
+# = + - @ tab or carriage return.  A cell that is just a number (-5, +0.3) is left alone, so
+# that it still reads as a number.  Regular expressions as text, for re and pandas alike.
+FORMULA_TRIGGERS = r"[=+\-@\t\r]"
+PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A text cell made inert for spreadsheets: a leading ``'`` where it would be a formula.
+
+    >>> spreadsheet_cell("=HYPERLINK(1)"), spreadsheet_cell("-5"), spreadsheet_cell("wilson")
+    ("'=HYPERLINK(1)", '-5', 'wilson')
+    """
+    if re.match(FORMULA_TRIGGERS, text) and not re.fullmatch(PLAIN_NUMBER, text):
+        return "'" + text
+    return text

@@ -36,12 +36,12 @@ from scipy.special import gammaln as _gammaln
 
 from ._internal import special as sp
 from ._internal.hybrid import clip_difference, square_and_add
+from ._internal.inference import normal_pvalue, open_side, significant, tails
 from ._internal.results import IntervalResult, Result
 from ._internal.roots import find_root_fixed_point
 from ._internal.validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
-from .proportion import _tails
 
 __all__ = ["compare_proportions", "ComparisonResult", "METHODS", "TESTS", "RATIO_METHODS"]
 
@@ -280,6 +280,62 @@ def _farrington_manning(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     return _score_interval(p1, n1, p2, n2, a_lo, a_hi, 1.0)
 
 
+def _hauck_anderson(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Hauck & Anderson (1986): Wald interval with the unbiased variances ``p q / (n - 1)`` and
+    the continuity correction ``1 / (2 min(n1, n2))``, truncated to [-1, 1]; as R
+    ``DescTools::BinomDiffCI(method = "ha")``.  A sample of one has ``p q = 0`` and adds no
+    variance (DescTools gives NaN there: ``0 / 0``)."""
+
+    def unbiased_variance(p, n):
+        spread = p * (1.0 - p)
+        return np.where(spread > 0.0, spread / (n - 1.0), 0.0)
+
+    se = np.sqrt(unbiased_variance(p1, n1) + unbiased_variance(p2, n2))
+    return _wald_bounds(p2 - p1, se, 0.5 / np.minimum(n1, n2), a_lo, a_hi)
+
+
+def _haldane_bound(d, psi, n1, n2, tail, sign):
+    """One end of the Haldane-type interval of Newcombe (1998, method 3) for ``d = p2 - p1``:
+    ``theta + sign * w`` with ``u = (1/n1 + 1/n2)/4``, ``v = (1/n2 - 1/n1)/4``,
+    ``theta = (d + z^2 v (1 - 2 psi)) / (1 + z^2 u)`` and
+    ``w = z/(1 + z^2 u) sqrt(u(4 psi(1 - psi) - d^2) + 2 v (1 - 2 psi) d
+    + 4 z^2 u^2 psi(1 - psi) + z^2 v^2 (1 - 2 psi)^2)``; ``sign * 1`` where the tail is 0."""
+    z = sp.z_upper(tail)
+    u = 0.25 * (1.0 / n1 + 1.0 / n2)
+    v = 0.25 * (1.0 / n2 - 1.0 / n1)
+    z2 = z * z
+    skew = 1.0 - 2.0 * psi
+    theta = (d + z2 * v * skew) / (1.0 + z2 * u)
+    spread = (
+        u * (4.0 * psi * (1.0 - psi) - d * d)
+        + 2.0 * v * skew * d
+        + 4.0 * z2 * u * u * psi * (1.0 - psi)
+        + z2 * v * v * skew * skew
+    )
+    bound = theta + sign * z / (1.0 + z2 * u) * np.sqrt(np.maximum(spread, 0.0))
+    return np.where(np.isinf(z), sign * 1.0, bound)
+
+
+def _haldane(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Haldane's interval (Newcombe 1998, method 3) with ``psi = (p1 + p2)/2``, truncated to
+    [-1, 1]; as R ``DescTools::BinomDiffCI(method = "hal")``."""
+    d, psi = p2 - p1, 0.5 * (p1 + p2)
+    return clip_difference(
+        _haldane_bound(d, psi, n1, n2, a_lo, -1.0), _haldane_bound(d, psi, n1, n2, a_hi, 1.0)
+    )
+
+
+def _jeffreys_perks(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Jeffreys-Perks interval (Newcombe 1998, method 4): Haldane's with
+    ``psi = ((x1 + 1/2)/(n1 + 1) + (x2 + 1/2)/(n2 + 1)) / 2``, which keeps it off the
+    degenerate bounds at x = 0 or n; as R ``DescTools::BinomDiffCI(method = "jp")``."""
+    d = p2 - p1
+    psi = 0.5 * ((p1 * n1 + 0.5) / (n1 + 1.0) + (p2 * n2 + 0.5) / (n2 + 1.0))
+    return clip_difference(
+        _haldane_bound(d, psi, n1, n2, a_lo, -1.0), _haldane_bound(d, psi, n1, n2, a_hi, 1.0)
+    )
+
+
 METHODS = {
     "wald": _wald,
     "wald-cc": _wald_cc,
@@ -288,6 +344,9 @@ METHODS = {
     "newcombe-cc": _newcombe_cc,
     "miettinen-nurminen": _miettinen_nurminen,
     "farrington-manning": _farrington_manning,
+    "hauck-anderson": _hauck_anderson,
+    "haldane": _haldane,
+    "jeffreys-perks": _jeffreys_perks,
 }
 
 
@@ -402,14 +461,6 @@ def _woolf(x1, n1, x2, n2, a_lo, a_hi):
 
 
 # --------------------------------------------------------------------------- tests
-def _normal_pvalue(z, alternative):
-    if alternative == "two-sided":
-        return np.minimum(2.0 * sp.normal_sf(np.abs(z)), 1.0)
-    if alternative == "greater":
-        return sp.normal_sf(z)
-    return sp.normal_cdf(z)
-
-
 def _ratio_z(num, var):
     # num / sqrt(var) with 0/0 = 0 (no difference and no variance: no evidence either way).
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -421,13 +472,13 @@ def _z_pooled(p1, x1, n1, p2, x2, n2, d0, alternative):
     ``prop.test(correct = FALSE)`` statistic.  Both proportions 0 (or both 1): z = 0, p = 1."""
     pooled = (x1 + x2) / (n1 + n2)
     z = _ratio_z(p2 - p1, pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
-    return z, _normal_pvalue(z, alternative)
+    return z, normal_pvalue(z, alternative)
 
 
 def _z_unpooled(p1, x1, n1, p2, x2, n2, d0, alternative):
     """Unpooled (Wald) z test, z = (p2 - p1 - d0)/sqrt(p1q1/n1 + p2q2/n2)."""
     z = _ratio_z(p2 - p1 - d0, p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
-    return z, _normal_pvalue(z, alternative)
+    return z, normal_pvalue(z, alternative)
 
 
 def _chi2_yates(p1, x1, n1, p2, x2, n2, d0, alternative):
@@ -443,7 +494,7 @@ def _chi2_yates(p1, x1, n1, p2, x2, n2, d0, alternative):
         )
     if alternative == "two-sided":
         return chi2, sp.chi2_sf(chi2, 1.0)
-    return chi2, _normal_pvalue(np.sign(p2 - p1) * np.sqrt(chi2), alternative)
+    return chi2, normal_pvalue(np.sign(p2 - p1) * np.sqrt(chi2), alternative)
 
 
 def _mn_test(p1, x1, n1, p2, x2, n2, d0, alternative):
@@ -452,7 +503,7 @@ def _mn_test(p1, x1, n1, p2, x2, n2, d0, alternative):
     region is exactly the 'miettinen-nurminen' interval."""
     var = _score_variance(p1, n1, p2, n2, d0, _mn_factor(n1, n2))
     z = _ratio_z(p2 - p1 - d0, var)
-    return z, _normal_pvalue(z, alternative)
+    return z, normal_pvalue(z, alternative)
 
 
 _FISHER_BLOCK = 64  # support points summed per pass of a tail
@@ -592,10 +643,8 @@ def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative)
         ratio_low, ratio_high = RATIO_METHODS[ratio_method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
         odds_ratio = q2 * (1.0 - q1) / (q1 * (1.0 - q2))
         odds_low, odds_high = _woolf(x1, m1, x2, m2, a_lo, a_hi)
-    if alternative == "less":
-        ratio_low, odds_low = np.zeros_like(ratio_low), np.zeros_like(odds_low)
-    elif alternative == "greater":
-        ratio_high, odds_high = np.full_like(ratio_high, np.inf), np.full_like(odds_high, np.inf)
+    ratio_low, ratio_high = open_side(ratio_low, ratio_high, alternative, 0.0, np.inf)
+    odds_low, odds_high = open_side(odds_low, odds_high, alternative, 0.0, np.inf)
     cohens_h = 2.0 * np.arcsin(np.sqrt(q2)) - 2.0 * np.arcsin(np.sqrt(q1))
     return dict(
         ratio=ratio,
@@ -635,7 +684,8 @@ def compare_proportions(
     method : str
         Interval for ``p2 - p1``, one of ``METHODS``: 'newcombe' (default; Wilson-based hybrid
         score, Newcombe's method 10), 'newcombe-cc', 'wald', 'wald-cc', 'agresti-caffo',
-        'miettinen-nurminen', 'farrington-manning'.
+        'miettinen-nurminen', 'farrington-manning', 'hauck-anderson', 'haldane',
+        'jeffreys-perks' (Newcombe's methods 3 and 4).
     test : str
         One of ``TESTS``: 'z-pooled' (default; R ``prop.test(correct = FALSE)``),
         'z-unpooled', 'chi2-yates' (R ``prop.test(correct = TRUE)``), 'fisher' (exact, as R
@@ -705,7 +755,9 @@ def compare_proportions(
     )
     inputs.proportion("p1")
     inputs.proportion("p2")
-    for name in ("n1", "n2", "deff1", "deff2"):
+    for name in ("n1", "n2"):
+        inputs.sample_size(name)
+    for name in ("deff1", "deff2"):
         inputs.positive(name)
     inputs.inside("null_difference", -1.0, 1.0, 0.0)
     d0 = inputs.raw("null_difference")
@@ -722,21 +774,15 @@ def compare_proportions(
     # test here depends on a count being exactly whole (Fisher rounds its own), and p·n is
     # exact at 0 and at n, where the zero-count rules apply.
     x1, x2 = q1 * m1, q2 * m2
-    a_lo, a_hi = _tails(level, alternative)
+    a_lo, a_hi = tails(level, alternative)
 
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         low, high = METHODS[method](q1, x1, m1, q2, x2, m2, a_lo, a_hi)
         statistic, pvalue = TESTS[test](q1, x1, m1, q2, x2, m2, d0, alternative)
-    if alternative == "less":
-        low = np.full_like(low, -1.0)
-    elif alternative == "greater":
-        high = np.ones_like(high)
+    low, high = open_side(low, high, alternative, -1.0, 1.0)
 
     fin = inputs.finish
     pvalue = fin(pvalue)
-    significant = np.asarray(pvalue) < 1.0 - level  # NaN compares False
-    if inputs.scalar:
-        significant = bool(significant)
 
     def effects():
         return {
@@ -772,7 +818,7 @@ def compare_proportions(
         high=fin(high),
         statistic=fin(statistic),
         pvalue=pvalue,
-        significant=significant,
+        significant=significant(pvalue, level, inputs.scalar),
         method=method,
         test=test,
         ratio_method=ratio_method,

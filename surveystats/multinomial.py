@@ -14,7 +14,12 @@ import numpy as np
 
 from ._internal import special as sp
 from ._internal.results import ConfidenceInterval, Result
-from ._internal.validation import as_float_array, check_choice, check_confidence_level
+from ._internal.validation import (
+    as_float_array,
+    check_axis,
+    check_choice,
+    check_confidence_level,
+)
 from .exceptions import InvalidValueError, ShapeError
 
 __all__ = ["multinomial_ci", "MultinomialResult", "MULTINOMIAL_METHODS"]
@@ -212,10 +217,38 @@ def _sison_glaz(x, level):
     return low, high, np.isnan(found_c)
 
 
+def _fitzpatrick_scott(x, level):
+    """Fitzpatrick & Scott (1987): the same half-width ``z_{alpha/2} / (2 sqrt(n))`` for every
+    answer (the Wald half-width at p = 1/2), truncated to [0, 1].
+
+    Fitzpatrick, S. and Scott, A. (1987), "Quick simultaneous confidence intervals for
+    multinomial proportions", JASA 82:875-878: simultaneous coverage at least about
+    ``1 - alpha`` for the usual levels however many answers there are.  Conservative for
+    shares far from 1/2.
+    """
+    n = x.sum(axis=-1, keepdims=True)
+    p = x / n
+    half = sp.z_upper((1.0 - level) / 2.0) / (2.0 * np.sqrt(n))
+    return np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0), np.zeros(x.shape[0], bool)
+
+
+def _wald_bonferroni(x, level):
+    """Wald intervals ``p ± z_{alpha/(2k)} sqrt(p(1 - p)/n)`` with Bonferroni's split of
+    alpha over the k answers (Goodman 1965, section 2, as the simplest simultaneous set),
+    truncated to [0, 1]; too narrow for small counts, like any Wald interval."""
+    n = x.sum(axis=-1, keepdims=True)
+    p = x / n
+    k = x.shape[-1]
+    half = sp.z_upper((1.0 - level) / (2.0 * k)) * np.sqrt(p * (1.0 - p) / n)
+    return np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0), np.zeros(x.shape[0], bool)
+
+
 MULTINOMIAL_METHODS = {
     "goodman": _goodman,
     "sison-glaz": _sison_glaz,
     "quesenberry-hurst": _quesenberry_hurst,
+    "fitzpatrick-scott": _fitzpatrick_scott,
+    "wald-bonferroni": _wald_bonferroni,
 }
 
 
@@ -236,6 +269,10 @@ def multinomial_ci(counts, *, method="goodman", confidence_level=0.95, axis=-1):
         * ``'sison-glaz'``: Sison & Glaz (1995), the best coverage when there are many
           answers or small counts; bounds move in steps of ``1/n``.  Counts must be whole.
         * ``'quesenberry-hurst'``: Quesenberry & Hurst (1964), closed form, conservative.
+        * ``'fitzpatrick-scott'``: Fitzpatrick & Scott (1987), one half-width
+          ``z/(2 sqrt(n))`` for all answers; quick and conservative away from 1/2.
+        * ``'wald-bonferroni'``: Wald intervals at level ``1 - alpha/k``; simple, too narrow
+          for small counts.
     confidence_level : float
         Simultaneous level: all ``k`` intervals of a question hold together with this
         probability (approximately).
@@ -275,10 +312,8 @@ def multinomial_ci(counts, *, method="goodman", confidence_level=0.95, axis=-1):
         raise ShapeError(
             "counts must hold one count per answer (an array along axis), got a scalar"
         )
-    try:
-        moved = np.moveaxis(arr, axis, -1)
-    except np.exceptions.AxisError:
-        raise ShapeError(f"axis={axis} is out of range for counts with shape {arr.shape}") from None
+    axis = check_axis("axis", axis, arr.ndim)
+    moved = np.moveaxis(arr, axis, -1)
     k = moved.shape[-1]
     if k < 2:
         raise ShapeError(f"counts needs at least two answers along axis {axis}; got {k}")

@@ -3,7 +3,7 @@
 Lives here: :func:`paired_newcombe`, the interval for the difference ``p2 - p1`` of two
 *paired* proportions (the same respondents asked in two waves), built from the Wilson
 intervals of the two margins and the correlation between them, and its helper
-:func:`_newcombe_phi`.
+``_newcombe_phi``.
 Also here: :func:`mcnemar` (the test, as R ``mcnemar.test``, with the paired change and its
 interval from the registry ``PAIRED_METHODS``) and its result ``PairedResult``.
 Does not live here: intervals for independent samples (``compare.py``), the single-proportion
@@ -30,12 +30,13 @@ import numpy as np
 
 from ._internal import special as sp
 from ._internal.hybrid import clip_difference, square_and_add
+from ._internal.inference import significant, tails
 from ._internal.results import IntervalResult
-from ._internal.validation import Inputs, check_choice, check_confidence_level
+from ._internal.validation import Inputs, check_choice, check_confidence_level, check_flag
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
 
-__all__ = ["mcnemar", "paired_newcombe", "PairedResult", "PAIRED_METHODS"]
+__all__ = ["mcnemar", "paired_newcombe", "PairedResult", "PAIRED_METHODS", "MCNEMAR_TESTS"]
 
 
 def _newcombe_phi(a, b, c, d):
@@ -73,7 +74,7 @@ def paired_newcombe(a, b, c, d, a_lo, a_hi, *, correction=False):
         low  = (p2 - p1) - sqrt((p2 - l2)² + (u1 - p1)² - 2·phi·(p2 - l2)·(u1 - p1))
         high = (p2 - p1) + sqrt((u2 - p2)² + (p1 - l1)² - 2·phi·(u2 - p2)·(p1 - l1))
 
-    with phi Newcombe's corrected correlation of the table (see :func:`_newcombe_phi`).
+    with phi Newcombe's corrected correlation of the table (see ``_newcombe_phi``).
     Newcombe writes the contrast as ``p1 - p2``; the bounds here are his, negated and swapped.
 
     Parameters
@@ -138,6 +139,44 @@ def _paired_wald(a, b, c, n, estimate, tail):
 PAIRED_METHODS = {"newcombe": _paired_newcombe_interval, "wald": _paired_wald}
 
 
+def _lower_binomial_half(k, n):
+    """``P(X <= k)`` for ``X ~ Binomial(n, 1/2)``, real-valued ``k < n``:
+    ``I_{1/2}(n - k, k + 1)`` (Abramowitz & Stegun 26.5.24)."""
+    return sp.beta_cdf(0.5, n - k, k + 1.0)
+
+
+def _chi2_test(b, c, correction):
+    """McNemar (1947) chi-square, ``(|c - b| - 1)^2 / (b + c)`` with Edwards' continuity
+    correction or ``(c - b)^2 / (b + c)`` without, on 1 df; as R ``mcnemar.test``."""
+    gap = np.abs(c - b)
+    if correction:
+        gap = np.where(gap > 0.0, gap - 1.0, 0.0)
+    statistic = gap * gap / (b + c)
+    return statistic, sp.chi2_sf(statistic, 1.0)
+
+
+def _exact_test(b, c, correction):
+    """Exact conditional test: given ``b + c`` changers, ``b ~ Binomial(b + c, 1/2)``;
+    two-sided p ``min(1, 2 P(X <= min(b, c)))``, as R ``binom.test(b, b + c)``.  The statistic
+    is ``b``.  Conservative (Fagerland, Lydersen & Laake 2013)."""
+    k = np.minimum(b, c)
+    return b, np.minimum(1.0, 2.0 * _lower_binomial_half(k, b + c))
+
+
+def _mid_p_test(b, c, correction):
+    """Mid-p version of the exact test, ``2 P(X <= k) - P(X = k) = P(X <= k) + P(X <= k - 1)``
+    with ``k = min(b, c)`` (Fagerland, Lydersen & Laake 2013, who recommend it over both the
+    exact and the corrected chi-square test).  The statistic is ``b``."""
+    k = np.minimum(b, c)
+    n = b + c
+    below = np.where(k >= 1.0, _lower_binomial_half(np.maximum(k - 1.0, 0.0), n), 0.0)
+    return b, np.minimum(1.0, _lower_binomial_half(k, n) + below)
+
+
+#: Tests of no change within a panel, name -> function(b, c, correction) -> (statistic, p).
+MCNEMAR_TESTS = {"chi2": _chi2_test, "exact": _exact_test, "mid-p": _mid_p_test}
+
+
 @dataclass(frozen=True)
 class PairedResult(IntervalResult):
     """McNemar's test for the same respondents asked twice, and the paired change.
@@ -151,8 +190,10 @@ class PairedResult(IntervalResult):
     estimate, low, high : float or ndarray
         Paired change ``(c - b) / n`` (second wave minus first) and its interval; NaN without ``n``.
     statistic, pvalue, significant : float, float, bool (or ndarrays)
-        McNemar's chi-square (1 df), as R ``mcnemar.test``.
+        McNemar's chi-square (1 df), as R ``mcnemar.test``, for ``test='chi2'``; ``b`` and the
+        exact or mid-p binomial p-value for ``test='exact'`` / ``'mid-p'``.
     correction : bool
+    test : str
     method : str
         Interval method of the paired change ('newcombe' or 'wald').
     confidence_level : float
@@ -173,9 +214,12 @@ class PairedResult(IntervalResult):
     confidence_level: float
     problem: Any
     _recompute: Callable = field(default=None, repr=False, compare=False)
+    test: str = "chi2"
 
 
-def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_level=0.95):
+def mcnemar(
+    b, c, *, correction=True, n=None, a=None, method=None, confidence_level=0.95, test="chi2"
+):
     """McNemar's test for a panel (the same respondents in two waves), as R ``mcnemar.test``.
 
     Parameters
@@ -185,7 +229,8 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
     c : float or array_like
         Respondents who said no in the first wave and yes in the second.
     correction : bool
-        Continuity correction ``(|c - b| - 1)²/(b + c)`` (R's default; not applied when b = c).
+        Continuity correction ``(|c - b| - 1)²/(b + c)`` (R's default; not applied when b = c)
+        of the chi-square test; the exact and mid-p tests need none.
     n : float or array_like, optional
         Panel size; with it the result has the paired change ``(c - b)/n`` (second wave minus
         first) and its interval.
@@ -201,6 +246,10 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
         'newcombe' when ``a`` is given, else 'wald'.
     confidence_level : float
         Interval level; ``significant = pvalue < 1 - confidence_level``.
+    test : {'chi2', 'exact', 'mid-p'}
+        Test of no change, a key of ``MCNEMAR_TESTS``: McNemar's chi-square (default, as R
+        ``mcnemar.test``), the exact conditional binomial test (as R ``binom.test(b, b + c)``)
+        or its mid-p version (recommended by Fagerland et al. 2013 for small tables).
 
     Returns
     -------
@@ -224,10 +273,15 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
     >>> r = ss.mcnemar(12, 2, n=50, a=20)
     >>> r.method, round(r.low, 4), round(r.high, 4)
     ('newcombe', -0.3292, -0.0562)
+
+    Few changers: the exact and mid-p tests (Fagerland et al. 2013, Table 1 data, b = 1, c = 7):
+
+    >>> [round(ss.mcnemar(1, 7, test=t).pvalue, 4) for t in ("chi2", "exact", "mid-p")]
+    [0.0771, 0.0703, 0.0391]
     """
+    test = check_choice("test", test, MCNEMAR_TESTS)
     level = check_confidence_level(confidence_level)
-    if not isinstance(correction, (bool, np.bool_)):
-        raise InvalidOptionError(f"correction={correction!r} must be True or False")
+    correction = check_flag("correction", correction)
     if method is None:
         method = "wald" if a is None else "newcombe"
     method = check_choice("method", method, PAIRED_METHODS)
@@ -251,7 +305,7 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
     if a is not None:
         inputs.nonnegative_count("a")
     if n is not None:
-        inputs.positive("n")
+        inputs.sample_size("n")
         if a is None:
             inputs.where(
                 "n", inputs["n"] < inputs["b"] + inputs["c"], "must be at least b + c", np.inf
@@ -265,19 +319,13 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
             )
     bb, cc = inputs["b"], inputs["c"]
     discordant = bb + cc
-    gap = np.abs(cc - bb)
-    if correction:
-        gap = np.where(gap > 0.0, gap - 1.0, 0.0)
-    statistic = gap * gap / discordant
-    pvalue = inputs.finish(sp.chi2_sf(statistic, 1.0))
-    significant = np.asarray(pvalue) < 1.0 - level
-    if inputs.scalar:
-        significant = bool(significant)
+    statistic, pvalue = MCNEMAR_TESTS[test](bb, cc, correction)
+    pvalue = inputs.finish(pvalue)
 
     if n is not None:
         size = inputs["n"]
         estimate = (cc - bb) / size
-        tail = (1.0 - level) / 2.0
+        tail = tails(level, "two-sided")[0]
         both = inputs["a"] if a is not None else None
         low, high = PAIRED_METHODS[method](both, bb, cc, size, estimate, tail)
         size_out = inputs.finish(size)
@@ -287,7 +335,14 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
 
     def recompute(other_level):
         return mcnemar(
-            b, c, correction=correction, n=n, a=a, method=method, confidence_level=other_level
+            b,
+            c,
+            correction=correction,
+            n=n,
+            a=a,
+            method=method,
+            confidence_level=other_level,
+            test=test,
         )
 
     fin = inputs.finish
@@ -300,10 +355,11 @@ def mcnemar(b, c, *, correction=True, n=None, a=None, method=None, confidence_le
         high=fin(high),
         statistic=fin(statistic),
         pvalue=pvalue,
-        significant=significant,
+        significant=significant(pvalue, level, inputs.scalar),
         correction=bool(correction),
         method=method,
         confidence_level=level,
         problem=inputs.result_problem,
         _recompute=recompute,
+        test=test,
     )

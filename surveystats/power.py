@@ -28,12 +28,14 @@ from typing import Any
 import numpy as np
 
 from ._internal import special as sp
+from ._internal.inference import one_tail
 from ._internal.results import Result
 from ._internal.roots import find_root
 from ._internal.validation import (
     Inputs,
     check_alternative,
     check_confidence_level,
+    check_flag,
     check_probability,
 )
 from .exceptions import InvalidOptionError
@@ -132,11 +134,6 @@ class DetectableChangeResult(Result):
 
 
 # --------------------------------------------------------------------------- formulas
-def _tail(confidence_level, alternative):
-    alpha = 1.0 - confidence_level
-    return alpha / 2.0 if alternative == "two-sided" else alpha
-
-
 def _power(p1, p2, n1, n2, z, alternative, strict):
     """Normal-approximation power of the pooled two-sample z-test (module docstring).
 
@@ -215,11 +212,12 @@ def power_two_proportions(
     """
     level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
+    strict = check_flag("strict", strict)
     inputs = Inputs(p1=p1, p2=p2, n1=n, n2=n if n2 is None else n2)
     inputs.proportion("p1")
     inputs.proportion("p2")
-    inputs.positive("n1")
-    inputs.positive("n2")
+    inputs.sample_size("n1")
+    inputs.sample_size("n2")
     p1_, p2_ = inputs["p1"], inputs["p2"]
     inputs.where(
         "p1",
@@ -228,8 +226,8 @@ def power_two_proportions(
         0.5,
     )
     p1_, p2_, n1_, n2_ = inputs["p1"], inputs["p2"], inputs["n1"], inputs["n2"]
-    z = sp.z_upper(_tail(level, alternative))
-    power = _power(p1_, p2_, n1_, n2_, z, alternative, bool(strict))
+    z = sp.z_upper(one_tail(level, alternative))
+    power = _power(p1_, p2_, n1_, n2_, z, alternative, strict)
     fin = inputs.finish
     return PowerResult(
         power=fin(power),
@@ -282,7 +280,8 @@ def sample_size_two_proportions(
     """
     level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
-    tail = _tail(level, alternative)
+    strict = check_flag("strict", strict)
+    tail = one_tail(level, alternative)
     power = _check_power_target(power, tail)
     inputs = Inputs(p1=p1, p2=p2)
     inputs.proportion("p1")
@@ -378,12 +377,12 @@ def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95, alter
     """
     level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
-    tail = _tail(level, alternative)
+    tail = one_tail(level, alternative)
     power = _check_power_target(power, tail)
     inputs = Inputs(p=p, n1=n1, n2=n1 if n2 is None else n2)
     inputs.proportion("p")
-    inputs.positive("n1")
-    inputs.positive("n2")
+    inputs.sample_size("n1")
+    inputs.sample_size("n2")
     p_, n1_, n2_ = inputs["p"], inputs["n1"], inputs["n2"]
     z = sp.z_upper(tail)
 

@@ -16,20 +16,24 @@ and the beta-function methods use the continuous extension, as R's ``survey`` pa
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._internal import special as sp
 from ._internal.arrays import writable_out as _out
+from ._internal.inference import open_side, tails
 from ._internal.results import ProportionResult
 from ._internal.roots import find_root_halley
 from ._internal.validation import (
     Inputs,
     as_float_array,
     check_alternative,
+    check_axis,
     check_choice,
     check_confidence_level,
 )
-from .exceptions import InvalidValueError
+from .exceptions import InvalidOptionError, InvalidValueError
 
 __all__ = [
     "proportion_ci",
@@ -332,6 +336,73 @@ def _likelihood(p, x, n, a_lo, a_hi):
     return _fill_inner(low, high, inner, low_inner, high_inner)
 
 
+def _ends_as_binom(low, high, x, n, a_lo, a_hi):
+    """At x = 0 and x = n a transformed-scale interval is undefined; there R's ``binom``
+    package (``binom.confint``, its logit, probit and cloglog methods) takes the one bound
+    that exists from Clopper-Pearson, ``1 - a^(1/n)`` or ``a^(1/n)``, and 0 or 1 for the other.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(x >= n, a_lo ** (1.0 / n), np.where(x <= 0.0, 0.0, low))
+        high = np.where(x <= 0.0, 1.0 - a_hi ** (1.0 / n), np.where(x >= n, 1.0, high))
+    return low, high
+
+
+def _probit(p, x, n, a_lo, a_hi):
+    """Wald interval on the probit scale, ``Phi(Phi^-1(p) ± z sqrt(p(1 - p)/n)/phi(Phi^-1(p)))``
+    (delta method), back-transformed; R ``binom.confint(method = "probit")``."""
+
+    def bounds(p, n, z):
+        centre = sp.normal_ppf(p)
+        half = z * np.sqrt(p * (1.0 - p) / n) / sp.normal_pdf(centre)
+        return sp.normal_cdf(centre - half), sp.normal_cdf(centre + half)
+
+    return _ends_as_binom(*_per_side(bounds, p, n, a_lo, a_hi), x, n, a_lo, a_hi)
+
+
+def _cloglog(p, x, n, a_lo, a_hi):
+    """Wald interval for ``eta = log(-log p)``, se ``sqrt((1 - p)/(n p log(p)^2))``, mapped back
+    by ``exp(-exp(eta))`` (which reverses the ends); R ``binom.confint(method = "cloglog")``.
+    R's name is kept although ``log(-log p)`` is the complementary log-log of ``1 - p``: the
+    interval is the same as R's."""
+
+    def bounds(p, n, z):
+        log_p = np.log(p)
+        centre = np.log(-log_p)
+        half = z * np.sqrt((1.0 - p) / (n * p)) / np.abs(log_p)
+        return np.exp(-np.exp(centre + half)), np.exp(-np.exp(centre - half))
+
+    return _ends_as_binom(*_per_side(bounds, p, n, a_lo, a_hi), x, n, a_lo, a_hi)
+
+
+def _loglog(p, x, n, a_lo, a_hi):
+    """The mirror of 'cloglog': a Wald interval for ``eta = log(-log(1 - p))`` (the
+    complementary log-log of ``p``), so that the 'loglog' interval of ``p`` is one minus the
+    'cloglog' interval of ``1 - p`` (Collett 2003, section 2.4, for the pair of links).
+    Tighter than 'cloglog' near 1, looser near 0."""
+
+    def bounds(p, n, z):
+        log_q = np.log1p(-p)
+        centre = np.log(-log_q)
+        half = z * np.sqrt(p / (n * (1.0 - p))) / np.abs(log_q)
+        return -np.expm1(-np.exp(centre - half)), -np.expm1(-np.exp(centre + half))
+
+    return _ends_as_binom(*_per_side(bounds, p, n, a_lo, a_hi), x, n, a_lo, a_hi)
+
+
+def _bayes(p, x, n, a_lo, a_hi, prior=(0.5, 0.5)):
+    """Central Bayesian interval: quantiles of the Beta(x + a, n - x + b) posterior of a
+    Beta(a, b) prior; at x = 0 (x = n) the bound 0 (1) and the other from the whole tail, as
+    R ``binom.bayes(type = "central", prior.shape1 = a, prior.shape2 = b)``.  With the default
+    Jeffreys prior (1/2, 1/2) it differs from 'jeffreys' only at x = 0 and x = n, where
+    'jeffreys' keeps the two-sided tail (Brown, Cai & DasGupta 2001)."""
+    a, b = prior
+    post_a, post_b = x + a, n - x + b
+    whole = a_lo + a_hi
+    low = sp.beta_ppf(np.where(x >= n, whole, a_lo), post_a, post_b)
+    high = sp.beta_ppf(np.where(x <= 0.0, 1.0 - whole, 1.0 - a_hi), post_a, post_b)
+    return np.where(x <= 0.0, 0.0, low), np.where(x >= n, 1.0, high)
+
+
 INTERVAL_METHODS = {
     "wald": _wald,
     "wilson": _wilson,
@@ -343,19 +414,28 @@ INTERVAL_METHODS = {
     "logit": _logit,
     "arcsine": _arcsine,
     "likelihood": _likelihood,
+    "probit": _probit,
+    "cloglog": _cloglog,
+    "loglog": _loglog,
+    "bayes": _bayes,
 }
 
 
 # --------------------------------------------------------------------------- helpers
+def _checked_prior(prior):
+    """``(a, b)`` as two positive finite floats, else an error naming ``prior``."""
+    try:
+        a, b = (float(v) for v in prior)
+    except (TypeError, ValueError):
+        raise InvalidOptionError(
+            f"prior={prior!r} must be two positive numbers (a, b), the Beta prior's shapes"
+        ) from None
+    if not (0.0 < a < np.inf and 0.0 < b < np.inf):
+        raise InvalidOptionError(f"prior={prior!r}: both Beta shapes must be positive and finite")
+    return a, b
+
+
 _P_ONLY_METHODS = frozenset({"wald", "wilson", "wilson-cc", "agresti-coull", "arcsine"})
-
-
-def _tails(confidence_level, alternative):
-    """Tail probabilities outside the lower and upper bound."""
-    alpha = 1.0 - confidence_level
-    if alternative == "two-sided":
-        return alpha / 2.0, alpha / 2.0
-    return alpha, alpha
 
 
 def _fpc_factor(n, population):
@@ -403,7 +483,7 @@ def _checked_inputs(p, n, deff, population):
         named["population"] = population
     inputs = Inputs(**named)
     inputs.proportion("p")
-    inputs.positive("n")
+    inputs.sample_size("n")
     if deff_number is None:
         inputs.positive("deff")
         inputs.deff = inputs["deff"]
@@ -425,6 +505,7 @@ def proportion_ci(
     deff=1.0,
     population=None,
     alternative="two-sided",
+    prior=None,
 ):
     """Confidence interval and margin of error for a proportion from a sample of ``n``.
 
@@ -437,7 +518,9 @@ def proportion_ci(
     method : str
         One of ``INTERVAL_METHODS``: 'wilson' (default), 'wald', 'wilson-cc',
         'agresti-coull', 'clopper-pearson', 'jeffreys', 'mid-p', 'logit', 'arcsine',
-        'likelihood'.
+        'likelihood', 'probit', 'cloglog', 'loglog' (R ``binom`` transformed-scale Wald
+        intervals and the mirror of its cloglog), 'bayes' (central posterior interval for
+        a Beta ``prior``).
     confidence_level : float
         Between 0 and 1, default 0.95.
     deff : float or array_like
@@ -447,6 +530,9 @@ def proportion_ci(
         Population size for the finite population correction ``(N - n)/(N - 1)``.
     alternative : {'two-sided', 'less', 'greater'}
         'less' gives ``[0, high]`` and 'greater' ``[low, 1]``, each at the full level.
+    prior : (float, float), optional
+        Shape parameters ``(a, b)`` of the Beta prior of ``method='bayes'`` (default
+        ``(0.5, 0.5)``, Jeffreys'; ``(1, 1)`` is uniform).  Only for 'bayes'.
 
     Returns
     -------
@@ -476,8 +562,20 @@ def proportion_ci(
     array([0.1699, 0.2824,    nan])
     >>> r.problem[2]
     'p is outside [0, 1]'
+
+    A uniform prior, 3 respondents of 40:
+
+    >>> r = ss.proportion_ci(3 / 40, 40, method="bayes", prior=(1, 1))
+    >>> round(r.low, 4), round(r.high, 4)
+    (0.0272, 0.1992)
     """
     method = check_choice("method", method, INTERVAL_METHODS)
+    interval = INTERVAL_METHODS[method]
+    if prior is not None:
+        if method != "bayes":
+            raise InvalidOptionError(f"prior is used by method='bayes' only, not {method!r}")
+        prior = _checked_prior(prior)
+        interval = functools.partial(_bayes, prior=prior)
     level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
     inputs = _checked_inputs(p, n, deff, population)
@@ -495,13 +593,10 @@ def proportion_ci(
     # skip the snapping (a fifth of their run time on large arrays).
     x = _whole_count(p_, n_calc) if method not in _P_ONLY_METHODS else None
 
-    a_lo, a_hi = _tails(level, alternative)
+    a_lo, a_hi = tails(level, alternative)
     with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = INTERVAL_METHODS[method](p_, x, n_calc, a_lo, a_hi)
-    if alternative == "less":
-        low = np.zeros_like(low)
-    elif alternative == "greater":
-        high = np.ones_like(high)
+        low, high = interval(p_, x, n_calc, a_lo, a_hi)
+    low, high = open_side(low, high, alternative, 0.0, 1.0)
     if census is not None:
         low = np.where(census, p_, low)
         high = np.where(census, p_, high)
@@ -523,6 +618,7 @@ def proportion_ci(
             deff=deff,
             population=population,
             alternative=alternative,
+            prior=prior,
         )
 
     fin = inputs.finish
@@ -574,7 +670,7 @@ def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
         inputs["n"], inputs.deff, inputs["population"] if population is not None else None
     )
     p_ = inputs["p"]
-    z = sp.z_upper((1.0 - level) / 2.0)
+    z = sp.z_upper(tails(level, "two-sided")[0])
     return inputs.finish(z * np.sqrt(p_ * (1.0 - p_) / n_eff))
 
 
@@ -623,7 +719,7 @@ def sample_size(moe, *, p=0.5, confidence_level=0.95, deff=1.0, population=None)
     if population is not None:
         inputs.positive("population", allow_inf=True, placeholder=np.inf)
     m, p_ = inputs["moe"], inputs["p"]
-    z = sp.z_upper((1.0 - level) / 2.0)
+    z = sp.z_upper(tails(level, "two-sided")[0])
     n0 = z * z * p_ * (1.0 - p_) * inputs["deff"] / (m * m)
     if population is not None:
         big_n = inputs["population"]
@@ -656,6 +752,8 @@ def kish_deff(weights, *, axis=-1):
     1.2
     """
     w = as_float_array("weights", weights)
+    if w.ndim:
+        axis = check_axis("axis", axis, w.ndim)
     if w.ndim == 0 or w.shape[axis] == 0:
         raise InvalidValueError("weights must be a non-empty array of respondent weights")
     if not np.all(np.isfinite(w)):
@@ -674,6 +772,18 @@ def kish_deff(weights, *, axis=-1):
 def effective_n(n, deff):
     """Effective sample size ``n / deff``.
 
+    Parameters
+    ----------
+    n : float or array_like
+        Sample size (respondents).
+    deff : float or array_like
+        Design effect (for example from :func:`kish_deff`).
+
+    Returns
+    -------
+    float or ndarray
+        ``n / deff``; NaN where an element of ``n`` or ``deff`` is not positive.
+
     Examples
     --------
     >>> import surveystats as ss
@@ -681,6 +791,6 @@ def effective_n(n, deff):
     666.67
     """
     inputs = Inputs(n=n, deff=deff)
-    inputs.positive("n")
+    inputs.sample_size("n")
     inputs.positive("deff")
     return inputs.finish(inputs["n"] / inputs["deff"])

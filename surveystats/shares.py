@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ._internal import special as sp
+from ._internal.inference import normal_pvalue, open_side, significant, tails
 from ._internal.results import IntervalResult
 from ._internal.roots import find_root
 from ._internal.validation import (
@@ -231,30 +232,6 @@ SHARES_METHODS = {
 }
 
 
-def _pvalue(z, alternative):
-    if alternative == "two-sided":
-        return np.minimum(2.0 * sp.normal_sf(np.abs(z)), 1.0)
-    if alternative == "greater":
-        return sp.normal_sf(z)
-    return sp.normal_cdf(z)
-
-
-def _tails(level, alternative):
-    """Tail probabilities below the lower and above the upper bound (the open side: 0)."""
-    alpha = 1.0 - level
-    if alternative == "two-sided":
-        return alpha / 2.0, alpha / 2.0
-    return alpha, alpha
-
-
-def _one_sided(low, high, alternative):
-    if alternative == "less":
-        low = np.full_like(low, -1.0)
-    elif alternative == "greater":
-        high = np.full_like(high, 1.0)
-    return low, high
-
-
 def _check_pair(inputs, first, second):
     """Two shares of one question cannot add up to more than 1."""
     total = inputs[first] + inputs[second]
@@ -339,17 +316,17 @@ def compare_shares(
     inputs = Inputs(p_a=p_a, p_b=p_b, n=n, deff=deff)
     inputs.proportion("p_a")
     inputs.proportion("p_b")
-    inputs.positive("n")
+    inputs.sample_size("n")
     inputs.positive("deff")
     _check_pair(inputs, "p_a", "p_b")
     pa, pb, n_ = inputs["p_a"], inputs["p_b"], inputs["n"]
     n_eff = n_ / inputs["deff"]
 
-    a_lo, a_hi = _tails(level, alternative)
+    a_lo, a_hi = tails(level, alternative)
     with np.errstate(invalid="ignore", divide="ignore"):
         low, high, statistic = SHARES_METHODS[method](pa, pb, n_eff, a_lo, a_hi)
-    low, high = _one_sided(low, high, alternative)
-    pvalue = _pvalue(statistic, alternative)
+    low, high = open_side(low, high, alternative, -1.0, 1.0)
+    pvalue = normal_pvalue(statistic, alternative)
 
     def recompute(other_level):
         return compare_shares(
@@ -364,7 +341,6 @@ def compare_shares(
 
     fin = inputs.finish
     pvalue = fin(pvalue)
-    significant = np.asarray(pvalue) < 1.0 - level
     return SharesResult(
         p_a=fin(pa),
         p_b=fin(pb),
@@ -375,7 +351,7 @@ def compare_shares(
         high=fin(high),
         statistic=fin(statistic),
         pvalue=pvalue,
-        significant=bool(significant) if inputs.scalar else significant,
+        significant=significant(pvalue, level, inputs.scalar),
         method=method,
         confidence_level=level,
         alternative=alternative,
@@ -444,7 +420,9 @@ def compare_leads(
     )
     for name in ("p_a1", "p_b1", "p_a2", "p_b2"):
         inputs.proportion(name)
-    for name in ("n1", "n2", "deff1", "deff2"):
+    for name in ("n1", "n2"):
+        inputs.sample_size(name)
+    for name in ("deff1", "deff2"):
         inputs.positive(name)
     _check_pair(inputs, "p_a1", "p_b1")
     _check_pair(inputs, "p_a2", "p_b2")
@@ -455,13 +433,10 @@ def compare_leads(
         pa2, pb2, inputs["n2"] / inputs["deff2"]
     )
     se = np.sqrt(variance)
-    a_lo, a_hi = _tails(level, alternative)
+    a_lo, a_hi = tails(level, alternative)
     low = np.clip(change - sp.z_upper(a_lo) * se, -2.0, 2.0)
     high = np.clip(change + sp.z_upper(a_hi) * se, -2.0, 2.0)
-    if alternative == "less":
-        low = np.full_like(low, -2.0)
-    elif alternative == "greater":
-        high = np.full_like(high, 2.0)
+    low, high = open_side(low, high, alternative, -2.0, 2.0)
     statistic = _z_statistic(change, variance)
 
     def recompute(other_level):
@@ -479,8 +454,7 @@ def compare_leads(
         )
 
     fin = inputs.finish
-    pvalue = fin(_pvalue(statistic, alternative))
-    significant = np.asarray(pvalue) < 1.0 - level
+    pvalue = fin(normal_pvalue(statistic, alternative))
     return LeadChangeResult(
         p_a1=fin(pa1),
         p_b1=fin(pb1),
@@ -495,7 +469,7 @@ def compare_leads(
         high=fin(high),
         statistic=fin(statistic),
         pvalue=pvalue,
-        significant=bool(significant) if inputs.scalar else significant,
+        significant=significant(pvalue, level, inputs.scalar),
         method="wald",
         confidence_level=level,
         alternative=alternative,

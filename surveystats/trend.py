@@ -28,8 +28,15 @@ from typing import Any
 import numpy as np
 
 from ._internal import special as sp
+from ._internal.inference import significant as significance
 from ._internal.results import Result
-from ._internal.validation import Inputs, as_float_array, check_confidence_level
+from ._internal.validation import (
+    Inputs,
+    as_float_array,
+    check_axis,
+    check_confidence_level,
+    check_same_index,
+)
 from .exceptions import InvalidValueError, ShapeError
 
 __all__ = ["trend_test", "TrendResult"]
@@ -75,10 +82,25 @@ def _move_waves_last(name, value, axis):
     arr = as_float_array(name, value)
     if arr.ndim == 0:
         return arr
-    try:
-        return np.moveaxis(arr, axis, -1)
-    except np.exceptions.AxisError:
-        raise ShapeError(f"axis={axis} is out of range for {name} with shape {arr.shape}") from None
+    return np.moveaxis(arr, check_axis("axis", axis, arr.ndim), -1)
+
+
+def _standard_scores(s):
+    """Scores moved to [-1, 1] per question: ``(s - mid) / half_range``.
+
+    The statistics do not change under ``a + b·s`` (b != 0), but the sums of squares of raw
+    scores overflow for scores near 1e154 and lose all digits for years such as 2023 with
+    tiny spreads; centred and scaled scores keep both in range.  Returns the standard
+    scores and the half range, which turns the slope back into units of the raw score.
+    Halves are taken before subtracting, so ``hi - lo`` cannot overflow.
+    """
+    lo = s.min(axis=-1, keepdims=True)
+    hi = s.max(axis=-1, keepdims=True)
+    mid = 0.5 * lo + 0.5 * hi
+    half = 0.5 * hi - 0.5 * lo
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(half > 0.0, (s - mid) / half, 0.0)
+    return t, half[..., 0]
 
 
 def _question_problems(element_problem, k):
@@ -93,7 +115,7 @@ def _question_problems(element_problem, k):
     return out
 
 
-def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
+def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95, deff=1.0):
     """Is there a linear trend in a proportion across survey waves (Cochran-Armitage)?
 
     Parameters
@@ -113,6 +135,10 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
         The axis of the waves (at least two).
     confidence_level : float
         Sets ``significant``: ``pvalue < 1 - confidence_level``.
+    deff : float or array_like
+        Design effect, a number or an array broadcasting with ``p`` (one per wave or per
+        question); each wave enters with its effective size ``n / deff`` and effective
+        count ``p · n / deff``, as in :func:`~surveystats.proportion_ci`.
 
     Returns
     -------
@@ -127,6 +153,9 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
     makes that question NaN with a reason in ``problem``; for a single question it raises.
     A question whose waves are all 0% or all 100% has nothing to test (R's
     ``prop.trend.test`` stops with an error there); neither do equal scores.
+    The scores are centred and scaled per question before the sums of squares (the test
+    does not change under ``a + b·scores``), so scores as large as 1e300 are fine.
+    pandas inputs with different indexes are refused (they would be paired by position).
 
     Examples
     --------
@@ -156,8 +185,10 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
     'wave 3 of 3: p is outside [0, 1]'
     """
     level = check_confidence_level(confidence_level)
+    check_same_index(p=p, n=n, scores=scores, deff=deff)
     p_arr = _move_waves_last("p", p, axis)
     n_arr = _move_waves_last("n", n, axis)
+    d_arr = _move_waves_last("deff", deff, axis)
     if p_arr.ndim == 0:
         raise ShapeError("p must hold one proportion per wave (an array along axis), got a scalar")
     if n_arr.ndim == 0:
@@ -186,22 +217,48 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
             f"scores {s_arr.shape} does not broadcast with p and n {shape} "
             f"(waves moved to the last axis)"
         ) from None
+    try:
+        shape = np.broadcast_shapes(shape, d_arr.shape)
+    except ValueError:
+        raise ShapeError(
+            f"deff {d_arr.shape} does not broadcast with p and n {shape} "
+            f"(waves moved to the last axis)"
+        ) from None
     if k < 2:
         raise ShapeError(f"a trend needs at least two waves along axis {axis}; got {k}")
 
     # Element checks on a never-scalar Inputs: per-wave reasons, reduced to one per question.
+    if 0 in shape:  # no questions: empty in, empty out
+        empty = np.zeros(shape[:-1])
+        return TrendResult(
+            statistic=empty,
+            pvalue=empty.copy(),
+            df=empty.copy(),
+            slope=empty.copy(),
+            homogeneity_statistic=empty.copy(),
+            homogeneity_pvalue=empty.copy(),
+            homogeneity_df=empty.copy(),
+            significant=np.zeros(shape[:-1], dtype=bool),
+            confidence_level=level,
+            problem=np.full(shape[:-1], "", dtype=object),
+        )
     inputs = Inputs(
         p=np.broadcast_to(p_arr, shape),
         n=np.broadcast_to(n_arr, shape),
         scores=np.broadcast_to(s_arr, shape),
+        deff=np.broadcast_to(d_arr, shape),
     )
     inputs.proportion("p")
-    inputs.positive("n")
+    inputs.sample_size("n")
+    inputs.positive("deff")
     s = inputs["scores"]
     inputs.where("scores", ~np.isfinite(s), "is missing or not finite", 0.0)
     problem = _question_problems(inputs.problem, k)
 
-    p_, n_, s = inputs["p"], inputs["n"], inputs["scores"]
+    p_, s = inputs["p"], inputs["scores"]
+    deff_ = inputs["deff"]
+    n_ = inputs["n"] if np.all(deff_ == 1.0) else inputs["n"] / deff_
+    s, half_range = _standard_scores(s)
     x = p_ * n_
     nearest = np.round(x)
     x = np.where(np.abs(x - nearest) <= 1e-9 * np.maximum(1.0, x), nearest, x)
@@ -223,10 +280,11 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
     problem[same] = "all waves have the same score: no trend to test"
     bad = problem != ""
 
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         slope = sxy / sxx
         statistic = slope * sxy / pq
         homogeneity = (n_ * resid * resid).sum(axis=-1) / pq
+        slope = slope / half_range  # per unit of the raw score
     df = np.ones_like(statistic)
     homogeneity_df = np.full_like(statistic, float(k - 1))
     pvalue = sp.chi2_sf(statistic, 1.0)
@@ -240,7 +298,7 @@ def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95):
         value = np.where(bad, np.nan, value)
         return float(value) if single else value
 
-    significant = ~bad & (pvalue < 1.0 - level)
+    significant = ~bad & significance(pvalue, level, scalar=False)
     return TrendResult(
         statistic=finish(statistic),
         pvalue=finish(pvalue),

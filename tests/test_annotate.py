@@ -133,10 +133,11 @@ def test_one_in_five_and_six_in_ten():
     )
     a = annotate(text, n=1000)
     shares = a.of_kind("share")
-    assert [quote(text, f) for f in shares] == ["one in five", "About six in ten", "61%"]
+    # Changed with issue 11 (item 8, glosses): "About six in ten Americans (61%)" is one
+    # figure, the precise one; the old reading counted it twice (0.6 and 0.61).
+    assert [quote(text, f) for f in shares] == ["one in five", "61%"]
     assert_share(shares[0], 0.2, 1000)
-    assert_share(shares[1], 0.6, 1000)
-    assert_share(shares[2], 0.61, 1000)
+    assert_share(shares[1], 0.61, 1000)
 
 
 def test_design_effect_and_confidence_level_reach_the_core():
@@ -212,7 +213,11 @@ def test_lead_within_one_poll():
     )
     a = annotate(text)
     lead = only(a, "lead")
-    ref = ss.compare_shares(0.311, 0.194, 1000)
+    # Changed with issue 11 (item 12): a lead of A over B is reported as A - B.  The old
+    # reference, compare_shares(0.311, 0.194), is 0.194 - 0.311, the wrong sign for a lead
+    # of 31.1% over 19.4%; compare_shares(p_a, p_b) reports p_b - p_a, so the trailer is p_a.
+    ref = ss.compare_shares(0.194, 0.311, 1000)
+    assert ref.estimate == pytest.approx(0.311 - 0.194)
     assert lead.values == pytest.approx((0.311, 0.194))
     assert (lead.low, lead.high, lead.pvalue) == pytest.approx(
         (ref.low, ref.high, ref.pvalue), rel=REL

@@ -1,4 +1,8 @@
-"""The ``surveystats`` command, run as the installed console script in a subprocess.
+"""The ``surveystats`` command, run in-process through ``main(argv)``.
+
+Most tests call :func:`surveystats.cli.main.main` with its streams captured (fast, and counted
+by coverage); ``test_smoke_*`` runs each subcommand once as the installed console script in a
+subprocess, so the entry point itself is tested too.
 
 Expected numbers come from the library functions themselves (the CLI holds no statistics and
 must print exactly what the library computes); the library is checked against R elsewhere.
@@ -13,41 +17,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import EXE, assert_one_line_error, run, run_process  # noqa: E402
 
 import surveystats as ss
 from surveystats.cli.main import build_parser
-
-EXE = Path(sys.executable).with_name("surveystats")
-
-
-def run(*args, stdin=None):
-    exe = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "surveystats"]
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        exe + [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=env,
-        timeout=120,
-    )
 
 
 def ok(*args):
     proc = run(*args)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
-
-
-def assert_one_line_error(proc, *needles):
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert lines[0].startswith("surveystats: error:")
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 # ------------------------------------------------------------------------ ci
@@ -276,7 +255,7 @@ def test_errors_are_one_line_exit_2(args, needles):
 
 
 def test_debug_shows_traceback():
-    proc = run("--debug", "ci", "19.4", "--n", "1000")
+    proc = run_process("--debug", "ci", "19.4", "--n", "1000")
     assert proc.returncode != 0 and "Traceback" in proc.stderr
 
 
@@ -304,8 +283,8 @@ def test_every_subcommand_has_help_with_example():
         "annotate",
         "demo",
     }
-    assert set(_subcommands()) == expected
-    for name in expected:
+    assert set(_subcommands()) >= expected
+    for name in _subcommands():
         proc = run(name, "--help")
         assert proc.returncode == 0
         assert "examples:" in proc.stdout and f"surveystats {name}" in proc.stdout
@@ -328,3 +307,217 @@ def test_one_figure_command_imports_no_pandas():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip().endswith("LOADED []"), proc.stdout + proc.stderr
+
+
+# ------------------------------------------------------------------------ one subprocess each
+SMOKE = [
+    (["ci", "19.4%", "--n", "1000"], None, "19.4% ± 2.4 points"),
+    (["change", "48.7%", "41.1%", "--n", "1000"], None, "a real change: −7.6 points"),
+    (["lead", "31.1%", "19.4%", "--n", "1000"], None, "a real lead for the first answer"),
+    (["trend", "56.9%", "48.7%", "41.1%", "--n", "1000"], None, "a real trend"),
+    (["sample-size", "--moe", "3pp"], None, "1,068 respondents"),
+    (["power", "48.7%", "--n", "1000"], None, "from 48.7%, samples of 1,000"),
+    (["batch", "-", "-o", "-"], WAVES, "question,wave_from,wave_to"),
+    (["annotate", "-"], "In a poll of 1,000 adults, 48.7% agreed.", "**48.7%**"),
+    (["demo"], None, "19.4%"),
+]
+
+
+@pytest.mark.parametrize("args, stdin, start", SMOKE, ids=[a[0] for a, _, _ in SMOKE])
+def test_smoke_each_subcommand_as_a_console_script(args, stdin, start):
+    proc = run_process(*args, stdin=stdin)
+    assert proc.returncode == 0, proc.stderr
+    assert start in proc.stdout
+    assert proc.stdout == run(*args, stdin=stdin).stdout  # in-process tests see the same
+
+
+def test_smoke_covers_every_subcommand():
+    assert {args[0] for args, _, _ in SMOKE} == set(_subcommands())
+
+
+# ------------------------------------------------------------------------ JSON and exit codes
+def _strict_json(text):
+    """json.loads that refuses NaN and Infinity (Python's json accepts them by default)."""
+
+    def refuse(constant):
+        raise AssertionError(f"bare {constant} in JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["change", "0%", "10%", "--n", "100"], "ratio"),  # issue #10: ratio 10% / 0% is inf
+        (["change", "0%", "5%", "--n", "1000"], "odds_ratio"),  # issue #15.3
+        (["ci", "19.4%", "--n", "1000", "--population", "1000"], "n_effective"),  # census
+    ],
+)
+def test_json_has_null_for_infinite_fields(args, field):
+    proc = run(*args, "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = _strict_json(proc.stdout)
+    assert record[field] is None
+    assert "Infinity" not in proc.stdout and "NaN" not in proc.stdout
+
+
+def test_infinite_ratio_is_a_value_and_finite_fields_are_kept():
+    record = _strict_json(run("change", "0%", "10%", "--n", "100", "--json").stdout)
+    r = ss.compare_proportions(0.0, 100, 0.1, 100)
+    assert r.ratio == float("inf")  # the library's value, shown as null
+    assert record["ratio"] is None and record["ratio_high"] is None
+    assert record["ratio_low"] == pytest.approx(r.ratio_low, rel=1e-12)
+    assert record["pvalue"] == pytest.approx(r.pvalue, rel=1e-12)
+    human = run("change", "0%", "10%", "--n", "100")
+    assert human.returncode == 0 and "relative change n/a" in human.stdout
+
+
+def test_csv_keeps_infinity_as_inf():
+    proc = run("change", "0%", "10%", "--n", "100", "--csv")
+    row = next(csv.DictReader(io.StringIO(proc.stdout)))
+    assert row["ratio"] == "inf" and float(row["ratio_low"]) > 1
+
+
+def _boom(*args, **kwargs):
+    raise ZeroDivisionError("injected failure")
+
+
+def test_internal_error_exits_70_with_one_line(monkeypatch):
+    monkeypatch.setattr(ss, "proportion_ci", _boom)
+    proc = run("ci", "19.4%", "--n", "1000")
+    assert proc.returncode == 70
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "bug" in lines[0] and "--debug" in lines[0] and "ZeroDivisionError" in lines[0]
+    with pytest.raises(ZeroDivisionError):
+        run("--debug", "ci", "19.4%", "--n", "1000")
+
+
+def test_library_errors_stay_user_mistakes(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ss.InvalidValueError("p=2 is outside [0, 1]")
+
+    monkeypatch.setattr(ss, "proportion_ci", refuse)
+    assert_one_line_error(run("ci", "19.4%", "--n", "1000"), "outside [0, 1]")
+
+
+def test_keyboard_interrupt_exits_130(monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ss, "proportion_ci", interrupt)
+    proc = run("ci", "19.4%", "--n", "1000")
+    assert proc.returncode == 130 and proc.stderr == "surveystats: interrupted\n"
+
+
+INTERRUPT_DURING_IMPORT = """
+import sys
+import surveystats_cli
+
+
+class CtrlC:  # Ctrl-C pressed while the package imports scipy
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith("scipy"):
+            raise KeyboardInterrupt
+
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["surveystats", "ci", "19.4%", "--n", "1000"]
+sys.exit(surveystats_cli.main())
+"""
+
+
+def test_ctrl_c_during_start_up_is_one_line():
+    # issue #15.14: an interrupt while `import surveystats` loads numpy and scipy printed a
+    # 20-40 line traceback; the console script now imports the package inside its try
+    proc = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_DURING_IMPORT], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "surveystats: interrupted\n"
+
+
+def test_real_ctrl_c_at_start_up_shows_no_package_traceback():
+    # the same with a real SIGINT at two moments of the start-up; one that lands before any
+    # code of the project runs (in the interpreter's own start-up) is out of its hands
+    import signal
+    import time
+
+    if not EXE.exists():
+        pytest.skip("the console script is not installed beside this Python")
+    for delay in (0.1, 0.2):
+        proc = subprocess.Popen(
+            [str(EXE), "ci", "19.4%", "--n", "1000"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode == 130:
+            assert err == "surveystats: interrupted\n"
+        assert f"{os.sep}surveystats{os.sep}" not in err, err
+
+
+def test_help_exits_0_in_process():
+    proc = run("--help")
+    assert proc.returncode == 0 and "usage:" in proc.stdout
+
+
+# ------------------------------------------------------------------------ one wording
+def test_cli_and_annotator_word_the_same_change_alike():
+    # issue #10: both go through surveystats._display
+    from surveystats._display import points, pvalue_text
+
+    r = ss.compare_proportions(0.487, 1000, 0.411, 1000)
+    line = run("change", "48.7%", "41.1%", "--n", "1000").stdout.splitlines()[0]
+    note = ss.annotate(
+        "In a poll of 1,000 adults, support fell from 48.7% in 2024 to 41.1% in 2025.", n=1000
+    )
+    change = [f for f in note.findings if f.kind == "change"]
+    assert len(change) == 1
+    text = change[0].message
+    assert pvalue_text(r.pvalue) == "p < 0.001"
+    interval = f"{points(r.low)} to {points(r.high)}"  # '−11.9 to −3.2'
+    for wording in (pvalue_text(r.pvalue), interval):
+        assert wording in line, line
+        assert wording in text, text
+    assert points(r.estimate) in line and points(-r.estimate, signed=False) in text
+
+
+# ------------------------------------------------------------------------ issue #15 nits
+def test_negative_share_is_a_value_not_a_flag():
+    # issue #15.25: '-5%' was read as an unknown option
+    assert_one_line_error(run("ci", "-5%", "--n", "1000"), "'-5%'", "outside 0% to 100%")
+    assert_one_line_error(run("ci", "19.4%", "--n", "-1000"), "--n")
+
+
+def test_high_confidence_is_not_labelled_100_percent():
+    out = run("ci", "19.4%", "--n", "1000", "--confidence", "99.99999").stdout
+    assert "99.99999% CI" in out and "100% CI" not in out
+
+
+def test_exponent_notation_is_read_alike_everywhere():
+    # issue #15.25: --moe 1e-9 was "not a margin" while --n 1e15 was accepted
+    assert run("sample-size", "--moe", "1e-2", "--json").returncode == 0
+    record = json.loads(run("sample-size", "--moe", "1e-2", "--json").stdout)
+    assert record["n"] == ss.sample_size(0.01)
+    assert run("ci", "0.194", "--n", "1e3").stdout == run("ci", "0.194", "--n", "1000").stdout
+    assert_one_line_error(run("ci", "19.4%", "--n", "1e400"), "--n")  # inf is no sample size
+
+
+def test_sample_size_below_one_is_refused():
+    # issue #15.23 at the command line: n = 0.001 respondents
+    assert_one_line_error(run("ci", "19.4%", "--n", "0.001"), "at least 1")
+    assert run("ci", "19.4%", "--n", "1000", "--deff", "0.5").returncode == 0  # deff may be < 1
+
+
+def test_lead_refuses_two_different_sample_sizes():
+    # issue #15.16: the second n was ignored
+    assert_one_line_error(run("lead", "311/1000", "194/999"), "one sample", "999")
+    same = run("lead", "311/1000", "194/1000", "--json")
+    assert json.loads(same.stdout)["n"] == 1000
+    only_second = json.loads(run("lead", "31.1%", "194/1000", "--json").stdout)
+    assert only_second["n"] == 1000
+    assert_one_line_error(run("lead", "311/1000", "19.4%", "--n", "900"), "1000", "900")

@@ -637,3 +637,35 @@ def test_two_dimensional_input_and_pandas():
     r = ss.compare_proportions(p1, 1000, np.array([[0.487, 0.411]]), 1000)
     assert r.low.shape == (1, 2)
     assert r.estimate[0, 1] == pytest.approx(-0.076)
+
+
+# ------------------------------------------- Hauck-Anderson, Haldane, Jeffreys-Perks (DescTools)
+DESCTOOLS = pd.read_csv(REFERENCE / "compare_desctools.csv")
+
+
+@pytest.mark.parametrize("method", ["hauck-anderson", "haldane", "jeffreys-perks"])
+def test_closed_form_differences_match_desctools(method):
+    # R DescTools 0.99.59 BinomDiffCI(x2, n2, x1, n1, conf.level, method = "ha"/"hal"/"jp"),
+    # i.e. the interval of p2 - p1 (tests/reference/compare_desctools.R)
+    rows = DESCTOOLS[DESCTOOLS.method == method]
+    for level, g in rows.groupby("level"):
+        r = ss.compare_proportions(
+            g.x1 / g.n1,
+            g.n1.to_numpy(float),
+            g.x2 / g.n2,
+            g.n2.to_numpy(float),
+            method=method,
+            confidence_level=level,
+        )
+        np.testing.assert_allclose(r.low, g.low, rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(r.high, g.high, rtol=1e-10, atol=1e-14)
+
+
+def test_haldane_degenerates_where_jeffreys_perks_does_not():
+    # Newcombe (1998) on methods 3 and 4: with psi = (p1 + p2)/2, Haldane's interval has zero
+    # width when both samples are all-yes (or all-no); Jeffreys-Perks' shrunken psi avoids it
+    # and stays symmetric about 0 for equal samples
+    hal = ss.compare_proportions(1.0, 10, 1.0, 10, method="haldane")
+    jp = ss.compare_proportions(1.0, 10, 1.0, 10, method="jeffreys-perks")
+    assert hal.low == pytest.approx(0.0, abs=1e-15) and hal.high == pytest.approx(0.0, abs=1e-15)
+    assert jp.high > 0.1 and jp.low == pytest.approx(-jp.high, rel=1e-13)

@@ -14,7 +14,7 @@ import pytest
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("dask.distributed")
 
-from surveystats.batch.frame import compare_waves, describe  # noqa: E402
+from surveystats.batch import compare_waves, describe  # noqa: E402
 from surveystats.exceptions import SurveyStatsError  # noqa: E402
 
 KEY = ["question", "wave_from", "wave_to", "p_from"]

@@ -1,8 +1,10 @@
 """Tests of surveystats.multiple.adjust_pvalues against R's p.adjust.
 
 Reference file: tests/reference/multiple_p_adjust.csv, written by
-tests/reference/multiple_p_adjust.R (R 4.x stats::p.adjust; every row of a 2-D case is
-adjusted by its own p.adjust call; NA dropped and not counted, as p.adjust does).
+tests/reference/multiple_p_adjust.R (R 4.x stats::p.adjust for bonferroni, holm, hochberg,
+BH, BY and hommel; Sidak and Holm-Sidak written out in R; bh-adaptive from Bioconductor
+qvalue::qvalue with the Storey-Taylor-Siegmund null proportion; every row of a 2-D case is
+adjusted by its own call; NA dropped and not counted, as p.adjust does).
 """
 
 from pathlib import Path
@@ -17,7 +19,17 @@ import surveystats as ss
 from surveystats.exceptions import InvalidOptionError, InvalidValueError, ShapeError
 
 REFERENCE = pd.read_csv(Path(__file__).parent / "reference" / "multiple_p_adjust.csv")
-METHODS = ["bonferroni", "holm", "hochberg", "bh", "by"]
+METHODS = [
+    "bonferroni",
+    "holm",
+    "hochberg",
+    "bh",
+    "by",
+    "hommel",
+    "sidak",
+    "holm-sidak",
+    "bh-adaptive",
+]
 RTOL = 1e-9
 
 
@@ -36,7 +48,7 @@ CASES = sorted(REFERENCE.case.unique())
 def test_matches_r(case, method):
     # R: p.adjust(row, method = c(bonferroni=, holm=, hochberg=, bh="BH", by="BY")[method])
     p = _matrix(case, "p")
-    expected = _matrix(case, method)
+    expected = _matrix(case, method.replace("-", "_"))
     got = ss.adjust_pvalues(p, method=method)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
     np.testing.assert_allclose(got, expected, rtol=RTOL, atol=0)
@@ -98,8 +110,11 @@ pvalue_lists = st.lists(
 )
 
 
+FAMILY_WISE_AND_BH = [m for m in METHODS if m != "bh-adaptive"]
+
+
 @settings(max_examples=150, deadline=None)
-@given(pvalue_lists, st.sampled_from(METHODS))
+@given(pvalue_lists, st.sampled_from(FAMILY_WISE_AND_BH))
 def test_adjusted_at_least_raw_and_nan_in_place(values, method):
     p = np.array(values)
     adj = ss.adjust_pvalues(p, method=method)
@@ -111,7 +126,26 @@ def test_adjusted_at_least_raw_and_nan_in_place(values, method):
 
 
 @settings(max_examples=150, deadline=None)
-@given(pvalue_lists, st.sampled_from(["holm", "hochberg", "bh", "by"]))
+@given(pvalue_lists)
+def test_q_values_lie_between_their_bounds(values):
+    # Storey's q-values are pi0 times BH with 2/m <= pi0 <= 1, so they can fall below the raw
+    # p-value (why the adjusted >= raw property above leaves this method out), never above BH.
+    p = np.array(values)
+    p = p[~np.isnan(p)]
+    if p.size == 0:
+        return
+    q = ss.adjust_pvalues(p, method="bh-adaptive")
+    bh = ss.adjust_pvalues(p, method="bh")
+    assert np.all(q <= bh) and np.all(q >= bh * min(1.0, 2.0 / len(p)) * (1 - 1e-15))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pvalue_lists,
+    st.sampled_from(
+        ["holm", "hochberg", "bh", "by", "hommel", "sidak", "holm-sidak", "bh-adaptive"]
+    ),
+)
 def test_order_preserved(values, method):
     p = np.array(values)
     p = p[~np.isnan(p)]

@@ -26,14 +26,18 @@ so a published interval (L, U) for p1 - p2 = (b - c)/n appears here as (-U, -L))
 """
 
 import warnings
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import surveystats as ss
 from surveystats import compare
 from surveystats import paired as _paired
+from surveystats.exceptions import InvalidOptionError
 from surveystats.paired import _newcombe_phi, paired_newcombe
 
 TAIL = 0.025  # two-sided 95%
@@ -223,3 +227,34 @@ def test_interval_properties(table, a_lo, a_hi, correction):
     # (the tails swap with them).
     assert swapped_low == pytest.approx(-high, abs=1e-12)
     assert swapped_high == pytest.approx(-low, abs=1e-12)
+
+
+# ------------------------------------------------------------- exact and mid-p McNemar tests
+EXACT = pd.read_csv(Path(__file__).parent / "reference" / "compare_mcnemar_exact.csv")
+
+
+@pytest.mark.parametrize("test, column", [("exact", "exact"), ("mid-p", "mid_p")])
+def test_exact_and_mid_p_match_r(test, column):
+    # R: binom.test(b, b + c, 0.5)$p.value and 2 pbinom(k, b + c, .5) - dbinom(k, b + c, .5),
+    # k = min(b, c) (tests/reference/compare_mcnemar.R)
+    r = ss.mcnemar(EXACT.b.to_numpy(float), EXACT.c.to_numpy(float), test=test)
+    np.testing.assert_allclose(r.pvalue, EXACT[column], rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(r.statistic, EXACT.b)
+    assert r.test == test
+
+
+def test_fagerland_example():
+    # Fagerland, Lydersen & Laake (2013), BMC Med Res Methodol 13:91, worked example with
+    # b = 1, c = 7: exact conditional p = 0.070, mid-p = 0.039, asymptotic McNemar 0.034
+    assert round(ss.mcnemar(1, 7, test="exact").pvalue, 3) == 0.070
+    assert round(ss.mcnemar(1, 7, test="mid-p").pvalue, 3) == 0.039
+    assert round(ss.mcnemar(1, 7, correction=False).pvalue, 3) == 0.034
+
+
+def test_mid_p_below_exact_and_unknown_test_named():
+    b, c = np.arange(0.0, 30.0), np.arange(30.0, 0.0, -1.0)
+    exact = ss.mcnemar(b, c, test="exact").pvalue
+    mid = ss.mcnemar(b, c, test="mid-p").pvalue
+    assert np.all(mid <= exact) and np.all(mid > 0.0)
+    with pytest.raises(InvalidOptionError, match="test"):
+        ss.mcnemar(1, 7, test="binomial")

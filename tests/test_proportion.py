@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import surveystats as ss
+from surveystats.exceptions import InvalidOptionError
 from surveystats.proportion import INTERVAL_METHODS
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -562,3 +563,63 @@ def test_margins_below_and_above_are_exported_in_order():
     assert frame["moe_below"][1] == 0.0 and frame["moe_above"][2] == 0.0
     w = ss.proportion_ci(0.5, 100, method="wald")
     assert f"moe={w.moe!r}, moe_below={w.moe_below!r}, moe_above={w.moe_above!r}, n=" in repr(w)
+
+
+# ------------------------------------------- probit, cloglog, loglog and bayes against R binom
+BINOM = pd.read_csv(REFERENCE / "proportion_binom.csv")
+
+
+@pytest.mark.parametrize("method", ["probit", "cloglog", "loglog", "bayes"])
+def test_transformed_and_bayes_match_r_binom(method):
+    # R binom 1.1-1.1: binom.confint(x, n, conf.level, methods = "probit"/"cloglog");
+    # loglog = 1 - binom.confint(n - x, n, ..., "cloglog") reversed; bayes =
+    # binom.bayes(x, n, conf.level, type = "central", prior.shape1, prior.shape2)
+    # (tests/reference/proportion_binom.R)
+    rows = BINOM[BINOM.method == method]
+    priors = (
+        [(None, None)]
+        if method != "bayes"
+        else sorted(set(zip(rows.prior_a, rows.prior_b, strict=True)))
+    )
+    for a, b in priors:
+        sub = rows if a is None else rows[(rows.prior_a == a) & (rows.prior_b == b)]
+        for level, group in sub.groupby("level"):
+            kwargs = {} if a is None else {"prior": (a, b)}
+            r = ss.proportion_ci(
+                group.x / group.n,
+                group.n.to_numpy(float),
+                method=method,
+                confidence_level=level,
+                **kwargs,
+            )
+            np.testing.assert_allclose(r.low, group.low, rtol=1e-10, atol=1e-15)
+            np.testing.assert_allclose(r.high, group.high, rtol=1e-10, atol=1e-15)
+
+
+def test_loglog_mirrors_cloglog():
+    # the definition: loglog of p is one minus cloglog of 1 - p, ends swapped
+    p = np.array([0.01, 0.194, 0.5, 0.9, 0.999])
+    one = ss.proportion_ci(p, 500, method="loglog")
+    other = ss.proportion_ci(1 - p, 500, method="cloglog")
+    np.testing.assert_allclose(one.low, 1 - other.high, rtol=1e-12)
+    np.testing.assert_allclose(one.high, 1 - other.low, rtol=1e-12)
+
+
+def test_bayes_jeffreys_prior_equals_jeffreys_inside():
+    # Brown, Cai & DasGupta (2001) 4.1.2: the Jeffreys interval is the central Beta(x+1/2,
+    # n-x+1/2) interval; they differ only at x = 0 and n (where jeffreys keeps a/2)
+    p = np.arange(1, 40) / 40
+    np.testing.assert_allclose(
+        ss.proportion_ci(p, 40, method="bayes").low,
+        ss.proportion_ci(p, 40, method="jeffreys").low,
+        rtol=1e-13,
+    )
+
+
+def test_prior_is_checked():
+    with pytest.raises(InvalidOptionError, match="prior"):
+        ss.proportion_ci(0.2, 100, method="wilson", prior=(1, 1))
+    with pytest.raises(InvalidOptionError, match="prior"):
+        ss.proportion_ci(0.2, 100, method="bayes", prior=(0, 1))
+    with pytest.raises(InvalidOptionError, match="prior"):
+        ss.proportion_ci(0.2, 100, method="bayes", prior="flat")

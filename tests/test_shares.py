@@ -385,3 +385,28 @@ def test_multinomial_properties(counts, method, level):
     )
     np.testing.assert_array_equal(batch.low[0], r.low)
     np.testing.assert_array_equal(batch.high[0], r.high)
+
+
+# ------------------------------------------------ Fitzpatrick-Scott and Wald-Bonferroni
+def test_fitzpatrick_scott_published_table():
+    # Sangeetha et al. (2013), Table 2 (reproduced in R DescTools' MultinomCI examples):
+    # counts 56, 72, 73, 59, 62, 87, 58 (n = 467), Fitzpatrick-Scott 95% bounds to 3 decimals
+    counts = [56, 72, 73, 59, 62, 87, 58]
+    low = [0.075, 0.109, 0.111, 0.081, 0.087, 0.141, 0.079]
+    high = [0.165, 0.200, 0.202, 0.172, 0.178, 0.232, 0.170]
+    r = ss.multinomial_ci(counts, method="fitzpatrick-scott")
+    np.testing.assert_allclose(r.low, low, atol=5e-4 + 1e-12)
+    np.testing.assert_allclose(r.high, high, atol=5e-4 + 1e-12)
+    # one half-width for all answers: z_{0.025} / (2 sqrt(467))
+    np.testing.assert_allclose(r.high - r.low, 1.959963984540054 / np.sqrt(467), rtol=1e-12)
+
+
+def test_wald_bonferroni_is_wald_at_the_split_level():
+    # Goodman (1965) section 2: each of k Wald intervals at level 1 - alpha/k; checked against
+    # proportion_ci's Wald (itself checked against R) at that level
+    counts = np.array([[35, 74, 22, 69], [1, 2, 3, 994]])
+    r = ss.multinomial_ci(counts, method="wald-bonferroni", confidence_level=0.9)
+    n = counts.sum(axis=-1, keepdims=True)
+    single = ss.proportion_ci(counts / n, n, method="wald", confidence_level=1 - 0.1 / 4)
+    np.testing.assert_allclose(r.low, single.low, rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(r.high, single.high, rtol=1e-13, atol=1e-16)

@@ -164,3 +164,43 @@ def test_statistic_invariant_to_affine_scores(waves, shift, scale, flip):
     assert r1.homogeneity_statistic == r0.homogeneity_statistic
     # The trend is one component of the homogeneity chi-square.
     assert r0.statistic <= r0.homogeneity_statistic * (1 + 1e-9) + 1e-12
+
+
+def test_design_effect_shrinks_every_wave():
+    # issue #10 item 3: trend_test(..., deff=) is trend_test on the effective sizes n / deff
+    # (the annotator divided n by the design effect itself)
+    p = [0.569, 0.487, 0.411]
+    r = ss.trend_test(p, 1000, deff=1.5)
+    ref = ss.trend_test(p, 1000 / 1.5)
+    for name in ("statistic", "pvalue", "slope", "homogeneity_statistic"):
+        np.testing.assert_allclose(getattr(r, name), getattr(ref, name), rtol=1e-12)
+    # per wave, and a bad design effect spoils its question only
+    r = ss.trend_test([p, p], [1000, 800, 1000], deff=[[1.5, 2.0, 1.2], [1.0, -1.0, 1.0]])
+    ref = ss.trend_test(p, [1000 / 1.5, 800 / 2.0, 1000 / 1.2])
+    np.testing.assert_allclose(r.statistic[0], ref.statistic, rtol=1e-12)
+    assert np.isnan(r.statistic[1]) and r.problem[1].startswith("wave 2 of 3: deff")
+    # R: prop.trend.test(c(569, 487, 411) / 1.5, rep(1000, 3) / 1.5)$statistic, which is
+    # prop.trend.test(c(569, 487, 411), rep(1000, 3))$statistic / 1.5 = 49.9546.../1.5
+    full = ss.trend_test(p, 1000)
+    np.testing.assert_allclose(ss.trend_test(p, 1000, deff=1.5).statistic, full.statistic / 1.5)
+
+
+def test_huge_scores_are_centred_and_scaled():
+    # issue #15 item 18: scores=[1e300, 2e300, 3e300] overflowed to p = 1.  The statistic is
+    # invariant under a + b * scores, so it equals the one with scores 1, 2, 3.
+    p = [0.569, 0.487, 0.411]
+    plain = ss.trend_test(p, 1000)
+    for scores, unit in (([1e300, 2e300, 3e300], 1e300), ([-1e308, 0.0, 1e308], 1e308)):
+        r = ss.trend_test(p, 1000, scores=scores)
+        np.testing.assert_allclose(r.statistic, plain.statistic, rtol=1e-12)
+        np.testing.assert_allclose(r.pvalue, plain.pvalue, rtol=1e-9)
+        np.testing.assert_allclose(r.slope * unit, plain.slope, rtol=1e-12)
+    # years with a tiny spread: 2025 + 1e-6 steps
+    r = ss.trend_test(p, 1000, scores=[2025.0, 2025.000001, 2025.000002])
+    np.testing.assert_allclose(r.statistic, plain.statistic, rtol=1e-6)
+
+
+def test_no_questions_in_no_questions_out():
+    # issue #15 item 8: empty in, empty out
+    r = ss.trend_test(np.zeros((0, 3)), 100)
+    assert r.statistic.shape == (0,) and r.pvalue.shape == (0,) and r.problem.shape == (0,)

@@ -21,7 +21,15 @@ __all__ = ["ConfidenceInterval", "Result", "IntervalResult", "ProportionResult"]
 
 @dataclass(frozen=True)
 class ConfidenceInterval:
-    """A confidence interval ``[low, high]`` (floats or arrays of one shape)."""
+    """A confidence interval ``[low, high]`` (floats or arrays of one shape).
+
+    Unpacks as a pair: ``low, high = result.ci``.
+
+    Attributes
+    ----------
+    low, high : float or ndarray
+        The bounds.
+    """
 
     low: Any
     high: Any
@@ -88,7 +96,17 @@ class IntervalResult(Result):
         return ConfidenceInterval(self.low, self.high)
 
     def confidence_interval(self, confidence_level=None):
-        """The interval at another confidence level (same method and inputs); ``None``: this one."""
+        """The interval at another confidence level (same method and inputs).
+
+        Parameters
+        ----------
+        confidence_level : float, optional
+            For example 0.9; ``None`` (default) gives this result's own interval.
+
+        Returns
+        -------
+        ConfidenceInterval
+        """
         if confidence_level is None:
             return self.ci
         return self._recompute(confidence_level).ci

@@ -23,6 +23,16 @@ def normal_cdf(z):
     return _sc.ndtr(z)
 
 
+def normal_ppf(q):
+    """Standard normal quantile."""
+    return _sc.ndtri(q)
+
+
+def normal_pdf(z):
+    """Standard normal density."""
+    return np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+
+
 def chi2_sf(statistic, df):
     """Upper tail of the chi-square distribution."""
     return _sc.chdtrc(df, statistic)

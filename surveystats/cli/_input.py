@@ -26,7 +26,7 @@ class Share:
     text: str = ""
 
 
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"  # as float() reads, no inf/nan
 _PERCENT = re.compile(rf"^({_NUMBER})\s*%$")
 _FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:,\d{3})*)$")
 _PLAIN = re.compile(rf"^{_NUMBER}$")
@@ -102,24 +102,29 @@ def _check_unit_interval(p, name, raw):
     return p
 
 
-def parse_count(text, name="--n"):
-    """Read a sample size: ``1000``, ``1,000`` or ``1_000``; must be positive.
-
-    >>> parse_count("1,012")
-    1012.0
-    """
+def _positive_number(text, name, what):
+    """A positive, finite number typed as ``1000``, ``1,000``, ``1_000`` or ``1e3``."""
     raw = text
     text = str(text).strip()
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
-    try:
-        value = _float(text)
-    except ValueError:
-        raise UsageError(
-            f"{name} {raw!r} is not a number: give a sample size such as 1000"
-        ) from None
+    if not re.fullmatch(r"[+-]?[\d_]*\.?[\d_]+(?:[eE][+-]?\d+)?", text):
+        raise UsageError(f"{name} {raw!r} is not a number: give {what}")
+    value = _float(text)
     if not value > 0 or value == float("inf"):
-        raise UsageError(f"{name} must be a positive sample size, got {raw!r}")
+        raise UsageError(f"{name} must be positive, got {raw!r}: give {what}")
+    return value
+
+
+def parse_count(text, name="--n"):
+    """Read a sample size: ``1000``, ``1,000``, ``1_000`` or ``1e3``; at least 1.
+
+    >>> parse_count("1,012")
+    1012.0
+    """
+    value = _positive_number(text, name, "a sample size such as 1000")
+    if value < 1:
+        raise UsageError(f"{name} must be at least 1 (respondents), got {text!r}")
     return value
 
 
@@ -169,9 +174,4 @@ def parse_level(text, name="--confidence"):
 
 def parse_positive(text, name):
     """A positive real number (design effect, population size)."""
-    raw = text
-    try:
-        value = parse_count(text, name)
-    except UsageError:
-        raise UsageError(f"{name} must be a positive number, got {raw!r}") from None
-    return value
+    return _positive_number(text, name, "a positive number")

@@ -3,14 +3,21 @@
 A thin layer over the library (after sqlite-utils): each subcommand parses flags that map
 one-to-one onto library keywords, makes one library call, and formats the result — a short
 human answer first, then details; ``--json`` / ``--csv`` for machines; ``--check`` turns the
-verdict into the exit status (0 significant, 1 not).  Usage errors and bad numbers print one
-line on stderr and exit with status 2.  No statistics here, and nothing is imported before a
-subcommand needs it, so one-figure checks start fast.
+verdict into the exit status (0 significant, 1 not).  A user's mistake (a usage error, a bad
+number, a file that cannot be read) prints one line on stderr and exits with status 2; an
+unexpected exception is a bug: one line that says so and exits with status 70 (``--debug``
+shows the traceback); Ctrl-C exits with status 130.  No statistics here, and nothing is
+imported before a subcommand needs it, so one-figure checks start fast.
+
+Subcommands of other modules (``COMMAND_MODULES``) register themselves with
+``register(command)``, where ``command(name, help, example)`` returns their parser.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import re
 import sys
 
 from ._input import UsageError, parse_count, parse_level, parse_moe, parse_positive, parse_share
@@ -18,10 +25,25 @@ from ._input import UsageError, parse_count, parse_level, parse_moe, parse_posit
 __all__ = ["main"]
 
 EXIT_SIGNIFICANT, EXIT_NOT_SIGNIFICANT, EXIT_USAGE = 0, 1, 2
+EXIT_BUG = 70  # EX_SOFTWARE of BSD sysexits.h: an internal software error
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
+
+# Modules of this package that add subcommands: each has ``register(command)``.  They must
+# import nothing heavy (pandas, scipy) at module level, so that one-figure checks stay fast.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+# A value typed with a leading minus (-5%, -0.1) is a value, not an option: argparse would
+# otherwise read "-5%" as an unknown flag.  No option of this command starts with a digit.
+_NEGATIVE_VALUE = re.compile(r"^[-\u2212][.,]?\d")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit status 2."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # argparse consults this pattern to tell negative numbers from options
+        self._negative_number_matcher = _NEGATIVE_VALUE
 
     def error(self, message):
         raise UsageError(f"{message} (see '{self.prog} --help')")
@@ -37,12 +59,23 @@ def _add_output(parser, check=True):
     fmt = out.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the result fields as JSON")
     fmt.add_argument("--csv", action="store_true", help="print the result fields as CSV")
+    _add_formula_option(out)
     if check:
         out.add_argument(
             "--check",
             action="store_true",
             help="exit status is the verdict: 0 significant, 1 not significant",
         )
+
+
+def _add_formula_option(group):
+    group.add_argument(
+        "--no-escape-formulas",
+        dest="escape_formulas",
+        action="store_false",
+        help="in CSV output, write text cells starting with = + - @ tab or CR as they are "
+        "(by default they get a leading ' so that spreadsheets do not run them as formulas)",
+    )
 
 
 def _add_level(parser):
@@ -99,13 +132,26 @@ def _sample_size_for(share, n_text, name="--n"):
     )
 
 
+def _one_sample_size(first, second, n_text):
+    """The n of two answers from one sample (a lead): every n given must be the same."""
+    n = _sample_size_for(first if first.n is not None or second.n is None else second, n_text)
+    for share in (first, second):
+        if share.n is not None and share.n != n:
+            raise UsageError(
+                f"both answers of a lead come from one sample, but {share.text!r} says "
+                f"n = {share.n:g} and the other n is {n:g}; for two samples use "
+                f"'surveystats change'"
+            )
+    return n
+
+
 def _emit(args, records, human):
     from ._format import to_csv, to_json
 
     if getattr(args, "json", False):
         print(to_json(records))
     elif getattr(args, "csv", False):
-        print(to_csv(records))
+        print(to_csv(records, escape_formulas=getattr(args, "escape_formulas", True)))
     else:
         print(human)
 
@@ -209,7 +255,7 @@ def _cmd_lead(args):
     from ._format import count_text, level_text, pct, points, pvalue_text
 
     first, second = _shares([args.first, args.second])
-    n = _sample_size_for(first, args.n)
+    n = _one_sample_size(first, second, args.n)
     level = parse_level(args.confidence)
     deff = parse_positive(args.deff, "--deff")
     r = compare_shares(first.p, second.p, n, confidence_level=level, deff=deff)
@@ -344,38 +390,48 @@ def _power_value(text):
 
 
 def _cmd_batch(args):
-    import os
-
-    if not os.path.isfile(args.input):
-        raise FileNotFoundError(2, "No such file", args.input)
-    from ..batch.frame import compare_waves_csv
+    from ..batch import compare_waves_csv
+    from ._progress import Progress
 
     level = parse_level(args.confidence)
-    summary = compare_waves_csv(
-        args.input,
-        args.output,
-        question=args.question,
-        wave=args.wave,
-        p=args.p,
-        n=args.n,
-        method=args.method,
-        confidence_level=level,
-        adjust=args.adjust,
-        scale=args.scale,
-        chunksize=args.chunksize,
-    )
+    # '-' is standard input / output: bytes in (pandas reads them fastest), text out
+    source = sys.stdin.buffer if args.input == "-" else args.input
+    destination = sys.stdout if args.output == "-" else args.output
+    progress = Progress()
+    try:
+        summary = compare_waves_csv(
+            source,
+            destination,
+            question=args.question,
+            wave=args.wave,
+            p=args.p,
+            n=args.n,
+            method=args.method,
+            confidence_level=level,
+            adjust=args.adjust,
+            scale=args.scale,
+            chunksize=args.chunksize,
+            encoding=args.encoding,
+            escape_formulas=args.escape_formulas,
+            progress=progress if progress.enabled else None,
+        )
+    finally:
+        progress.close()
     if args.output != "-":
-        print(f"wrote {args.output}" + (f": {summary}" if summary else ""), file=sys.stderr)
+        print(f"wrote {args.output}: {summary}", file=sys.stderr)
     return 0
 
 
 def _cmd_annotate(args):
-    if args.file == "-":
-        text = sys.stdin.read()
-    else:
-        with open(args.file, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
     from ..newsroom.annotator import annotate
+    from ..newsroom.textinput import decode_article
+
+    if args.file == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        with open(args.file, "rb") as handle:
+            raw = handle.read()
+    text = decode_article(raw, args.encoding)  # byte-order marks honoured; refuses bad bytes
 
     n = None if args.n is None else parse_count(args.n)
     result = annotate(
@@ -562,7 +618,9 @@ surveystats demo"""),
         "surveystats batch waves.csv -o changes.csv\n"
         "surveystats batch waves.csv -o - --adjust bh --scale percent",
     )
-    p.add_argument("input", help="CSV with columns question, wave, p, n (names via flags)")
+    p.add_argument(
+        "input", help="CSV with columns question, wave, p, n (names via flags); '-': stdin"
+    )
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="output CSV ('-' for standard output)"
     )
@@ -579,6 +637,8 @@ surveystats demo"""),
         help="shares as proportions (0.194) or percent (19.4)",
     )
     p.add_argument("--chunksize", type=int, default=200_000, help="rows read at a time")
+    p.add_argument("--encoding", default="utf-8", help="text encoding of the input (default utf-8)")
+    _add_formula_option(p)
     _add_level(p)
     p.set_defaults(run=_cmd_batch)
 
@@ -601,6 +661,12 @@ surveystats demo"""),
     )
     p.add_argument("--json", action="store_true", help="same as --format json")
     p.add_argument("--chart", default=None, metavar="PATH", help="also draw a chart (.png/.svg)")
+    p.add_argument(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="text encoding of the file (default: its byte-order mark, else UTF-8)",
+    )
     _add_level(p)
     _add_design(p)
     p.set_defaults(run=_cmd_annotate)
@@ -612,12 +678,19 @@ surveystats demo"""),
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(run=_cmd_demo)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(f".{module_name}", __package__).register(command)
     return parser
 
 
 def main(argv=None):
-    """Entry point of the ``surveystats`` console script; returns the exit status."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    """Entry point of the ``surveystats`` console script; returns the exit status.
+
+    0 or 1 (the verdict with ``--check``), 2 for a user's mistake, 70 for a bug, 130 for
+    Ctrl-C.  Every failure is one line on stderr; ``--debug`` shows the traceback instead.
+    """
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     debug = "--debug" in argv
     try:
         parser = build_parser()
@@ -627,40 +700,64 @@ def main(argv=None):
             return EXIT_USAGE
         return args.run(args)
     except KeyboardInterrupt:
-        print("surveystats: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`surveystats ... | head`): not an error
+        _quiet_stdout()
         return 0
-    except Exception as error:  # every failure becomes one readable line
+    except SystemExit as stop:  # argparse after --help
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    except Exception as error:
         if debug:
             raise
-        print(f"surveystats: error: {_one_line(error)}", file=sys.stderr)
-        return EXIT_USAGE
+        mistake = _user_mistake(error)
+        if mistake is not None:
+            _say(f"error: {mistake}")
+            return EXIT_USAGE
+        detail = " ".join(f"{type(error).__name__}: {error}".split())
+        _say(
+            f"internal error (a bug in surveystats; please report it): {detail}; "
+            f"run again with --debug to see the traceback"
+        )
+        return EXIT_BUG
 
 
-def _one_line(error):
+def _say(text):
+    print(f"surveystats: {text}", file=sys.stderr)
+
+
+def _quiet_stdout():
+    """Point stdout at /dev/null so that flushing it at exit does not raise again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _user_mistake(error):
+    """The one-line message for an error that is the user's to fix; None for a bug."""
     from ..exceptions import SurveyStatsError
 
     if isinstance(error, (UsageError, SurveyStatsError)):
         text = str(error)
-    elif type(error).__name__ == "ParserError":  # pandas: a row with the wrong number of fields
-        import re
-
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    elif isinstance(error, UnicodeDecodeError):
         text = (
-            f"malformed CSV: line {found.group(2)} has {found.group(3)} fields, the header "
-            f"has {found.group(1)}"
-            if found
-            else f"malformed CSV: {error}"
+            f"the input is not {error.encoding} text ({error.reason}); give its encoding "
+            f"with --encoding, e.g. --encoding latin-1"
         )
-    elif type(error).__name__ == "EmptyDataError":
+    elif type(error).__name__ == "EmptyDataError":  # pandas
         text = "the input file is empty (no header line)"
     elif isinstance(error, FileNotFoundError):
         text = f"no such file: {error.filename}"
+    elif isinstance(error, IsADirectoryError):
+        text = f"{error.filename} is a directory, not a file"
     elif isinstance(error, OSError):
         text = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
     else:
-        text = f"{type(error).__name__}: {error}"
+        return None
     return " ".join(text.split())
 
 

@@ -17,3 +17,16 @@ for (i in seq_len(nrow(tables))) for (correct in c(TRUE, FALSE)) {
     correct = correct, statistic = num(unname(r$statistic)), pvalue = num(r$p.value))
 }
 write.csv(do.call(rbind, rows), "tests/reference/compare_mcnemar.csv", row.names = FALSE)
+
+# Exact and mid-p McNemar tests (Fagerland, Lydersen & Laake 2013) on the discordant counts:
+#   exact  binom.test(b, b + c, 0.5)$p.value (two-sided)
+#   mid_p  2 * pbinom(k, b + c, 0.5) - dbinom(k, b + c, 0.5), k = min(b, c), capped at 1
+# Written to tests/reference/compare_mcnemar_exact.csv (b + c > 0 only).
+pairs <- unique(rbind(tables[, 2:3], cbind(0:12, 12:0), cbind(c(1, 0, 3, 40, 400), c(7, 5, 3, 55, 460))))
+pairs <- pairs[rowSums(pairs) > 0, ]
+exact <- data.frame(b = pairs[, 1], c = pairs[, 2])
+exact$exact <- num(mapply(function(b, c) binom.test(b, b + c, 0.5)$p.value, exact$b, exact$c))
+exact$mid_p <- num(mapply(function(b, c) {
+  k <- min(b, c); min(1, 2 * pbinom(k, b + c, 0.5) - dbinom(k, b + c, 0.5))
+}, exact$b, exact$c))
+write.csv(exact, "tests/reference/compare_mcnemar_exact.csv", row.names = FALSE)

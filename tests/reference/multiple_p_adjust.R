@@ -4,17 +4,38 @@
 #   case, row, col   which matrix, which family (row) and position; every row of a case's
 #                    matrix is a separate family, adjusted by its own p.adjust call
 #   p                the raw p-value (NA = missing)
-#   bonferroni, holm, hochberg, bh, by   p.adjust(row, method = "bonferroni"/"holm"/
-#                    "hochberg"/"BH"/"BY"); p.adjust drops NA and counts only the rest
+#   bonferroni, holm, hochberg, bh, by, hommel   p.adjust(row, method = "bonferroni"/"holm"/
+#                    "hochberg"/"BH"/"BY"/"hommel"); p.adjust drops NA and counts only the rest
+#   sidak            1 - (1 - p)^m (Sidak 1967), written out here (no CRAN package on Debian)
+#   holm_sidak       step-down Sidak (Holm 1979, section 5): cummax of 1 - (1 - p_(i))^(m - i + 1)
+#   bh_adaptive      Storey's q-values with the finite-sample null proportion of Storey, Taylor &
+#                    Siegmund (2004, eq. 6, lambda = 1/2): pi0 = min(1, (1 + #{p > 1/2}) / (m/2));
+#                    q-values from Bioconductor qvalue::qvalue(p, pi0 = pi0, lfdr.out = FALSE)$qvalues
 set.seed(20251104)
 num <- function(v) ifelse(is.na(v), "NA", format(v, digits = 17))
-methods <- c(bonferroni = "bonferroni", holm = "holm", hochberg = "hochberg", bh = "BH", by = "BY")
+suppressPackageStartupMessages(library(qvalue))
+methods <- c(bonferroni = "bonferroni", holm = "holm", hochberg = "hochberg", bh = "BH", by = "BY",
+             hommel = "hommel")
+sidak <- function(p) { m <- sum(!is.na(p)); -expm1(m * log1p(-p)) }  # 1 - (1 - p)^m without cancellation
+holm_sidak <- function(p) {
+  out <- rep(NA_real_, length(p)); ok <- !is.na(p); q <- p[ok]; m <- length(q)
+  if (m == 0) return(out)
+  o <- order(q); adj <- cummax(-expm1((m - seq_len(m) + 1) * log1p(-q[o])))
+  r <- numeric(m); r[o] <- pmin(adj, 1); out[ok] <- r; out
+}
+bh_adaptive <- function(p) {
+  out <- rep(NA_real_, length(p)); ok <- !is.na(p); q <- p[ok]; m <- length(q)
+  if (m == 0) return(out)
+  pi0 <- min(1, (1 + sum(q > 0.5)) / (m * 0.5))
+  out[ok] <- qvalue(q, pi0 = pi0, lfdr.out = FALSE)$qvalues; out
+}
 rows <- list()
 add_case <- function(case, mat) {
   for (i in seq_len(nrow(mat))) {
     p <- mat[i, ]
     df <- data.frame(case = case, row = i - 1, col = seq_along(p) - 1, p = num(p))
     for (m in names(methods)) df[[m]] <- num(p.adjust(p, method = methods[[m]]))
+    df$sidak <- num(sidak(p)); df$holm_sidak <- num(holm_sidak(p)); df$bh_adaptive <- num(bh_adaptive(p))
     rows[[length(rows) + 1]] <<- df
   }
 }

@@ -1,0 +1,228 @@
+"""Replicate-weight variance on 10^6 respondents: time and peak memory, surveystats vs svy vs R.
+
+Cases: one proportion with its replicate SE and interval after making the replicates from the
+design, for JK1 (unstratified, one replicate per PSU: 100, 500, 2,000 PSUs) and the Rao-Wu
+bootstrap (50 strata x 40 PSUs; 100, 500, 2,000 replicates). "create" is the conversion
+(``d.replicate`` / svy's ``create_jk_wgts`` / ``create_bs_wgts`` / R's ``as.svrepdesign``),
+"estimate" the proportion with SE on the replicate design.
+
+Each case runs in a fresh Python process (R: an Rscript process) so that peak memory is the
+process's own high-water mark (``VmHWM``, which also sees svy's Rust and polars allocations
+that ``tracemalloc`` cannot); "added" is the peak minus the resident size once the data frame
+was built. A floor is the same replicate totals in bare numpy (PSU sums, one matrix product).
+
+Run:  .venv/bin/python benchmarks/bench_replicates.py [--rows 1000000] [--no-r] [--no-svy]
+Writes benchmarks/results/replicates.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import platform
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "replicates.md"
+
+CHILD = textwrap.dedent(
+    r"""
+    import json, sys, time
+    import numpy as np
+
+    def rss(field):
+        for line in open("/proc/self/status"):
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024.0  # MiB
+        return float("nan")
+
+    tool, kind, reps, rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    rng = np.random.default_rng(12345)
+    if kind == "jk1":
+        n_strata, n_psu = 1, reps
+    else:
+        n_strata, n_psu = 50, 40 * 50
+    psu = rng.integers(0, n_psu, size=rows)
+    stratum = psu % n_strata
+    weight = rng.uniform(50, 150, size=rows)
+    p_psu = rng.uniform(0.3, 0.6, size=n_psu)
+    answer = np.where(rng.random(rows) < p_psu[psu], "Yes", "No")
+    columns = dict(stratum=stratum, psu=psu, weight=weight, answer=answer)
+    out = {}
+    if tool == "surveystats":
+        import pandas as pd
+        import surveystats as ss
+        frame = pd.DataFrame(columns)
+        base = rss("VmRSS:")
+        t0 = time.perf_counter()
+        strata = None if kind == "jk1" else "stratum"
+        d = ss.SurveyDesign(frame, weights="weight", strata=strata, clusters="psu")
+        rd = d.replicate(kind, replicates=None if kind == "jk1" else reps, seed=7)
+        t1 = time.perf_counter()
+        r = rd.proportion("answer", level="Yes")
+        t2 = time.perf_counter()
+        out.update(estimate=r.estimate, se=r.se, df=r.df)
+    elif tool == "svy":
+        import polars as pl
+        import svy
+        frame = pl.DataFrame(columns)
+        base = rss("VmRSS:")
+        t0 = time.perf_counter()
+        design = svy.Design(stratum=None if kind == "jk1" else "stratum", psu="psu", wgt="weight")
+        sample = svy.Sample(frame, design)
+        if kind == "jk1":
+            sample = sample.weighting.create_jk_wgts()
+        else:
+            sample = sample.weighting.create_bs_wgts(n_reps=reps, rstate=7)
+        t1 = time.perf_counter()
+        est = sample.estimation.prop("answer", method="replication")
+        t2 = time.perf_counter()
+        table = est.to_polars()
+        row = table.filter(pl.col(table.columns[0]).cast(pl.Utf8) == "Yes")
+        out.update(estimate=float(row["est"][0]), se=float(row["se"][0]))
+    elif tool == "floor":
+        base = rss("VmRSS:")
+        t0 = time.perf_counter()
+        y = (answer == "Yes").astype(float)
+        t1 = time.perf_counter()
+        sums = np.stack([np.bincount(psu, weights=weight * y, minlength=n_psu),
+                         np.bincount(psu, weights=weight, minlength=n_psu)], axis=1)
+        factors = rng.random((n_psu, reps))
+        totals = factors.T @ sums
+        est = totals[:, 0] / totals[:, 1]
+        se = float(np.sqrt(np.var(est)))
+        t2 = time.perf_counter()
+        out.update(se=se)
+    out.update(create=t1 - t0, estimate_time=t2 - t1, peak=rss("VmHWM:"), base=base)
+    print(json.dumps(out))
+    """
+)
+
+R_CHILD = textwrap.dedent(
+    r"""
+    suppressMessages(library(survey))
+    args <- commandArgs(TRUE); kind <- args[1]; reps <- as.integer(args[2]); rows <- as.integer(args[3])
+    set.seed(12345)
+    if (kind == "jk1") { n_strata <- 1; n_psu <- reps } else { n_strata <- 50; n_psu <- 2000 }
+    psu <- sample.int(n_psu, rows, replace = TRUE)
+    df <- data.frame(psu = psu, stratum = psu %% n_strata, weight = runif(rows, 50, 150),
+                     answer = as.numeric(runif(rows) < runif(n_psu, 0.3, 0.6)[psu]))
+    t0 <- proc.time()[["elapsed"]]
+    if (kind == "jk1") {
+      d <- svydesign(id = ~psu, weights = ~weight, data = df)
+      rd <- as.svrepdesign(d, type = "JK1")
+    } else {
+      d <- svydesign(id = ~psu, strata = ~stratum, weights = ~weight, data = df)
+      rd <- as.svrepdesign(d, type = "subbootstrap", replicates = reps)
+    }
+    t1 <- proc.time()[["elapsed"]]
+    m <- svymean(~answer, rd)
+    t2 <- proc.time()[["elapsed"]]
+    status <- readLines("/proc/self/status")
+    peak <- as.numeric(strsplit(trimws(sub("VmHWM:", "", grep("^VmHWM", status, value = TRUE))), " ")[[1]][1]) / 1024
+    cat(sprintf('{"create": %f, "estimate_time": %f, "peak": %f, "se": %.10g, "estimate": %.10g}\n',
+                t1 - t0, t2 - t1, peak, SE(m), coef(m)))
+    """
+)
+
+
+def run_python(tool, kind, reps, rows, timeout=1800):
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, tool, kind, str(reps), str(rows)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_r(kind, reps, rows, timeout=1800):
+    path = HERE / "_bench_replicates_child.R"
+    path.write_text(R_CHILD)
+    try:
+        proc = subprocess.run(
+            ["Rscript", str(path), kind, str(reps), str(rows)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout after {timeout} s"}
+    finally:
+        path.unlink(missing_ok=True)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--reps", type=int, nargs="*", default=[100, 500, 2000])
+    parser.add_argument("--no-svy", action="store_true")
+    parser.add_argument("--no-r", action="store_true")
+    parser.add_argument(
+        "--r-max-reps",
+        type=int,
+        default=100,
+        help="largest replicate count tried in R (its rows x replicates matrix "
+        "needs 8 bytes x rows x replicates: 16 GB at 2,000)",
+    )
+    args = parser.parse_args()
+    tools = ["surveystats", "floor"] + ([] if args.no_svy else ["svy"])
+    have_r = not args.no_r and shutil.which("Rscript") is not None
+    lines = []
+    for kind in ("jk1", "bootstrap"):
+        for reps in args.reps:
+            for tool in tools:
+                started = time.perf_counter()
+                res = run_python(tool, kind, reps, args.rows)
+                res["wall"] = time.perf_counter() - started
+                lines.append((kind, reps, tool, res))
+                print(kind, reps, tool, res, flush=True)
+            if have_r and reps <= args.r_max_reps:
+                res = run_r(kind, reps, args.rows)
+                lines.append((kind, reps, "R survey", res))
+                print(kind, reps, "R", res, flush=True)
+    write(lines, args.rows)
+
+
+def write(lines, rows):
+    out = [
+        "# Replicate-weight variance: 10^6 respondents",
+        "",
+        f"`benchmarks/bench_replicates.py`, {rows:,} rows, one proportion with SE (and, for",
+        "surveystats, its interval) on a replicate design made from the sampling design.",
+        f"Machine: {platform.machine()}, {platform.python_version()}; 2 cores **shared with other",
+        "engineers' jobs while it ran**, so times are indicative. One run per cell (each in a",
+        "fresh process). Peak = the process's resident high-water mark (VmHWM), added = peak",
+        "minus the resident size once the data frame existed. floor = bare numpy: PSU sums and",
+        "one (replicates x PSUs) @ (PSUs x 2) product with random factors.",
+        "",
+        "| type | replicates | tool | create s | estimate s | create+estimate s | peak MiB | added MiB | SE |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for kind, reps, tool, res in lines:
+        if "error" in res:
+            out.append(f"| {kind} | {reps} | {tool} | failed: {res['error'][:80]} | | | | | |")
+            continue
+        base = res.get("base", float("nan"))
+        total = res["create"] + res["estimate_time"]
+        out.append(
+            f"| {kind} | {reps} | {tool} | {res['create']:.3f} | {res['estimate_time']:.3f} | "
+            f"{total:.3f} | {res['peak']:.0f} | {res['peak'] - base:.0f} | {res.get('se', '')} |"
+        )
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text("\n".join(out) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""Design-based means, totals and proportions, in one domain or many (``by=``).
+
+Each estimator builds an :class:`~._estimand.Estimand` (the per-row variables and the domain
+code of each row), takes its totals and linearization scores, and hands the scores to the
+one variance engine (:func:`~.variance.taylor_covariance`).  Domains are estimated on the
+whole design (R's ``svyby``: a domain absent from a PSU still counts that PSU), missing
+answers are a domain of their own that no estimate uses (R's ``na.rm = TRUE``), counted in
+``n_missing``.  All domains come out of one pass of group sums.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._internal.validation import check_choice, check_confidence_level
+from ..exceptions import InvalidOptionError, InvalidValueError
+from ._estimand import RatioEstimand, TotalEstimand
+from ._intervals import PROPORTION_METHODS, interval
+from .results import DesignResult
+from .variance import taylor_covariance
+
+__all__ = ["DEFF_KINDS", "estimate_mean", "estimate_total", "estimate_proportion"]
+
+#: ``deff=`` choices: against simple random sampling with replacement (R ``deff =
+#: "replace"``, the default here) or without replacement from N = sum of weights (R's
+#: ``deff = TRUE``).
+DEFF_KINDS = ("replace", "srswor")
+
+
+def domain_codes(design, by):
+    """Domain code per row, the number of domains, their labels and the ``by`` names.
+
+    ``by`` is None (one domain), a column name or a list of names (crossed domains, only the
+    combinations that occur, in sorted order, as ``svyby``).
+    """
+    n = design.n_rows
+    if by is None:
+        return np.zeros(n, dtype=np.int64), 1, None, None
+    names = [by] if isinstance(by, str) else list(by)
+    if not names or not all(isinstance(name, str) for name in names):
+        raise InvalidOptionError(f"by={by!r} must be a column name or a list of column names")
+    factors = [design._factorized(name, "by") for name in names]
+    if len(factors) == 1:
+        codes, levels = factors[0]
+        return codes, len(levels), np.asarray(levels, dtype=object), names
+    sizes = [len(levels) for _, levels in factors]
+    joint = np.zeros(n, dtype=np.int64)
+    for (codes, _), size in zip(factors, sizes, strict=True):
+        joint = joint * size + codes
+    total_size = int(np.prod(sizes))
+    if total_size <= 4 * n + 1024:
+        present = np.bincount(joint, minlength=total_size) > 0
+        occurring = np.flatnonzero(present)
+        codes = (np.cumsum(present) - 1)[joint]
+    else:
+        occurring, codes = np.unique(joint, return_inverse=True)
+    parts = np.unravel_index(occurring, sizes)
+    labels = np.empty(len(occurring), dtype=object)
+    labels[:] = list(
+        zip(
+            *(
+                np.asarray(levels, dtype=object)[part]
+                for (_, levels), part in zip(factors, parts, strict=True)
+            ),
+            strict=True,
+        )
+    )
+    return codes.astype(np.int64, copy=False), len(occurring), labels, names
+
+
+def _numeric_answers(design, variable):
+    column = design._column(variable, "variable")
+    try:
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise InvalidOptionError(
+            f"variable={variable!r} is not numeric (dtype {column.dtype}); for a share of "
+            "answers use proportion(variable, level=...)"
+        ) from exc
+    return np.asarray(values, dtype=float)
+
+
+def _indicator_answers(design, variable, level):
+    """1.0 where the answer is ``level``, 0.0 for another answer, NaN for no answer."""
+    codes, levels = design._factorized(variable, "variable", missing_ok=True)
+    matches = [i for i, value in enumerate(levels) if _same(value, level)]
+    if not matches:
+        shown = ", ".join(repr(v) for v in list(levels)[:20])
+        raise InvalidValueError(
+            f"level={level!r} does not occur in column {variable!r}; its answers are {shown}"
+        )
+    y = (codes == matches[0]).astype(float)
+    y[codes < 0] = np.nan
+    return y
+
+
+def _same(value, level):
+    try:
+        return bool(value == level)
+    except (TypeError, ValueError):
+        return False
+
+
+def _finish(values, scalar):
+    if scalar:
+        value = values[0]
+        return value.item() if isinstance(value, np.generic) else value
+    return values
+
+
+def _estimate(design, y, estimand_class, by, deff_kind, statistic):
+    """Estimates, covariance, design effects and counts per domain for mean-like statistics."""
+    codes, n_domains, labels, by_names = domain_codes(design, by)
+    weights = design.weights
+    missing = np.isnan(y)
+    domain = np.where(missing, -1, codes) if missing.any() else codes
+    answers = np.where(missing, 0.0, y)
+    if estimand_class is RatioEstimand:
+        variables = np.column_stack([answers, np.ones_like(answers)])
+    else:
+        variables = answers[:, None]
+    estimand = estimand_class(variables=variables, domain=domain, n_domains=n_domains)
+    totals = estimand.totals(weights)
+    estimate = estimand.value(totals)
+    covariance = _covariance(design, estimand, totals)
+    variance = np.diag(covariance).copy()
+
+    inside = domain >= 0
+    safe = np.where(inside, domain, 0)
+    w_in = np.where(inside, weights, 0.0)
+    n = np.bincount(safe, weights=inside, minlength=n_domains)
+    n_missing = np.bincount(codes, weights=missing, minlength=n_domains)
+    weight_sum = np.bincount(safe, weights=w_in, minlength=n_domains)
+    deff = _design_effect(
+        variance, answers, safe, w_in, n, weight_sum, statistic, deff_kind, n_domains
+    )
+    return dict(
+        estimate=estimate,
+        variance=variance,
+        covariance=covariance,
+        deff=deff,
+        n=n,
+        n_missing=n_missing,
+        labels=labels,
+        by=by_names,
+    )
+
+
+def _covariance(design, estimand, totals):
+    """Taylor linearization; a replicate design answers with its replicates instead."""
+    replicate = getattr(design, "_covariance", None)
+    if replicate is not None:
+        return replicate(estimand, totals)
+    return taylor_covariance(design, estimand.scores(design.weights, totals))
+
+
+def _design_effect(variance, y, domain, w, n, weight_sum, statistic, kind, n_domains):
+    """Variance over the simple-random-sampling variance, as R ``svymean``/``svytotal``'s
+    ``deff``: ``svyvar`` (weighted, times n / (n - 1)) over n for a mean, times N^2 for a
+    total; ``"srswor"`` multiplies by (N - n) / N with N the sum of weights."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.bincount(domain, weights=w * y, minlength=n_domains) / weight_sum
+        residual = y - mean[domain]
+        spread = np.bincount(domain, weights=w * residual * residual, minlength=n_domains)
+        s2 = spread / weight_sum * n / (n - 1)
+        srs = s2 / n
+        if statistic == "total":
+            srs = srs * weight_sum**2
+        if kind == "srswor":
+            srs = srs * (weight_sum - n) / weight_sum
+        return variance / srs
+
+
+def _result(design, parts, method, confidence_level, statistic, variable, level):
+    scalar = parts["labels"] is None
+    estimate = parts["estimate"]
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(parts["variance"])
+    df = np.full(estimate.shape, float(design.degf))
+    n = parts["n"]
+    low, high = interval(method, estimate, se, df, n, confidence_level)
+    problem = np.where(n == 0, "no answers in this domain", "").astype(object)
+    if statistic == "proportion":
+        problem = np.where(
+            (n > 0) & ((estimate == 0) | (estimate == 1)),
+            "estimate is 0 or 1: no variance",
+            problem,
+        )
+    return DesignResult(
+        estimate=_finish(estimate, scalar),
+        se=_finish(se, scalar),
+        deff=_finish(parts["deff"], scalar),
+        low=_finish(np.asarray(low, dtype=float), scalar),
+        high=_finish(np.asarray(high, dtype=float), scalar),
+        df=_finish(df, scalar),
+        n=_finish(n.astype(np.int64), scalar),
+        n_missing=_finish(parts["n_missing"].astype(np.int64), scalar),
+        method=method,
+        confidence_level=confidence_level,
+        problem=_finish(problem, scalar),
+        statistic=statistic,
+        variable=variable,
+        level=level,
+        domain=parts["labels"],
+        by=None if parts["by"] is None else tuple(parts["by"]),
+        covariance=parts["covariance"],
+    )
+
+
+def estimate_mean(design, variable, *, by=None, confidence_level=0.95, deff="replace"):
+    """See :meth:`SurveyDesign.mean`."""
+    confidence_level = check_confidence_level(confidence_level)
+    deff = check_choice("deff", deff, DEFF_KINDS)
+    y = _numeric_answers(design, variable)
+    parts = _estimate(design, y, RatioEstimand, by, deff, "mean")
+    return _result(design, parts, "wald", confidence_level, "mean", variable, None)
+
+
+def estimate_total(design, variable, *, by=None, confidence_level=0.95, deff="replace"):
+    """See :meth:`SurveyDesign.total`."""
+    confidence_level = check_confidence_level(confidence_level)
+    deff = check_choice("deff", deff, DEFF_KINDS)
+    y = _numeric_answers(design, variable)
+    parts = _estimate(design, y, TotalEstimand, by, deff, "total")
+    return _result(design, parts, "wald", confidence_level, "total", variable, None)
+
+
+def estimate_proportion(
+    design, variable, *, level, by=None, method="logit", confidence_level=0.95, deff="replace"
+):
+    """See :meth:`SurveyDesign.proportion`."""
+    confidence_level = check_confidence_level(confidence_level)
+    method = check_choice("method", method, PROPORTION_METHODS)
+    deff = check_choice("deff", deff, DEFF_KINDS)
+    y = _indicator_answers(design, variable, level)
+    parts = _estimate(design, y, RatioEstimand, by, deff, "mean")
+    return _result(design, parts, method, confidence_level, "proportion", variable, level)

@@ -1,0 +1,709 @@
+"""``ReplicateDesign``: a respondent file whose variance comes from replicate weights.
+
+Two ways in, as R's survey package:
+
+* ``SurveyDesign.replicate(type, ...)`` (R ``as.svrepdesign``): the replicates are factors
+  per PSU (:mod:`.replicates`), applied on the fly -- replicate totals are
+  ``F.T @ psu_sums(w * z)``, a PSUs x replicates product, and no rows x replicates matrix of
+  weights is ever formed;
+* ``ReplicateDesign(data, weights=..., replicate_weights=..., type=...)`` (R ``svrepdesign``
+  with ``combined.weights = TRUE``): replicate weight columns shipped with the file, read in
+  row chunks (``W_rep.T @ z``).
+
+The estimators are those of ``SurveyDesign`` (:mod:`.estimators`), reached through the
+``Estimand`` contract: the design answers ``_covariance(estimand, totals)`` with
+``scale * sum_r rscales_r (est_r - centre)(est_r - centre)^T`` (R ``svrVar``). Degrees of
+freedom are R's: the rank of the replicate weights minus one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._internal.results import ConfidenceInterval
+from ..exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
+from ._estimand import RatioEstimand
+from .replicates import (
+    REPLICATE_TYPES,
+    PsuLayout,
+    ReplicateFactors,
+    make_factors,
+    replicate_variance,
+    user_weights_rank,
+)
+from .results import DesignResult
+
+__all__ = ["ReplicateDesign", "ReplicateProportionResult", "replicate_from_design"]
+
+# Rows of user-supplied replicate weights converted to float at a time (rows x replicates).
+_CHUNK_CELLS = 2**22
+# User-supplied replicate weights up to this many cells are converted once and kept.
+_KEEP_CELLS = 2**24
+
+
+class ReplicateDesign:
+    """A design with replicate weights (R ``svrepdesign``, ``as.svrepdesign``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent, with the replicate weight columns.
+    weights : str or array-like
+        The full-sample weights (a column or one value per row).
+    replicate_weights : str or list of str
+        The replicate weight columns: a list of names, or a regular expression matched
+        against the column names (R's ``grep``), e.g. ``"repw[0-9]+"``. They are *combined*
+        weights (the full weight times the replicate factor), as R's default.
+    type : {"jk1", "jkn", "brr", "fay", "bootstrap", "sdr"}
+        How the replicates were made; it sets R's default ``scale`` and ``rscales``:
+        ``jk1`` (R-1)/R, ``brr`` 1/R, ``fay`` 1/(R (1-rho)^2), ``bootstrap`` 1/(R-1),
+        ``sdr`` 4/R (R's ``"successive-difference"``, as the ACS), each with rscales 1;
+        ``jkn`` needs ``rscales`` ((n_h - 1)/n_h per replicate, times any FPC).
+    scale : float, optional
+        Overall multiplier (``jk1``, ``jkn`` and ``bootstrap`` only; the others fix it).
+    rscales : array-like, optional
+        One multiplier per replicate (not for ``brr``, ``fay``, ``sdr``).
+    rho : float, optional
+        Fay's coefficient, required for ``fay``.
+    mse : bool
+        Centre the squared deviations on the full-sample estimate (True) or on the mean of
+        the replicates (False, R's default).
+
+    Examples
+    --------
+    Jackknife replicates of R's ``apistrat`` (stratified by school type, FPC), handed on as
+    columns and read back:
+
+    >>> import pandas as pd
+    >>> import surveystats as ss
+    >>> from surveystats.design import load_api
+    >>> api = load_api("apistrat")
+    >>> rd = ss.SurveyDesign(api, weights="pw", strata="stype", fpc="fpc").replicate("jkn")
+    >>> rd
+    ReplicateDesign(200 rows, type='jkn', 200 replicates, degf=197)
+    >>> round(rd.mean("api00").se, 4)
+    9.4089
+    >>> shipped = pd.concat([api, rd.replicate_weights()], axis=1)
+    >>> back = ss.ReplicateDesign(shipped, weights="pw", replicate_weights="^repw",
+    ...                           type="jkn", rscales=rd.rscales)
+    >>> round(back.mean("api00").se, 4)
+    9.4089
+    """
+
+    __slots__ = (
+        "_data",
+        "_weights",
+        "_type",
+        "_scale",
+        "_rscales",
+        "_rho",
+        "_mse",
+        "_factors",
+        "_row_psu",
+        "_columns",
+        "_kept",
+        "_cache",
+    )
+
+    def __init__(
+        self,
+        data,
+        *,
+        weights: Any,
+        replicate_weights: str | Sequence[str],
+        type: str,
+        scale: float | None = None,
+        rscales: Any = None,
+        rho: float | None = None,
+        mse: bool = False,
+    ):
+        import pandas as pd
+
+        from .survey_design import _weight_values
+
+        if not isinstance(data, pd.DataFrame):
+            data = pd.DataFrame(data)
+        if type not in REPLICATE_TYPES:
+            raise InvalidOptionError(
+                f"type={type!r} is not a replicate type; choose one of {', '.join(REPLICATE_TYPES)}"
+            )
+        w = np.array(_weight_values(data, weights), dtype=float)
+        w.flags.writeable = False
+        columns = _replicate_columns(data, replicate_weights)
+        n_rep = len(columns)
+        scale, rscales, rho = _user_scales(type, n_rep, scale, rscales, rho)
+        self._init(data, w, type, scale, rscales, rho, _check_mse(mse), None, None, columns)
+        self._check_replicate_columns()
+
+    def _init(self, data, weights, type, scale, rscales, rho, mse, factors, row_psu, columns):
+        set_ = object.__setattr__
+        set_(self, "_data", data)
+        set_(self, "_weights", weights)
+        set_(self, "_type", type)
+        set_(self, "_scale", float(scale))
+        set_(self, "_rscales", rscales)
+        set_(self, "_rho", rho)
+        set_(self, "_mse", mse)
+        set_(self, "_factors", factors)
+        set_(self, "_row_psu", row_psu)
+        set_(self, "_columns", columns)
+        set_(self, "_kept", None)
+        set_(self, "_cache", {})
+
+    @classmethod
+    def _from_factors(cls, design, factors: ReplicateFactors, row_psu: np.ndarray, mse: bool):
+        new = object.__new__(cls)
+        new._init(
+            design.data,
+            design.weights,
+            factors.type,
+            factors.scale,
+            factors.rscales,
+            factors.rho,
+            _check_mse(mse),
+            factors,
+            row_psu,
+            None,
+        )
+        return new
+
+    def __setattr__(self, name, value):
+        raise AttributeError("ReplicateDesign is immutable")
+
+    def __reduce__(self):
+        state = (
+            self._data,
+            self._weights,
+            self._type,
+            self._scale,
+            self._rscales,
+            self._rho,
+            self._mse,
+            self._factors,
+            self._row_psu,
+            self._columns,
+        )
+        return (_rebuild, state)
+
+    # -- read-only attributes (the contract read by the estimators) -------------------------
+    @property
+    def data(self):
+        """The respondent file."""
+        return self._data
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The full-sample weights, one per row (read-only array)."""
+        return self._weights
+
+    @property
+    def n_rows(self) -> int:
+        return len(self._weights)
+
+    @property
+    def type(self) -> str:
+        return self._type
+
+    @property
+    def n_replicates(self) -> int:
+        return len(self._rscales)
+
+    @property
+    def scale(self) -> float:
+        return self._scale
+
+    @property
+    def rscales(self) -> np.ndarray:
+        return self._rscales.copy()
+
+    @property
+    def rho(self) -> float | None:
+        return self._rho
+
+    @property
+    def mse(self) -> bool:
+        return self._mse
+
+    @property
+    def degf(self) -> int:
+        """Rank of the replicate weights minus one (R ``degf`` of a replicate design)."""
+        degf = self._cache.get("degf")
+        if degf is None:
+            rank = self._factors.rank() if self._factors is not None else self._user_rank()
+            degf = self._cache["degf"] = int(rank - 1)
+        return degf
+
+    _weighting_steps = ()
+
+    def __repr__(self):
+        return (
+            f"ReplicateDesign({self.n_rows} rows, type={self._type!r}, "
+            f"{self.n_replicates} replicates, degf={self.degf})"
+        )
+
+    # -- helpers the estimators use (same meaning as SurveyDesign's) ------------------------
+    def _column(self, name, argument):
+        if not isinstance(name, str) or name not in self._data.columns:
+            shown = ", ".join(repr(str(c)) for c in list(self._data.columns)[:20])
+            raise InvalidOptionError(
+                f"{argument}={name!r} is not a column of the data; columns are {shown}"
+            )
+        return self._data[name]
+
+    def _factorized(self, name, argument, missing_ok=False):
+        key = (name, missing_ok)
+        cached = self._cache.get(key)
+        if cached is None:
+            import pandas as pd
+
+            from ._structure import factorize
+
+            self._column(name, argument)
+            if missing_ok:
+                codes, levels = pd.factorize(self._data[name], sort=True)
+                cached = (np.asarray(codes, dtype=np.int64), levels)
+            else:
+                cached = factorize(self._data, name, argument)
+            self._cache[key] = cached
+        return cached
+
+    # -- the variance: replicate estimates of an Estimand -----------------------------------
+    def _replicate_totals(self, estimand) -> np.ndarray:
+        """Totals of the estimand's columns in every replicate, (n_replicates, m)."""
+        if self._factors is not None:
+            f = self._factors
+            sums = estimand.group_totals(self._weights, self._row_psu, f.n_psu)
+            return np.concatenate([f.totals(sums, a, b) for a, b in f.blocks()], axis=0)
+        return self._user_totals(estimand)
+
+    def _replicate_estimates(self, estimand) -> np.ndarray:
+        """``value(T_r)`` for every replicate r: (n_replicates, k)."""
+        return np.asarray(estimand.value(self._replicate_totals(estimand)), dtype=float)
+
+    def _covariance(self, estimand, totals) -> np.ndarray:
+        """Replicate covariance (k, k) of the estimand (R ``svrVar``)."""
+        full = np.asarray(estimand.value(totals), dtype=float)
+        replicates = self._replicate_estimates(estimand)
+        return replicate_variance(
+            replicates, full, scale=self._scale, rscales=self._rscales, mse=self._mse
+        )
+
+    # -- user-supplied weights, in row chunks -----------------------------------------------
+    def _weight_chunks(self) -> Iterator[tuple[int, int, np.ndarray]]:
+        """``(start, stop, W)`` with W the replicate weights of rows start..stop-1 as float."""
+        n, n_rep = self.n_rows, self.n_replicates
+        if self._kept is not None:
+            yield 0, n, self._kept
+            return
+        if n * n_rep <= _KEEP_CELLS:
+            kept = self._read_rows(0, n)
+            object.__setattr__(self, "_kept", kept)
+            yield 0, n, kept
+            return
+        step = max(1, _CHUNK_CELLS // max(n_rep, 1))
+        for start in range(0, n, step):
+            stop = min(start + step, n)
+            yield start, stop, self._read_rows(start, stop)
+
+    def _read_rows(self, start, stop) -> np.ndarray:
+        block = self._data.iloc[start:stop][list(self._columns)]
+        return np.ascontiguousarray(block.to_numpy(dtype=np.float64, na_value=np.nan))
+
+    def _user_totals(self, estimand) -> np.ndarray:
+        from scipy import sparse
+
+        d, m0 = estimand.n_domains, estimand.m0
+        out = np.zeros((d, m0, self.n_replicates))
+        for start, stop, w_rep in self._weight_chunks():
+            domain = estimand.domain[start:stop]
+            inside = np.flatnonzero(domain >= 0)
+            for j in range(m0):  # a few variables per estimand, never rows or replicates
+                values = estimand.variables[start:stop, j][inside]
+                indicator = sparse.csr_matrix(
+                    (values, (domain[inside], inside)), shape=(d, stop - start)
+                )
+                out[:, j, :] += indicator @ w_rep
+        return out.reshape(d * m0, self.n_replicates).T
+
+    def _user_rank(self) -> int:
+        n_rep = self.n_replicates
+        gram = np.zeros((n_rep, n_rep))
+        for _, _, w_rep in self._weight_chunks():
+            gram += w_rep.T @ w_rep
+        return user_weights_rank(gram)
+
+    def _check_replicate_columns(self):
+        """Missing, non-finite or constant replicate weight columns are named."""
+        n_rep = self.n_replicates
+        lo, hi = np.full(n_rep, np.inf), np.full(n_rep, -np.inf)
+        bad = np.zeros(n_rep, dtype=bool)
+        for _, _, w_rep in self._weight_chunks():
+            bad |= ~np.isfinite(w_rep).all(axis=0)
+            lo = np.minimum(lo, np.nanmin(w_rep, axis=0, initial=np.inf))
+            hi = np.maximum(hi, np.nanmax(w_rep, axis=0, initial=-np.inf))
+        if bad.any():
+            names = [self._columns[i] for i in np.flatnonzero(bad)]
+            raise InvalidValueError(
+                f"replicate weight column(s) {_list(names)} have missing or infinite values; "
+                "replicate weights must be finite numbers"
+            )
+        constant = (lo == hi) & (self.n_rows > 1)
+        if constant.any():
+            names = [self._columns[i] for i in np.flatnonzero(constant)]
+            raise InvalidValueError(
+                f"replicate weight column(s) {_list(names)} are constant; a replicate weight "
+                "varies with the rows (check the column selection)"
+            )
+
+    # -- replicate weights on request ------------------------------------------------------
+    def replicate_weights(self):
+        """The replicate weight columns as a DataFrame (rows x replicates), made now.
+
+        Costs rows x replicates x 8 bytes; for big files use
+        :meth:`iter_replicate_weights`.
+
+        Examples
+        --------
+        >>> import surveystats as ss
+        >>> from surveystats.design import load_api
+        >>> d = ss.SurveyDesign(load_api("apiclus1"), weights="pw", clusters="dnum", fpc="fpc")
+        >>> rd = d.replicate("jk1")
+        >>> rd.replicate_weights().shape
+        (183, 15)
+        """
+        import pandas as pd
+
+        chunks = list(self.iter_replicate_weights(chunk_rows=self.n_rows or 1))
+        if not chunks:
+            return pd.DataFrame(columns=self._names())
+        return pd.concat(chunks)
+
+    def iter_replicate_weights(self, chunk_rows: int = 100_000):
+        """Yield the replicate weight columns in DataFrames of ``chunk_rows`` rows.
+
+        Rows keep the data's index; the columns are named ``repw001``... for replicates made
+        by :meth:`SurveyDesign.replicate`, as given otherwise.
+        """
+        import pandas as pd
+
+        if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, (int, np.integer)):
+            raise InvalidOptionError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+        if chunk_rows < 1:
+            raise InvalidOptionError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+        names = self._names()
+        index = self._data.index
+        if self._factors is None:
+            for start in range(0, self.n_rows, chunk_rows):
+                stop = min(start + chunk_rows, self.n_rows)
+                values = self._read_rows(start, stop)
+                yield pd.DataFrame(values, index=index[start:stop], columns=names)
+            return
+        factors = self._factors.factors()  # PSUs x replicates: small
+        for start in range(0, self.n_rows, chunk_rows):
+            stop = min(start + chunk_rows, self.n_rows)
+            values = factors[self._row_psu[start:stop]] * self._weights[start:stop, None]
+            yield pd.DataFrame(values, index=index[start:stop], columns=names)
+
+    def _names(self):
+        if self._columns is not None:
+            return list(self._columns)
+        width = max(3, len(str(self.n_replicates)))
+        return [f"repw{r + 1:0{width}d}" for r in range(self.n_replicates)]
+
+    # -- estimators (SurveyDesign's, through the Estimand contract) -------------------------
+    def mean(self, variable, *, by=None, confidence_level=0.95, deff="replace"):
+        """Weighted mean with a replicate standard error; as :meth:`SurveyDesign.mean`."""
+        from . import estimators
+
+        return estimators.estimate_mean(
+            self, variable, by=by, confidence_level=confidence_level, deff=deff
+        )
+
+    def total(self, variable, *, by=None, confidence_level=0.95, deff="replace"):
+        """Weighted total with a replicate standard error; as :meth:`SurveyDesign.total`."""
+        from . import estimators
+
+        return estimators.estimate_total(
+            self, variable, by=by, confidence_level=confidence_level, deff=deff
+        )
+
+    def proportion(
+        self, variable, *, level, by=None, method="logit", confidence_level=0.95, deff="replace"
+    ):
+        """Share of answers equal to ``level``; as :meth:`SurveyDesign.proportion`.
+
+        ``method`` is one R's ``svyciprop`` allows on replicate designs -- ``"logit"`` (its
+        interval from the replicate variance of logit(p), as R's ``svyglm`` on replicates),
+        ``"asin"``, ``"beta"``, ``"mean"``, ``"xlogit"`` -- or ``"wilson"``. R's
+        ``"likelihood"`` returns NA on replicate designs and is refused here.
+        """
+        from . import estimators
+
+        if method == "likelihood":
+            raise InvalidOptionError(
+                "method='likelihood' is not available on a replicate design (R's svyciprop "
+                "gives NA there); use 'logit', 'asin', 'beta', 'mean', 'xlogit' or 'wilson'"
+            )
+        result = estimators.estimate_proportion(
+            self,
+            variable,
+            level=level,
+            by=by,
+            method=method,
+            confidence_level=confidence_level,
+            deff=deff,
+        )
+        if method != "logit":
+            return result
+        return self._logit_interval(result, variable, level, by)
+
+    def _logit_interval(self, result, variable, level, by):
+        """R's ``svyciprop(method = "logit")`` on replicates: ``svyglm`` refits logit(p) in
+        every replicate, so the interval uses the replicate variance of logit(p), not the delta
+        method (``"xlogit"`` keeps the delta method, as R)."""
+        from . import estimators
+
+        codes, n_domains, _, _ = estimators.domain_codes(self, by)
+        y = estimators._indicator_answers(self, variable, level)
+        missing = np.isnan(y)
+        answers = np.where(missing, 0.0, y)
+        estimand = _LogitEstimand(
+            variables=np.column_stack([answers, np.ones_like(answers)]),
+            domain=np.where(missing, -1, codes),
+            n_domains=n_domains,
+        )
+        covariance = self._covariance(estimand, estimand.totals(self._weights))
+        with np.errstate(invalid="ignore"):
+            logit_se = np.sqrt(np.diag(covariance))
+        if np.ndim(result.estimate) == 0:
+            logit_se = float(logit_se[0])
+        low, high = _replicate_logit(result.estimate, logit_se, result.df, result.confidence_level)
+        return ReplicateProportionResult(
+            **{f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+            | dict(low=low, high=high, _logit_se=logit_se)
+        )
+
+
+@dataclass(frozen=True)
+class ReplicateProportionResult(DesignResult):
+    """A proportion on a replicate design with R's replicate ``logit`` interval.
+
+    As :class:`~surveystats.design.DesignResult`; the replicate standard error of logit(p)
+    is kept (hidden) so that :meth:`confidence_interval` recomputes the same interval.
+    """
+
+    _logit_se: Any = field(default=None, repr=False, compare=False)
+
+    def confidence_interval(self, confidence_level=None):
+        if confidence_level is None or self._logit_se is None:
+            return super().confidence_interval(confidence_level)
+        from .._internal.validation import check_confidence_level
+
+        level = check_confidence_level(confidence_level)
+        low, high = _replicate_logit(self.estimate, self._logit_se, self.df, level)
+        return ConfidenceInterval(low, high)
+
+
+def _replicate_logit(estimate, logit_se, df, confidence_level):
+    """expit(logit(p) -/+ t(df) se_logit), se_logit from the replicates (R svyglm)."""
+    from scipy import special
+
+    from ._intervals import t_quantile
+
+    p = np.asarray(estimate, dtype=float)
+    t = t_quantile(confidence_level, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.log(p) - np.log1p(-p)
+        low = special.expit(centre - t * np.asarray(logit_se))
+        high = special.expit(centre + t * np.asarray(logit_se))
+    if np.ndim(estimate) == 0:
+        return float(low), float(high)
+    return low, high
+
+
+@dataclass(frozen=True, eq=False)
+class _LogitEstimand(RatioEstimand):
+    """logit of a domain mean: value = log(T0 / (T1 - T0))."""
+
+    def value(self, totals):
+        blocks = self._blocks(totals)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(blocks[..., 0]) - np.log(blocks[..., 1] - blocks[..., 0])
+
+    def jacobian_blocks(self, totals):
+        blocks = self._blocks(totals)
+        t0, t1 = blocks[..., 0], blocks[..., 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.stack([1.0 / t0 + 1.0 / (t1 - t0), -1.0 / (t1 - t0)], axis=-1)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def replicate_from_design(design, type, *, replicates=None, rho=None, seed=None, mse=False):
+    """``SurveyDesign.replicate``: replicate factors per PSU of the design's first stage."""
+    if design._weighting_steps:
+        raise SurveyStatsError(
+            "replicate() on a weighted design would not carry the weighting into the "
+            "replicates; make the replicate design from the design before weighting"
+        )
+    layout, row_psu = _psu_layout(design)
+    factors = make_factors(layout, type, replicates=replicates, rho=rho, seed=seed)
+    return ReplicateDesign._from_factors(design, factors, row_psu, mse)
+
+
+def _psu_layout(design) -> tuple[PsuLayout, np.ndarray]:
+    """First-stage PSUs and strata of a SurveyDesign, numbered by first appearance (as R)."""
+    structure = design._structure
+    stage = structure.stages[0] if structure.stages else None
+    settings = design._settings
+    n = design.n_rows
+    psu = np.arange(n, dtype=np.int64) if stage is None or stage.psu is None else stage.psu
+    n_psu = int(psu.max()) + 1 if n else 0
+    first_row = np.full(n_psu, n, dtype=np.int64)
+    np.minimum.at(first_row, psu, np.arange(n, dtype=np.int64))
+    order = np.argsort(first_row, kind="stable")  # PSU codes by first appearance
+    renumber = np.empty(n_psu, dtype=np.int64)
+    renumber[order] = np.arange(n_psu)
+    row_psu = renumber[psu]
+    first_row = first_row[order]
+
+    strata = settings.get("strata")
+    strata_name = strata if isinstance(strata, str) or strata is None else strata[0]
+    if strata_name is None:
+        stratum_values = np.zeros(n_psu, dtype=np.int64)
+        labels: tuple = ("(one stratum)",)
+        stratum = stratum_values
+    else:
+        import pandas as pd
+
+        values = design.data[strata_name].to_numpy()[first_row]
+        stratum, uniques = pd.factorize(values)  # order of first appearance, as R's unique()
+        stratum = np.asarray(stratum, dtype=np.int64)
+        labels = tuple(uniques.tolist() if hasattr(uniques, "tolist") else uniques)
+
+    population = None
+    fpc = settings.get("fpc")
+    fpc_name = fpc if isinstance(fpc, str) or fpc is None else fpc[0]
+    if fpc_name is not None:
+        values = design.data[fpc_name].to_numpy(dtype=float)[first_row]
+        n_h = np.bincount(stratum, minlength=len(labels))[stratum]
+        # fpc <= 1 are sampling fractions, > 1 population sizes (as R and SurveyDesign)
+        as_population = bool((design.data[fpc_name].to_numpy(dtype=float) > 1).any())
+        population = values if as_population else n_h / values
+    layout = PsuLayout(
+        stratum=stratum,
+        stratum_labels=labels,
+        population=population,
+        lonely_psu=structure.lonely_psu,
+        has_strata=strata_name is not None,
+    )
+    return layout, row_psu
+
+
+def _replicate_columns(data, replicate_weights) -> tuple:
+    if isinstance(replicate_weights, str):
+        try:
+            pattern = re.compile(replicate_weights)
+        except re.error as exc:
+            raise InvalidOptionError(
+                f"replicate_weights={replicate_weights!r} is not a valid regular expression: {exc}"
+            ) from exc
+        columns = [c for c in data.columns if pattern.search(str(c))]
+        if not columns:
+            raise InvalidOptionError(
+                f"replicate_weights={replicate_weights!r} matches no column of the data; "
+                f"columns are {_list([str(c) for c in data.columns][:20])}"
+            )
+        return tuple(columns)
+    if isinstance(replicate_weights, Sequence) and all(
+        isinstance(c, str) for c in replicate_weights
+    ):
+        columns = list(replicate_weights)
+        missing = [c for c in columns if c not in data.columns]
+        if missing:
+            raise InvalidOptionError(
+                f"replicate weight column(s) {_list(missing)} are not in the data"
+            )
+        if not columns:
+            raise InvalidOptionError("replicate_weights is an empty list")
+        return tuple(columns)
+    raise InvalidOptionError(
+        f"replicate_weights={replicate_weights!r} must be a list of column names or a regular "
+        "expression"
+    )
+
+
+def _user_scales(type, n_rep, scale, rscales, rho):
+    """R ``svrepdesign``'s scale and rscales for combined replicate weights of ``type``."""
+    if n_rep < 2:
+        raise InvalidOptionError(f"replicate_weights selects {n_rep} column; at least 2 needed")
+    if type in ("brr", "fay", "sdr") and (scale is not None or rscales is not None):
+        raise InvalidOptionError(
+            f"type={type!r} fixes scale and rscales (R's svrepdesign); do not pass them"
+        )
+    if rho is not None and type != "fay":
+        raise InvalidOptionError(f"rho is used only with type='fay', not type={type!r}")
+    if type == "fay":
+        if rho is None:
+            raise InvalidOptionError("type='fay' needs rho, Fay's coefficient, 0 < rho < 1")
+        rho = float(rho)
+        if not 0.0 < rho < 1.0:
+            raise InvalidOptionError(f"rho must be strictly between 0 and 1, got {rho!r}")
+        scale = 1.0 / (n_rep * (1.0 - rho) ** 2)
+    elif type == "brr":
+        scale, rho = 1.0 / n_rep, 0.0
+    elif type == "sdr":
+        scale = 4.0 / n_rep
+    elif type == "bootstrap" and scale is None:
+        scale = 1.0 / (n_rep - 1)
+    elif type == "jk1" and scale is None:
+        scale = (n_rep - 1) / n_rep  # R: "guessing n = number of replicates" (no FPC)
+    elif type == "jkn" and rscales is None:
+        raise InvalidOptionError(
+            "type='jkn' needs rscales, one per replicate ((n_h - 1)/n_h of its stratum, "
+            "times the FPC if any), as R's svrepdesign with combined weights"
+        )
+    if scale is None:
+        scale = 1.0
+    scale = float(scale)
+    if not (np.isfinite(scale) and scale > 0):
+        raise InvalidOptionError(f"scale must be a finite number > 0, got {scale!r}")
+    if rscales is None:
+        rscales = np.ones(n_rep)
+    else:
+        rscales = (
+            np.broadcast_to(np.asarray(rscales, dtype=float), (n_rep,)).copy()
+            if np.ndim(rscales) == 0
+            else np.asarray(rscales, dtype=float)
+        )
+        if rscales.shape != (n_rep,):
+            raise InvalidOptionError(
+                f"rscales has {rscales.size} values; it needs one per replicate ({n_rep})"
+            )
+        if not (np.isfinite(rscales).all() and (rscales >= 0).all()):
+            raise InvalidOptionError("rscales must be finite numbers >= 0")
+    rscales.flags.writeable = False
+    return scale, rscales, rho
+
+
+def _check_mse(mse):
+    if not isinstance(mse, bool | np.bool_):
+        raise InvalidOptionError(f"mse={mse!r} must be True or False")
+    return bool(mse)
+
+
+def _list(names):
+    return ", ".join(repr(n) for n in names)
+
+
+def _rebuild(data, weights, type, scale, rscales, rho, mse, factors, row_psu, columns):
+    new = object.__new__(ReplicateDesign)
+    new._init(data, weights, type, scale, rscales, rho, mse, factors, row_psu, columns)
+    return new
