@@ -15,7 +15,7 @@ import tempfile
 
 from ._input import UsageError
 
-__all__ = ["add_weight_command"]
+__all__ = ["register"]
 
 EXAMPLES = (
     "surveystats weight poll.csv --rake targets.csv -o weighted.csv\n"
@@ -25,10 +25,12 @@ EXAMPLES = (
 )
 
 
-def add_weight_command(command):
+def register(command):
     """Register the ``weight`` subcommand with ``command(name, help, examples)``."""
     p = command("weight", "Weight a respondent file to population targets.", EXAMPLES)
-    p.add_argument("file", help="respondent file (CSV, or any format read_survey reads)")
+    p.add_argument(
+        "file", help="respondent file (CSV, or any format read_survey reads; '-': CSV on stdin)"
+    )
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--rake", metavar="TARGETS", help="rake to the margins of a targets CSV")
     how.add_argument(
@@ -38,7 +40,11 @@ def add_weight_command(command):
         "--calibrate", metavar="TARGETS", help="calibrate to the margins and totals of a CSV"
     )
     p.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="where to write the weighted CSV"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="where to write the weighted CSV ('-': standard output, diagnostics on stderr)",
     )
     p.add_argument(
         "--weights", default=None, metavar="COLUMN", help="starting weights (default: 1 each)"
@@ -103,6 +109,8 @@ def _bounds(text):
 def _read(path):
     import pandas as pd
 
+    if path == "-":
+        return pd.read_csv(sys.stdin)
     if path.lower().endswith((".csv", ".txt")):
         return pd.read_csv(path)
     try:

@@ -213,8 +213,8 @@ def calibrate_weights(
     >>> age = NumericTotal("age", np.array([20.0, 40.0, 30.0, 50.0]), 340.0)
     >>> w, step = calibrate_weights(np.full(4, 2.5), [m], [age], method="linear",
     ...                             lower=-np.inf, upper=np.inf, max_iter=50, tolerance=1e-12)
-    >>> np.round(w, 6).tolist()
-    [2.5, 3.5, 2.0, 2.0]
+    >>> np.round(w, 6).tolist()  # 3 + 3 = 6, 2 + 2 = 4, 20*3 + 40*3 + 30*2 + 50*2 = 340
+    [3.0, 3.0, 2.0, 2.0]
     """
     model, targets = build_model(margins, numeric_totals)
     scalar_bounds = np.ndim(lower) == 0 and np.ndim(upper) == 0

@@ -15,11 +15,12 @@ import numpy as np
 from ..exceptions import InvalidOptionError, InvalidValueError
 from . import estimators
 from ._structure import build_structure
+from .weighting import WeightingMethods
 
 __all__ = ["SurveyDesign"]
 
 
-class SurveyDesign:
+class SurveyDesign(WeightingMethods):
     """A stratified multistage sample design over a respondent file (R ``svydesign``).
 
     Parameters

@@ -161,7 +161,9 @@ def test_weight_summary_reports_spread_steps_and_every_margin_level():
     before = np.array([144, 14, 25]) / 183
     p = np.array([4421, 755, 1018]) / 6194
     expected = np.mean(np.abs(before - p) / np.sqrt(p * (1 - p)))
-    assert raked.set_index("margin").loc["stype", "asmd_before"] == pytest.approx(expected, rel=1e-12)
+    assert raked.set_index("margin").loc["stype", "asmd_before"] == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 # --------------------------------------------------------------------------- errors
@@ -214,7 +216,9 @@ def test_weight_command_json_and_shares(tmp_path, capsys):
     shares = MARGINS.assign(target=MARGINS["target"] / 6194)
     shares.to_csv(targets_path, index=False)
     out = tmp_path / "w.csv"
-    assert main(["weight", str(data_path), "--rake", str(targets_path), "-o", str(out), "--json"]) == 0
+    assert (
+        main(["weight", str(data_path), "--rake", str(targets_path), "-o", str(out), "--json"]) == 0
+    )
     record = json.loads(capsys.readouterr().out)
     # no starting weights: 1 each, so the shares are scaled to n = 183
     assert record["weight_sum"] == pytest.approx(183, rel=1e-12)

@@ -102,7 +102,9 @@ def test_weights_match_r_row_by_row(name):
     w = design(name).weights
     np.testing.assert_allclose(w, WEIGHTS[name].to_numpy(), rtol=RTOL)
     row = SUMMARY.loc[name]
-    np.testing.assert_allclose([w.sum(), w.min(), w.max()], [row["sum"], row["min"], row["max"]], rtol=RTOL)
+    np.testing.assert_allclose(
+        [w.sum(), w.min(), w.max()], [row["sum"], row["min"], row["max"]], rtol=RTOL
+    )
 
 
 def _estimate(d, statistic):
