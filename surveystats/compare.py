@@ -27,7 +27,6 @@ value, which is finite at both ends and has opposite signs there, so the bracket
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,11 +36,12 @@ from scipy.special import gammaln as _gammaln
 from ._internal import special as sp
 from ._internal.hybrid import clip_difference, square_and_add
 from ._internal.inference import normal_pvalue, open_side, significant, tails
-from ._internal.results import IntervalResult, Result
+from ._internal.results import Call, IntervalResult, Result
 from ._internal.roots import find_root_fixed_point
 from ._internal.validation import Inputs, check_alternative, check_choice, check_confidence_level
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
+from .unconditional import barnard_pvalue, boschloo_pvalue
 
 __all__ = ["compare_proportions", "ComparisonResult", "METHODS", "TESTS", "RATIO_METHODS"]
 
@@ -110,8 +110,8 @@ class ComparisonResult(IntervalResult):
     alternative: str
     null_difference: Any
     problem: Any
-    _recompute: Callable = field(default=None, repr=False, compare=False)
-    _effects: Callable = field(default=None, repr=False, compare=False)
+    _call: Call | None = field(default=None, repr=False, compare=False)
+    _effect_inputs: _EffectInputs | None = field(default=None, repr=False, compare=False)
 
     _derived_after = {
         "significant": (
@@ -130,7 +130,7 @@ class ComparisonResult(IntervalResult):
     def _effect_sizes(self):
         # The ratio, odds ratio and Cohen's h, computed together on first access: a batch
         # that only needs the difference does not pay for the Koopman root search.
-        return self._effects()
+        return self._effect_inputs.compute()
 
     ratio = _effect("ratio", "``p2 / p1`` (NaN when both are 0).")
     ratio_low = _effect(
@@ -601,23 +601,52 @@ def _fisher_chunk(x1, n1, x2, n2, alternative):
     return np.clip(p, 0.0, 1.0)
 
 
+def _whole_table(x1, n1, x2, n2):
+    """Counts and sizes rounded to whole numbers (fractional only after a design effect),
+    flattened, with the broadcast shape."""
+    n1r = np.maximum(np.round(n1), 1.0)
+    n2r = np.maximum(np.round(n2), 1.0)
+    x1r = np.clip(np.round(x1), 0.0, n1r)
+    x2r = np.clip(np.round(x2), 0.0, n2r)
+    shape = np.broadcast_shapes(np.shape(x1), np.shape(n1), np.shape(x2), np.shape(n2))
+    return [a.ravel() for a in np.broadcast_arrays(x1r, n1r, x2r, n2r)], shape
+
+
 def _fisher(p1, x1, n1, p2, x2, n2, d0, alternative):
     """Fisher's exact conditional test, two-sided as R ``fisher.test`` (the probabilities of all
     tables with the observed margins that are no more likely than the observed table, with
     R's relative tolerance 1e-7).  The statistic is the second sample's count, the statistic
     the test conditions on.  Counts and sample sizes are rounded to whole numbers (they are
     fractional only after a design effect)."""
-    n1r = np.maximum(np.round(n1), 1.0)
-    n2r = np.maximum(np.round(n2), 1.0)
-    x1r = np.clip(np.round(x1), 0.0, n1r)
-    x2r = np.clip(np.round(x2), 0.0, n2r)
-    x1r, n1r, x2r, n2r = (a.ravel() for a in np.broadcast_arrays(x1r, n1r, x2r, n2r))
-    shape = np.broadcast_shapes(np.shape(x1), np.shape(n1), np.shape(x2), np.shape(n2))
+    (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
     pvalue = np.empty(x1r.size)
     for start in range(0, x1r.size, _FISHER_CHUNK):  # chunks bound memory; each is vectorized
         part = slice(start, start + _FISHER_CHUNK)
         pvalue[part] = _fisher_chunk(x1r[part], n1r[part], x2r[part], n2r[part], alternative)
     return x2r.reshape(shape), pvalue.reshape(shape)
+
+
+# scipy's alternatives speak of p1 - p2, ours of p2 - p1
+_MIRRORED = {"two-sided": "two-sided", "less": "greater", "greater": "less"}
+
+
+def _barnard(p1, x1, n1, p2, x2, n2, d0, alternative):
+    """Barnard's (1947) exact unconditional test, ordered by the pooled z statistic (Suissa &
+    Shuster 1985), as scipy ``barnard_exact``; vectorized (``unconditional.py``).  The
+    statistic is the z of ``p2 - p1``.  Counts are rounded to whole numbers."""
+    (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
+    wald, pvalue = barnard_pvalue(x1r, n1r, x2r, n2r, _MIRRORED[alternative], pooled=True)
+    return (-wald).reshape(shape), pvalue.reshape(shape)
+
+
+def _boschloo(p1, x1, n1, p2, x2, n2, d0, alternative):
+    """Boschloo's (1970) exact unconditional test, ordered by Fisher's one-sided p-value, as
+    scipy ``boschloo_exact`` (two-sided: twice the smaller one-sided p-value); vectorized
+    (``unconditional.py``).  Uniformly more powerful than Fisher's test.  The statistic is the
+    Fisher p-value that orders the tables.  Counts are rounded to whole numbers."""
+    (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
+    fisher, pvalue = boschloo_pvalue(x1r, n1r, x2r, n2r, _MIRRORED[alternative])
+    return fisher.reshape(shape), pvalue.reshape(shape)
 
 
 TESTS = {
@@ -626,14 +655,50 @@ TESTS = {
     "chi2-yates": _chi2_yates,
     "fisher": _fisher,
     "miettinen-nurminen": _mn_test,
+    "barnard": _barnard,
+    "boschloo": _boschloo,
 }
 
-_TESTS_OF_EQUALITY = ("z-pooled", "chi2-yates", "fisher")
+_TESTS_OF_EQUALITY = ("z-pooled", "chi2-yates", "fisher", "barnard", "boschloo")
 
 
 def _divide_by_deff(n, deff):
     """n / deff, skipping the pass over n when deff is the scalar 1."""
     return n if (np.ndim(deff) == 0 and deff == 1.0) else n / deff
+
+
+@dataclass(frozen=True)
+class _EffectInputs:
+    """What the ratio, odds ratio and Cohen's h of one call need, kept by the result until
+    one of them is read (a picklable record, not a closure): the cleaned proportions and
+    effective sizes, the tails, the options and the call's finisher."""
+
+    q1: Any
+    m1: Any
+    q2: Any
+    m2: Any
+    a_lo: float
+    a_hi: float
+    ratio_method: str
+    alternative: str
+    finish: Any
+
+    def compute(self):
+        # the effective counts exactly as the call computed them
+        x1, x2 = self.q1 * self.m1, self.q2 * self.m2
+        sizes = _effect_sizes(
+            self.q1,
+            x1,
+            self.m1,
+            self.q2,
+            x2,
+            self.m2,
+            self.a_lo,
+            self.a_hi,
+            self.ratio_method,
+            self.alternative,
+        )
+        return {name: self.finish(value) for name, value in sizes.items()}
 
 
 def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative):
@@ -690,7 +755,9 @@ def compare_proportions(
         One of ``TESTS``: 'z-pooled' (default; R ``prop.test(correct = FALSE)``),
         'z-unpooled', 'chi2-yates' (R ``prop.test(correct = TRUE)``), 'fisher' (exact, as R
         ``fisher.test``), 'miettinen-nurminen' (score test, also for a non-zero
-        ``null_difference``).
+        ``null_difference``), 'barnard' and 'boschloo' (exact unconditional tests, as scipy
+        ``barnard_exact`` and ``boschloo_exact``, vectorized; for small samples: the cost
+        grows with ``n1 · n2``).
     confidence_level : float
         Sets the interval level and ``significant = pvalue < 1 - confidence_level``.
     deff1, deff2 : float or array_like
@@ -784,29 +851,24 @@ def compare_proportions(
     fin = inputs.finish
     pvalue = fin(pvalue)
 
-    def effects():
-        return {
-            name: fin(value)
-            for name, value in _effect_sizes(
-                q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative
-            ).items()
-        }
+    effect_inputs = _EffectInputs(
+        q1, m1, q2, m2, a_lo, a_hi, ratio_method, alternative, inputs.finisher()
+    )
 
-    def recompute(other_level):
-        return compare_proportions(
-            p1,
-            n1,
-            p2,
-            n2,
+    call = Call(
+        compare_proportions,
+        (p1, n1, p2, n2),
+        dict(
             method=method,
             test=test,
-            confidence_level=other_level,
             deff1=deff1,
             deff2=deff2,
             alternative=alternative,
             null_difference=null_difference,
             ratio_method=ratio_method,
-        )
+            confidence_level=level,
+        ),
+    )
 
     return ComparisonResult(
         p1=fin(q1),
@@ -826,6 +888,6 @@ def compare_proportions(
         alternative=alternative,
         null_difference=fin(inputs["null_difference"]),
         problem=inputs.result_problem,
-        _recompute=recompute,
-        _effects=effects,
+        _call=call,
+        _effect_inputs=effect_inputs,
     )

@@ -22,7 +22,6 @@ first, ``p2 - p1 = (c - b)/n``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +30,7 @@ import numpy as np
 from ._internal import special as sp
 from ._internal.hybrid import clip_difference, square_and_add
 from ._internal.inference import significant, tails
-from ._internal.results import IntervalResult
+from ._internal.results import Call, IntervalResult
 from ._internal.validation import Inputs, check_choice, check_confidence_level, check_flag
 from .exceptions import InvalidOptionError
 from .proportion import INTERVAL_METHODS as _ONE_SAMPLE
@@ -213,7 +212,7 @@ class PairedResult(IntervalResult):
     method: str
     confidence_level: float
     problem: Any
-    _recompute: Callable = field(default=None, repr=False, compare=False)
+    _call: Call | None = field(default=None, repr=False, compare=False)
     test: str = "chi2"
 
 
@@ -333,17 +332,11 @@ def mcnemar(
         estimate = low = high = np.full(inputs.shape, np.nan)
         size_out = inputs.finish(np.nan)
 
-    def recompute(other_level):
-        return mcnemar(
-            b,
-            c,
-            correction=correction,
-            n=n,
-            a=a,
-            method=method,
-            confidence_level=other_level,
-            test=test,
-        )
+    call = Call(
+        mcnemar,
+        (b, c),
+        dict(correction=correction, n=n, a=a, method=method, test=test, confidence_level=level),
+    )
 
     fin = inputs.finish
     return PairedResult(
@@ -360,6 +353,6 @@ def mcnemar(
         method=method,
         confidence_level=level,
         problem=inputs.result_problem,
-        _recompute=recompute,
+        _call=call,
         test=test,
     )

@@ -23,7 +23,7 @@ import numpy as np
 from ._internal import special as sp
 from ._internal.arrays import writable_out as _out
 from ._internal.inference import open_side, tails
-from ._internal.results import ProportionResult
+from ._internal.results import Call, ProportionResult
 from ._internal.roots import find_root_halley
 from ._internal.validation import (
     Inputs,
@@ -609,17 +609,18 @@ def proportion_ci(
     else:
         moe = p_ - low
 
-    def recompute(other_level):
-        return proportion_ci(
-            p,
-            n,
+    call = Call(
+        proportion_ci,
+        (p, n),
+        dict(
             method=method,
-            confidence_level=other_level,
             deff=deff,
             population=population,
             alternative=alternative,
             prior=prior,
-        )
+            confidence_level=level,
+        ),
+    )
 
     fin = inputs.finish
     return ProportionResult(
@@ -633,7 +634,7 @@ def proportion_ci(
         confidence_level=level,
         alternative=alternative,
         problem=inputs.result_problem,
-        _recompute=recompute,
+        _call=call,
     )
 
 

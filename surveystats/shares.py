@@ -19,7 +19,6 @@ as independent samples only through the covariance term.  A design effect shrink
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +26,7 @@ import numpy as np
 
 from ._internal import special as sp
 from ._internal.inference import normal_pvalue, open_side, significant, tails
-from ._internal.results import IntervalResult
+from ._internal.results import Call, IntervalResult
 from ._internal.roots import find_root
 from ._internal.validation import (
     Inputs,
@@ -88,7 +87,7 @@ class SharesResult(IntervalResult):
     confidence_level: float
     alternative: str
     problem: Any
-    _recompute: Callable = field(default=None, repr=False, compare=False)
+    _call: Call | None = field(default=None, repr=False, compare=False)
 
     @property
     def lead(self):
@@ -140,7 +139,7 @@ class LeadChangeResult(IntervalResult):
     confidence_level: float
     alternative: str
     problem: Any
-    _recompute: Callable = field(default=None, repr=False, compare=False)
+    _call: Call | None = field(default=None, repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- compare_shares
@@ -328,16 +327,11 @@ def compare_shares(
     low, high = open_side(low, high, alternative, -1.0, 1.0)
     pvalue = normal_pvalue(statistic, alternative)
 
-    def recompute(other_level):
-        return compare_shares(
-            p_a,
-            p_b,
-            n,
-            method=method,
-            confidence_level=other_level,
-            deff=deff,
-            alternative=alternative,
-        )
+    call = Call(
+        compare_shares,
+        (p_a, p_b, n),
+        dict(method=method, deff=deff, alternative=alternative, confidence_level=level),
+    )
 
     fin = inputs.finish
     pvalue = fin(pvalue)
@@ -356,7 +350,7 @@ def compare_shares(
         confidence_level=level,
         alternative=alternative,
         problem=inputs.result_problem,
-        _recompute=recompute,
+        _call=call,
     )
 
 
@@ -439,19 +433,11 @@ def compare_leads(
     low, high = open_side(low, high, alternative, -2.0, 2.0)
     statistic = _z_statistic(change, variance)
 
-    def recompute(other_level):
-        return compare_leads(
-            p_a1,
-            p_b1,
-            n1,
-            p_a2,
-            p_b2,
-            n2,
-            confidence_level=other_level,
-            deff1=deff1,
-            deff2=deff2,
-            alternative=alternative,
-        )
+    call = Call(
+        compare_leads,
+        (p_a1, p_b1, n1, p_a2, p_b2, n2),
+        dict(deff1=deff1, deff2=deff2, alternative=alternative, confidence_level=level),
+    )
 
     fin = inputs.finish
     pvalue = fin(normal_pvalue(statistic, alternative))
@@ -474,5 +460,5 @@ def compare_leads(
         confidence_level=level,
         alternative=alternative,
         problem=inputs.result_problem,
-        _recompute=recompute,
+        _call=call,
     )

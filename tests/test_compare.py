@@ -669,3 +669,142 @@ def test_haldane_degenerates_where_jeffreys_perks_does_not():
     jp = ss.compare_proportions(1.0, 10, 1.0, 10, method="jeffreys-perks")
     assert hal.low == pytest.approx(0.0, abs=1e-15) and hal.high == pytest.approx(0.0, abs=1e-15)
     assert jp.high > 0.1 and jp.low == pytest.approx(-jp.high, rel=1e-13)
+
+
+# ------------------------------------------------ Barnard and Boschloo exact unconditional tests
+UNCONDITIONAL = pd.read_csv(REFERENCE / "compare_unconditional.csv")
+
+
+def _pooled_z(n1, n2):
+    # the z of p2 - p1 with the pooled variance, 0 where the shares are equal (Suissa & Shuster)
+    def z(i, j):
+        p = (i + j) / (n1 + n2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = (j / n2 - i / n1) / np.sqrt(p * (1 - p) * (1 / n1 + 1 / n2))
+        return np.where(j * n1 == i * n2, 0.0, out)
+
+    return z
+
+
+def _fisher_side(n1, n2, alternative):
+    # Fisher's one-sided p-value of each table, the side being ours (about p2 - p1)
+    from scipy.stats import hypergeom
+
+    def f(i, j):
+        if alternative == "greater":  # p2 > p1: small i is extreme
+            return hypergeom.cdf(i, n1 + n2, i + j, n1)
+        return hypergeom.cdf(j, n1 + n2, i + j, n2)
+
+    return f
+
+
+def _enumerated_pvalue(x1, n1, x2, n2, ordering, extreme):
+    # exact enumeration from the definition: every table, the region {at least as extreme}
+    # with ties (relative 1e-12) counted in, and the maximum of its probability over the
+    # nuisance parameter pi: a grid of 501 points, then scipy's bounded Brent search over the
+    # two cells around the best one (the function is smooth in pi)
+    from scipy.optimize import minimize_scalar
+    from scipy.stats import binom
+
+    i, j = (a.ravel() for a in np.meshgrid(np.arange(n1 + 1), np.arange(n2 + 1), indexing="ij"))
+    t, t_obs = ordering(i, j), ordering(np.array(x1), np.array(x2))
+    tie = 1e-12 * abs(t_obs)
+    region = {
+        "abs": np.abs(t) >= abs(t_obs) - tie,
+        "high": t >= t_obs - tie,
+        "low": t <= t_obs + tie,
+    }[extreme]
+    i, j = i[region], j[region]
+
+    def prob(pi):
+        return (binom.pmf(i, n1, pi[:, None]) * binom.pmf(j, n2, pi[:, None])).sum(axis=1)
+
+    grid = np.linspace(0, 1, 501)
+    on_grid = prob(grid)
+    best = grid[np.argmax(on_grid)]
+    found = minimize_scalar(
+        lambda pi: -prob(np.array([pi]))[0],
+        bounds=(max(best - 2e-3, 0), min(best + 2e-3, 1)),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    return max(on_grid.max(), -found.fun)
+
+
+def _reference_pvalue(row, test):
+    alternative = row.alternative
+    if test == "barnard":
+        extreme = {"two-sided": "abs", "greater": "high", "less": "low"}[alternative]
+        return _enumerated_pvalue(
+            row.x1, row.n1, row.x2, row.n2, _pooled_z(row.n1, row.n2), extreme
+        )
+    sides = ("less", "greater") if alternative == "two-sided" else (alternative,)
+    values = [
+        _enumerated_pvalue(
+            row.x1, row.n1, row.x2, row.n2, _fisher_side(row.n1, row.n2, side), "low"
+        )
+        for side in sides
+    ]
+    return min(1.0, 2 * min(values)) if alternative == "two-sided" else values[0]
+
+
+@pytest.mark.parametrize("test", ["barnard", "boschloo"])
+@pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
+def test_unconditional_tests_match_scipy_or_enumeration(test, alternative):
+    # Reference 1: scipy 1.17.1 barnard_exact(pooled=True) / boschloo_exact on
+    # [[x1, x2], [n1-x1, n2-x2]] with the mirrored alternative
+    # (tests/reference/compare_unconditional.py).  Barnard's statistic is scipy's negated (ours
+    # is the z of p2 - p1).  Reference 2, for every row where we differ from scipy by more than
+    # 1e-9: exact enumeration (above).  Two known causes, both on scipy's side: its Barnard
+    # region drops a mirror-image table whose |z| ties the observed one up to a rounding, and
+    # its shgo search can stop a few 1e-9 short of the maximum over the nuisance parameter.
+    g = UNCONDITIONAL[UNCONDITIONAL.alternative == alternative].reset_index(drop=True)
+    r = ss.compare_proportions(
+        g.x1 / g.n1,
+        g.n1.to_numpy(float),
+        g.x2 / g.n2,
+        g.n2.to_numpy(float),
+        test=test,
+        alternative=alternative,
+    )
+    expected_statistic = -g.barnard_statistic if test == "barnard" else g.boschloo_statistic
+    np.testing.assert_allclose(r.statistic, expected_statistic, rtol=1e-12, atol=1e-15)
+    differ = ~np.isclose(r.pvalue, g[test], rtol=1e-9, atol=0)
+    assert differ.sum() <= len(g) // 4  # the differences are the exception
+    for k in np.flatnonzero(differ):
+        expected = _reference_pvalue(g.iloc[k], test)
+        assert r.pvalue[k] == pytest.approx(expected, rel=1e-9), g.iloc[k].to_dict()
+
+
+def test_unconditional_tests_by_enumeration():
+    for x1, n1, x2, n2 in [(1, 4, 4, 5), (0, 3, 3, 3), (2, 6, 2, 5), (3, 6, 0, 2), (5, 9, 1, 7)]:
+        for alternative in ("two-sided", "greater", "less"):
+            row = pd.Series(dict(x1=x1, n1=n1, x2=x2, n2=n2, alternative=alternative))
+            for test in ("barnard", "boschloo"):
+                got = ss.compare_proportions(
+                    x1 / n1, n1, x2 / n2, n2, test=test, alternative=alternative
+                ).pvalue
+                assert got == pytest.approx(_reference_pvalue(row, test), rel=1e-9), (
+                    test,
+                    x1,
+                    n1,
+                    x2,
+                    n2,
+                    alternative,
+                )
+
+
+def test_unconditional_published_examples():
+    # scipy's documented examples: Barnard on the vaccine table [[7, 12], [8, 3]] (Mehta &
+    # Senchaudhuri 2003), one-sided p = 0.0341; Boschloo on [[74, 31], [43, 32]] (scientists
+    # and college professors happy in their work), one-sided p = 0.0355.  Our samples are the columns, and the
+    # alternatives are about p2 - p1.
+    r = ss.compare_proportions(7 / 15, 15, 12 / 15, 15, test="barnard", alternative="greater")
+    assert round(r.pvalue, 4) == 0.0341
+    r = ss.compare_proportions(74 / 117, 117, 31 / 63, 63, test="boschloo", alternative="less")
+    assert 0.0355 <= r.pvalue < 0.0356  # the documented 0.0355 is 0.035564 cut to 4 digits
+
+
+def test_unconditional_tests_need_a_zero_null_difference():
+    with pytest.raises(InvalidOptionError, match="null_difference"):
+        ss.compare_proportions(0.2, 20, 0.5, 20, test="boschloo", null_difference=0.1)

@@ -3,7 +3,8 @@
 Fields of a result are plain floats when every input of the call was a scalar, otherwise
 numpy arrays of the broadcast shape.  Results never round; presentation layers do.
 No formulas live here: a result that can recompute its interval at another level keeps
-a reference to the function that made it.
+a :class:`Call` record (the module-level function that made it and the arguments as given),
+never a closure, so every result pickles and crosses process boundaries (Dask workers).
 """
 
 from __future__ import annotations
@@ -16,7 +17,25 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ConfidenceInterval", "Result", "IntervalResult", "ProportionResult"]
+__all__ = ["Call", "ConfidenceInterval", "Result", "IntervalResult", "ProportionResult"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """A public call recorded so that it can be repeated with other options.
+
+    ``function`` is a module-level function (pickle stores it by its qualified name) and
+    ``args``/``kwargs`` are the arguments as the caller gave them, so a record pickles
+    whenever the inputs do: no closure.
+    """
+
+    function: Callable[..., Any]
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def again(self, **changes: Any) -> Any:
+        """The same call with some keyword arguments changed."""
+        return self.function(*self.args, **{**self.kwargs, **changes})
 
 
 @dataclass(frozen=True)
@@ -86,8 +105,9 @@ class Result:
 class IntervalResult(Result):
     """Base of results with an interval ``low, high`` that can be recomputed at another level.
 
-    A subclass declares ``low``, ``high`` and, as its last field, ``_recompute`` (a function
-    of the confidence level that repeats the call with the same method and inputs).
+    A subclass declares ``low``, ``high`` and a field ``_call`` (a :class:`Call` of the
+    public function with the inputs as given), declared with
+    ``field(default=None, repr=False, compare=False)``.
     """
 
     @property
@@ -109,7 +129,10 @@ class IntervalResult(Result):
         """
         if confidence_level is None:
             return self.ci
-        return self._recompute(confidence_level).ci
+        call = getattr(self, "_call", None)
+        if call is None:
+            raise TypeError(f"{type(self).__name__} was made without a record of its call")
+        return call.again(confidence_level=confidence_level).ci
 
 
 @dataclass(frozen=True, repr=False)
@@ -156,7 +179,7 @@ class ProportionResult(IntervalResult):
     confidence_level: float
     alternative: str
     problem: Any
-    _recompute: Callable = field(default=None, repr=False, compare=False)
+    _call: Call | None = field(default=None, repr=False, compare=False)
 
     _derived_after = {"moe": ("moe_below", "moe_above")}
     __repr__ = Result._repr_with_derived

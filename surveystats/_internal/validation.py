@@ -20,6 +20,7 @@ Statistical formulas do not live here.
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -388,11 +389,32 @@ class Inputs:
 
     def finish(self, value):
         """NaN in the bad slots; a Python float when every input was a scalar."""
-        value = np.asarray(value, dtype=float)
-        if value.shape != self.shape:
-            value = np.broadcast_to(value, self.shape)
-        if self._bad is not None:
-            value = np.where(self._bad, np.nan, value)
-        if self.scalar:
-            return float(value)
-        return value
+        return _finish(value, self.shape, self._bad, self.scalar)
+
+    def finisher(self):
+        """:meth:`finish` as a small picklable object, for values a result computes later."""
+        return Finisher(self.shape, self._bad, self.scalar)
+
+
+def _finish(value, shape, bad, scalar):
+    value = np.asarray(value, dtype=float)
+    if value.shape != shape:
+        value = np.broadcast_to(value, shape)
+    if bad is not None:
+        value = np.where(bad, np.nan, value)
+    if scalar:
+        return float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Finisher:
+    """:meth:`Inputs.finish` of one call, kept by a result that computes values on demand
+    (a picklable record instead of a closure)."""
+
+    shape: tuple
+    bad: Any
+    scalar: bool
+
+    def __call__(self, value):
+        return _finish(value, self.shape, self.bad, self.scalar)
