@@ -261,7 +261,8 @@ class WeightingMethods:
     def weight_summary(self) -> WeightSummary:
         """Spread of the weights (Kish deff, effective n, min, max) and every margin's fit.
 
-        See :class:`~surveystats.design.weight_summary.WeightSummary`.
+        Returns a ``WeightSummary`` (module ``surveystats.design.weight_summary``):
+        ``to_frame()`` has one row per margin level, ``margin_frame()`` one per margin.
         """
         return summarize_weights(self.weights, self._weighting_steps)
 
