@@ -15,7 +15,7 @@ import numpy as np
 from ..exceptions import InvalidOptionError, InvalidValueError
 from . import estimators
 from ._structure import build_structure
-from .variance import taylor_covariance
+from .variance import estimand_covariance, estimand_totals_and_covariance
 from .weighting import WeightingMethods
 
 __all__ = ["SurveyDesign"]
@@ -173,7 +173,11 @@ class SurveyDesign(WeightingMethods):
         The estimators call only this, so a design with another variance method (replicate
         weights) reuses them by providing its own ``_covariance``.
         """
-        return taylor_covariance(self, estimand.scores(self._weights, totals))
+        return estimand_covariance(self, estimand, totals)
+
+    def _totals_and_covariance(self, estimand):
+        """Totals and covariance together (one pass over the rows where the design allows)."""
+        return estimand_totals_and_covariance(self, estimand)
 
     def _column(self, name, argument):
         if not isinstance(name, str) or name not in self._data.columns:
