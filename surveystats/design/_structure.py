@@ -117,7 +117,7 @@ def factorize(data, name, argument):
         bad = np.flatnonzero(codes < 0)
         raise InvalidValueError(
             f"{argument} column {name!r} has {bad.size} missing value(s) (first at row "
-            f"{bad[0]}); a design column may not be missing"
+            f"{bad[0]}); fill them (a level of their own, say) so that no row is dropped"
         )
     return codes, levels
 

@@ -232,7 +232,8 @@ class SurveyDesign(WeightingMethods):
             Design effect against simple random sampling with replacement (R ``deff =
             "replace"``) or without replacement from N = sum of weights (R's ``deff = TRUE``).
             The default differs from R's because the latter depends on the scale of the
-            weights: with weights normalised to mean 1, N = n and it explodes.
+            weights: with weights normalised to mean 1, N is close to n and it explodes
+            (see :meth:`proportion`).
 
         Returns
         -------
@@ -292,6 +293,29 @@ class SurveyDesign(WeightingMethods):
         Returns
         -------
         DesignResult
+
+        Notes
+        -----
+        Missing answers are a domain of their own: the design stays whole for the variance
+        (R's ``na.rm = TRUE``) and they are counted in ``n_missing``.  Every interval uses
+        the t quantile on the whole design's ``degf``.  Two of R's methods depend on rows
+        that did not answer; here both are computed on the answered rows of the domain
+        (``n``) with the whole design's df, i.e. as R's
+        ``svyciprop(~y, subset(d, !is.na(y)), method = ..., df = degf(d))``:
+
+        * ``likelihood``: R profiles ``svyglm``, whose weights are rescaled over every row
+          (answered or not) and whose bounds come from a spline through a few profile
+          points; here the same equation, ``KL(p || pi) = t^2 n var / (2 (n - 1) p (1 - p))``,
+          is solved exactly (agreement with a converged R fit: 1e-8; with svyciprop's own
+          output: 5e-4 at worst on R's data sets);
+        * ``beta``: R's Korn-Graubard ratio ``qt(a/2, nrow(design) - 1) / qt(a/2,
+          degf(design))`` counts every row of the design it is given and, inside ``svyby``,
+          the domain's own degf; here ``n`` and the design's ``degf``.
+
+        ``deff`` defaults to the with-replacement design effect because R's default
+        (without replacement from N = sum of weights) depends on the scale of the weights:
+        on NHANES (``HI_CHOL``) with weights normalised to mean 1 it is 214, where the
+        with-replacement design effect is 2.34 (with the survey's own weights both are 2.34).
 
         Examples
         --------
