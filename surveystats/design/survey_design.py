@@ -311,6 +311,10 @@ class SurveyDesign:
           degf(design))`` counts every row of the design it is given and, inside ``svyby``,
           the domain's own degf; here ``n`` and the design's ``degf``.
 
+        On NHANES ``HI_CHOL`` (745 of 8591 missing) R's literal
+        ``svyciprop(~I(HI_CHOL == 1), design, method, na.rm = TRUE)`` differs from these
+        bounds by up to 6e-4 relative for ``likelihood`` and 1.5e-6 for ``beta``.
+
         ``deff`` defaults to the with-replacement design effect because R's default
         (without replacement from N = sum of weights) depends on the scale of the weights:
         on NHANES (``HI_CHOL``) with weights normalised to mean 1 it is 214, where the
