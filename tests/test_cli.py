@@ -312,6 +312,7 @@ def test_one_figure_command_imports_no_pandas():
 # ------------------------------------------------------------------------ one subprocess each
 # R's apiclus1 (shipped with the package), as the file the design command reads
 DESIGN_FILE = str(Path(ss.__file__).resolve().parent / "data" / "apiclus1.csv")
+WEIGHTING = Path(__file__).resolve().parent / "reference" / "weighting"
 SMOKE = [
     (["ci", "19.4%", "--n", "1000"], None, "19.4% ± 2.4 points"),
     (["change", "48.7%", "41.1%", "--n", "1000"], None, "a real change: −7.6 points"),
@@ -339,6 +340,20 @@ SMOKE = [
         ],
         None,
         "sch.wide = Yes: ",
+    ),
+    (
+        [
+            "weight",
+            "-",
+            "--weights",
+            "pw",
+            "--calibrate",
+            WEIGHTING / "apipop_targets.csv",
+            "-o",
+            "-",
+        ],
+        (WEIGHTING / "apiclus1.csv").read_text(encoding="utf-8"),
+        "cds,dnum,fpc,pw,",
     ),
 ]
 

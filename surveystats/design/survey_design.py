@@ -16,11 +16,12 @@ from ..exceptions import InvalidOptionError, InvalidValueError
 from . import estimators
 from ._structure import build_structure
 from .variance import estimand_covariance, estimand_totals_and_covariance
+from .weighting import WeightingMethods
 
 __all__ = ["SurveyDesign"]
 
 
-class SurveyDesign:
+class SurveyDesign(WeightingMethods):
     """A stratified multistage sample design over a respondent file (R ``svydesign``).
 
     Parameters
