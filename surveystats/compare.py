@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import gammaln as _gammaln
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.hybrid import clip_difference, square_and_add
 from ._internal.inference import normal_pvalue, open_side, significant, tails
 from ._internal.results import Call, IntervalResult, Result
@@ -723,21 +725,22 @@ def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative)
 
 
 # --------------------------------------------------------------------------- public API
+@quiet_numpy
 def compare_proportions(
-    p1,
-    n1,
-    p2,
-    n2,
+    p1: ArrayLike,
+    n1: ArrayLike,
+    p2: ArrayLike,
+    n2: ArrayLike,
     *,
-    method="newcombe",
-    test="z-pooled",
-    confidence_level=0.95,
-    deff1=1.0,
-    deff2=1.0,
-    alternative="two-sided",
-    null_difference=0.0,
-    ratio_method="koopman",
-):
+    method: str = "newcombe",
+    test: str = "z-pooled",
+    confidence_level: float = 0.95,
+    deff1: ArrayLike = 1.0,
+    deff2: ArrayLike = 1.0,
+    alternative: str = "two-sided",
+    null_difference: ArrayLike = 0.0,
+    ratio_method: str = "koopman",
+) -> ComparisonResult:
     """Change between two independent samples (two survey waves): ``p2 - p1``.
 
     Parameters
