@@ -57,6 +57,8 @@ LONELY_PSU = ("fail", "remove", "certainty", "adjust", "average")
 
 # Replicates handled together: (PSUs x block) factors and (block x columns) totals in memory.
 BLOCK = 256
+# Factor sets up to this many cells (8 bytes each: 64 MiB) are made once and kept.
+KEEP_CELLS = 2**23
 
 
 @dataclass(frozen=True)
@@ -232,11 +234,24 @@ class ReplicateFactors:
     seed_entropy: int | None = None
     _plan: object = field(default=None, repr=False, compare=False)
 
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
     def factors(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """Factors of replicates ``start .. stop - 1`` as a (n_psu, stop - start) array."""
+        """Factors of replicates ``start .. stop - 1`` as a (n_psu, stop - start) array.
+
+        Up to :data:`KEEP_CELLS` factors are drawn once and kept (the bootstrap's draws and
+        Hadamard lookups are then not repeated for every estimate); larger sets are made a
+        block at a time on every use.
+        """
         stop = self.n_replicates if stop is None else min(stop, self.n_replicates)
         if stop <= start:
             return np.empty((self.n_psu, 0))
+        if self.n_psu * self.n_replicates <= KEEP_CELLS:
+            kept = self._memo.get("factors")
+            if kept is None:
+                kept = self._memo["factors"] = self._plan.factors(0, self.n_replicates)
+                kept.flags.writeable = False
+            return kept[:, start:stop]
         return self._plan.factors(start, stop)
 
     def blocks(self, block: int = BLOCK):
@@ -246,7 +261,9 @@ class ReplicateFactors:
 
     def totals(self, sums: np.ndarray, start: int, stop: int) -> np.ndarray:
         """Replicate totals ``F[:, start:stop].T @ sums`` (sums: PSUs x columns)."""
-        return self._plan.totals(sums, start, stop)
+        if isinstance(self._plan, _JackknifePlan):
+            return self._plan.totals(sums, start, stop)  # closed form, no factor matrix
+        return self.factors(start, stop).T @ sums
 
     def rank(self) -> int:
         """Rank of the factor matrix (= rank of R's rows x replicates analysis weights)."""
@@ -608,8 +625,7 @@ def _factor_rank(factors: ReplicateFactors) -> int:
     R (``degf.svyrep.design``) takes ``qr(weights(design, "analysis"), tol = 1e-5)$rank``; the
     rows x replicates weights have the same rank as the factors (every PSU has rows with
     positive weights). Jackknife factors have a closed form; otherwise the rank is read from
-    the eigenvalues of the smaller Gram matrix, singular values below 1e-5 of the largest
-    counting as zero.
+    the smaller Gram matrix (:func:`_gram_rank`).
     """
     plan = factors._plan
     if isinstance(plan, _JackknifePlan):
@@ -626,10 +642,24 @@ def _factor_rank(factors: ReplicateFactors) -> int:
 
 
 def _gram_rank(gram: np.ndarray) -> int:
-    eig = np.linalg.eigvalsh(gram)
-    if eig.size == 0 or eig[-1] <= 0:
+    """Rank from a Gram matrix by Cholesky with complete pivoting (LAPACK ``dpstrf``): it stops
+    when the largest remaining pivot is below 1e-10 of the largest diagonal entry, i.e. a
+    direction of norm below 1e-5 of the longest column (R's ``qr`` tolerance); a third of
+    the cost of an eigen-decomposition."""
+    if gram.size == 0:
         return 0
-    return int(np.sum(eig > eig[-1] * 1e-10))
+    top = float(np.max(np.diag(gram)))
+    if not top > 0:
+        return 0
+    if gram.shape[0] <= 500:  # small: eigenvalues, no scipy.linalg import needed
+        eig = np.linalg.eigvalsh(gram)
+        return int(np.sum(eig > eig[-1] * 1e-10))
+    from scipy.linalg import lapack
+
+    _, _, rank, info = lapack.dpstrf(gram, tol=top * 1e-10, lower=1)
+    if info < 0:  # pragma: no cover - an argument LAPACK refused
+        raise RuntimeError(f"dpstrf failed (info={info})")
+    return int(rank)
 
 
 def user_weights_rank(gram: np.ndarray) -> int:

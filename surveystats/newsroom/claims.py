@@ -34,6 +34,7 @@ _LEAD_CUE = re.compile(
     _F,
 )
 _JOINER = re.compile(r"\s*(?:to|-|\u2013|vs\.?|versus|against)\s*", _F)
+_EACH = re.compile(r"\s*(?:each|apiece)\b", _F)
 _DIFFERENCE_CUE = re.compile(r"\b(?:than|but|compared|while|whereas|versus|vs|against)\b", _F)
 _CHANGE_WORDS = re.compile(
     r"\b(?:shift|shifts|change|changes|rise|rose|fall|fell|drop|dropped|increase|decline|"
@@ -271,6 +272,21 @@ def make_claims(doc: Document) -> Document:
                 or (re.fullmatch(r"\s*(?:per\s?cent|percent|%)?\s*(?:to|-|\u2013)\s*", between, _F))
             ):
                 lead_pairs.append((a, b))
+        for m in eligible:
+            each = _EACH.match(text, m.figure.end)
+            if each and id(m) not in used:
+                # "tied at 43 percent each": two candidates on one figure
+                used.add(id(m))
+                i = tested_claim(
+                    "lead",
+                    (m.figure.start, each.end()),
+                    (m.figure.value, m.figure.value),
+                    [m],
+                    index,
+                    {"assumed_split": False, "named_first": m.figure.text},
+                )
+                leads_of.setdefault(index, []).append(i)
+        eligible = [m for m in eligible if id(m) not in used]
         if (
             not lead_pairs
             and len(eligible) >= 2
@@ -321,8 +337,10 @@ def make_claims(doc: Document) -> Document:
     # leads stated only in points: "a 13-point lead"
     for amount in doc.leads:
         index = amount.sentence
-        if index in leads_of:
-            continue
+        paragraph = doc.sentences[index].paragraph
+        near = [k for k in (index, index - 1, index + 1) if 0 <= k < len(doc.sentences)]
+        if any(k in leads_of and doc.sentences[k].paragraph == paragraph for k in near):
+            continue  # "a seven-point lead. Reform is on 31%, Labour on 24%": the same lead
         mentions = by_sentence.get(index, [])
         if not is_poll_sentence(
             doc.text, doc.sentences[index], doc.poll_text, doc.options.n is not None

@@ -38,7 +38,9 @@ NOT_POLL = re.compile(
     r"hospitali[sz]ation|precincts|turnout|(?:of\s+the\s+)?(?:national|popular)\s+vote|"
     r"of\s+the\s+vote|election\s+results?|seats|market|from\s+the\s+field|from\s+three|"
     r"third\s+downs|home\s+games|won|beat|serve|affordable|revenue|profits?|sales|tax(?:es)?|"
-    r"tariffs?|discount|central\s+bank|quarter|APR|dividend|humidity|alcohol)\b",
+    r"tariffs?|discount|central\s+bank|quarter|APR|dividend|humidity|alcohol|(?:cut|raised|held|"
+    r"lowered|hiked|kept)\s+(?:interest\s+)?rates?|base\s+rate|policy\s+rate|Bank\s+of\s+"
+    r"(?:England|Canada|Japan|Korea)|Federal\s+Reserve|Reserve\s+Bank|ECB|bps|basis\s+points)\b",
     _F,
 )
 _OPINION = re.compile(
@@ -99,6 +101,14 @@ _NATIONAL = re.compile(
     r"Brazilians|Filipinos|New\s+Zealanders)\b",
     0,
 )
+_BRANDS = re.compile(
+    r"\b(?:Gallup|YouGov|Ipsos|Quinnipiac|Pew|Opinium|Survation|Kantar|BMG|Redfield|Infratest|"
+    r"Forsa|Allensbach|Yomiuri|Asahi|Nikkei|Mainichi|Kyodo|NHK|AP-NORC|SurveyUSA|Marist|Siena|"
+    r"Monmouth|Emerson|Rasmussen|L[e\u00e9]ger|Nanos|Abacus|EKOS|Angus\s+Reid|Resolve|Essential|"
+    r"Roy\s+Morgan|Datafolha|Quaest|Realmeter|Newspoll|Reuters|Curia|Ifop|Elabe|Savanta|"
+    r"Deltapoll|ComRes|Morning\s+Consult|Info\s+Sapiens|Mainstreet|Forum\s+Research|Pulse\s+Asia|"
+    r"Social\s+Weather\s+Stations|Gallup\s+Korea)\b"
+)
 _AMONG_START = re.compile(r"\b(?:among|of)\s", _F)
 _PLACE_PEOPLE = re.compile(r"(?:[A-Z][a-z]+\s+){1,2}(?:voters|adults|residents)", 0)
 _SUBGROUP_N = re.compile(r"\s*[(\[]\s*n\s*=\s*(\d{1,3}(?:,\d{3})+|\d{2,7})\s*[)\]]", _F)
@@ -117,7 +127,8 @@ _YEAR_BEFORE = re.compile(
 _EARLIER_BEFORE = re.compile(
     r"(?:\b(?:from|since)\s+(?:the\s+)?|\bwhen\s+(?:[\w']+\s+){0,3}(?:had|was|were|said|stood|"
     r"recorded|at|on)\s+|\bfrom\s+(?:19|20)"
-    r"\d\d,?\s+when\s+(?:[\w']+\s+){0,2}|\bprevious(?:ly)?\s+(?:at\s+)?|\bwas\s+|\bwere\s+)"
+    r"\d\d,?\s+when\s+(?:[\w']+\s+){0,2}|\bprevious(?:ly)?\s+(?:at\s+)?|\bwas\s+|\bwere\s+|"
+    r"\(\s*(?:previous|last|prior|earlier)\s+(?:poll|survey|wave|month|week|year)\s*:\s*)"
     r"(?:" + _APPROX + r")?$",
     _F,
 )
@@ -388,6 +399,19 @@ def link(doc: Document) -> Document:
             continue
         figures.append(fig)
     shifts = _attach_shifts(text, doc, figures)
+    by_sentence_brands, by_paragraph_brands = {}, {}
+    for m in _BRANDS.finditer(text):
+        k = max(bisect.bisect_right(sentence_starts, m.start()) - 1, 0)
+        name = m.group(0).lower()
+        by_sentence_brands.setdefault(k, set()).add(name)
+        by_paragraph_brands.setdefault(doc.sentences[k].paragraph, set()).add(name)
+
+    def brands(k):
+        return by_sentence_brands.get(k) or by_paragraph_brands.get(
+            doc.sentences[k].paragraph, set()
+        )
+
+    brand_polls = {}
     mentions = []
     cursor_sentence, cursor = -1, 0
     for k, fig in enumerate(figures):
@@ -395,6 +419,19 @@ def link(doc: Document) -> Document:
         if fig.sentence != cursor_sentence:
             cursor_sentence, cursor = fig.sentence, sentence.start
         poll = _poll_for(doc, polls, fig, by_sentence, starts, other, fallback)
+        chosen = polls[poll]
+        if chosen.size is not None and chosen.size.sentence != fig.sentence:
+            mine, theirs = brands(fig.sentence), brands(chosen.size.sentence)
+            if mine and theirs and mine.isdisjoint(theirs):
+                # a Yomiuri figure never borrows the n of a Monmouth poll
+                key = frozenset(mine)
+                if key not in brand_polls:
+                    n = doc.options.n
+                    brand_polls[key] = len(polls)
+                    polls.append(
+                        Poll(len(polls), n, doc.options.deff, "argument" if n else "other poll")
+                    )
+                poll = brand_polls[key]
         size = polls[poll].size
         population = size.population if size is not None else ""
         subgroup, subgroup_n = _subgroup(text, doc, fig, sentence, population)

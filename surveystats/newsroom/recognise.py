@@ -191,7 +191,7 @@ _SIZE_RES = [
         ),
         False,
     ),
-    (re.compile(_COUNT + r"\s+(?:[A-Za-z-]+\s+){0,3}?" + _PEOPLE, _F), False),
+    (re.compile(_COUNT + r"\s+(?:[A-Za-z.-]+\s+){0,3}?" + _PEOPLE, _F), False),
     (
         re.compile(
             _COUNT + r"\s+(?:[A-Za-z-]+\s+){0,3}?[A-Za-z]{3,20}\s+(?:were\s+|was\s+)?"
@@ -636,7 +636,9 @@ def _drop_glosses(text, figures):
             and following.form in ("percent", "words")
             and following.start - fig.end <= 45
             and following.sentence == fig.sentence
-            and re.fullmatch(r"[^;()%\d]*\(\s*", text[fig.end : following.start])
+            and re.fullmatch(
+                r"[^;()%\d]*(?:\(|\s[-\u2013\u2014]|\u2014|,|:)\s*", text[fig.end : following.start]
+            )
         ):
             continue
         kept.append(fig)

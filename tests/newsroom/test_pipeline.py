@@ -260,3 +260,55 @@ def test_annotate_command_refuses_undecodable_text(tmp_path, capsys):
     assert "größer" in capsys.readouterr().out
     assert main(["annotate", str(path), "--encoding", "klingon"]) == 2
     assert "not a text encoding" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- constructions met
+# after the corpus was scored (figures from the Yomiuri 2016 spot poll; the rest illustrative)
+def test_previous_poll_in_brackets_and_unchanged_from():
+    text = (
+        "The Yomiuri spot poll put cabinet support at 55%, essentially unchanged from the 53% "
+        "found in July. The nonsupport rate was 32% (previous poll: 34%)."
+    )
+    changes = ss.annotate(text).of_kind("change")
+    assert [c.values for c in changes] == [(0.53, 0.55), (0.34, 0.32)]
+    assert all(c.n is None and c.details["assumed_n"] == 1000 for c in changes)
+
+
+def test_a_poll_never_borrows_another_pollsters_n():
+    text = (
+        "The Yomiuri poll put cabinet support at 55%.\n\n"
+        "A Monmouth University poll of 803 registered voters finds 50 percent backing the bill."
+    )
+    a = ss.annotate(text)
+    assert [s.n for s in a.of_kind("share")] == [None, 803.0]
+
+
+def test_tied_at_each_is_a_lead_of_zero_in_the_other_poll():
+    text = (
+        "A poll of 803 voters has Biden ahead. Another tracking poll also has the race tied at "
+        "43 percent each, a statistical dead heat."
+    )
+    a = ss.annotate(text)
+    (lead,) = a.of_kind("lead")
+    assert lead.values == (0.43, 0.43) and lead.n is None and lead.details["n_source"] == "assumed"
+    (claim,) = a.of_kind("wording")
+    assert claim.details["claim"] == "tie" and claim.details["claim_holds"] is True
+
+
+def test_gloss_with_dashes_is_one_figure_and_bank_rates_are_not_shares():
+    text = (
+        "In the poll of 1,000 adults, nearly two-thirds of respondents - 64% - said so, up from "
+        "55% in June. The Bank of England cut rates to 4.25 per cent."
+    )
+    a = ss.annotate(text)
+    assert [s.values for s in a.of_kind("share")] == [(0.64,), (0.55,)]
+    assert [c.values for c in a.of_kind("change")] == [(0.55, 0.64)]
+
+
+def test_stated_lead_in_points_beside_the_figures_is_not_counted_twice():
+    text = (
+        "Reform has opened up a seven-point lead over Labour in the poll of 2,050 adults. Reform "
+        "is on 31 per cent, with Labour trailing on 24 per cent."
+    )
+    (lead,) = ss.annotate(text).of_kind("lead")
+    assert lead.values == (0.31, 0.24) and lead.n == 2050
