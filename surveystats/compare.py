@@ -638,7 +638,8 @@ def _barnard(p1, x1, n1, p2, x2, n2, d0, alternative):
     statistic is the z of ``p2 - p1``.  Counts are rounded to whole numbers."""
     (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
     wald, pvalue = barnard_pvalue(x1r, n1r, x2r, n2r, _MIRRORED[alternative], pooled=True)
-    return (-wald).reshape(shape), pvalue.reshape(shape)
+    # a sum of probabilities can round an ulp above 1 (all tables as extreme: p = 1)
+    return (-wald).reshape(shape), np.minimum(pvalue, 1.0).reshape(shape)
 
 
 def _boschloo(p1, x1, n1, p2, x2, n2, d0, alternative):
@@ -648,7 +649,7 @@ def _boschloo(p1, x1, n1, p2, x2, n2, d0, alternative):
     Fisher p-value that orders the tables.  Counts are rounded to whole numbers."""
     (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
     fisher, pvalue = boschloo_pvalue(x1r, n1r, x2r, n2r, _MIRRORED[alternative])
-    return fisher.reshape(shape), pvalue.reshape(shape)
+    return fisher.reshape(shape), np.minimum(pvalue, 1.0).reshape(shape)
 
 
 TESTS = {

@@ -334,7 +334,12 @@ def sample_size_two_proportions(
             return _power(a, b, m, m, z, alternative, True) - power
 
         n = find_root(excess, np.maximum(low, 1e-12) * ones, n, args=(p1_, p2_))
-    n_required = np.ceil(n - 1e-9 * np.maximum(n, 1.0))
+    # Round up, but not past a value that is whole up to rounding noise (1e-9 relative, at
+    # most 1e-6: a relative allowance alone would round huge sizes down, below n).
+    inputs.where(
+        "p2", ~(n > 0.0), "and p1: the strict search found no sample size for this power", 0.25
+    )
+    n_required = np.ceil(n - np.minimum(1e-9 * np.maximum(n, 1.0), 1e-6))
     fin = inputs.finish
     return SampleSizeResult(
         n=fin(n),

@@ -53,7 +53,10 @@ hostile = st.one_of(
     st.lists(any_float, min_size=1, max_size=3).map(pd.Series),
 )
 alternatives = st.sampled_from(["two-sided", "less", "greater"])
-levels = st.sampled_from([0.5, 0.8, 0.9, 0.95, 0.99, 0.999])
+# One-sided intervals need a level of at least 0.5 (refused below); between 0.5 and 0.8 the
+# quantile z is near 0 and the interval degenerates to its estimate, which the invariants
+# below do not cover (see test_scalar_calls_raise_instead_of_returning_nan for 0.5).
+levels = st.sampled_from([0.8, 0.9, 0.95, 0.99, 0.999])
 
 
 def _quiet(call):
@@ -141,10 +144,19 @@ sizes = st.one_of(
 deffs = st.one_of(st.just(1.0), st.floats(0.2, 5.0, allow_nan=False))
 
 
+# Intervals centred on a shrunk estimate (Agresti-Caffo adds a success and a failure to each
+# sample; the Bayes interval is the posterior's, whose prior pulls it) may exclude the raw
+# estimate for tiny samples by design: for them only low <= high is checked.
+SHRUNK = {"agresti-caffo", "bayes"}
+
+
 def _assert_contains(low, estimate, high, what):
     low, estimate, high = (np.asarray(v, dtype=float) for v in (low, estimate, high))
-    fine = ~np.isnan(low) & ~np.isnan(high)
-    tol = 1e-12
+    fine = ~np.isnan(low) & ~np.isnan(high) & ~np.isnan(estimate)  # ratio 0/0 is NaN
+    if what in SHRUNK:
+        assert np.all(low[fine] <= high[fine]), (what, low, high)
+        return
+    tol = 1e-12 * np.maximum(1.0, np.abs(estimate[fine]))
     assert np.all(low[fine] <= estimate[fine] + tol), (what, low, estimate)
     assert np.all(estimate[fine] <= high[fine] + tol), (what, estimate, high)
 
@@ -345,14 +357,17 @@ def _elementwise(call, arrays, fields):
             # a bad element raises alone and is NaN with the same reason in the array
             for name in fields:
                 assert np.isnan(getattr(whole, name)[i]), name
-            assert str(whole.problem[i]) in str(exc)
+            # the same reason: "p is missing (NaN)" in the array, "p=nan is missing (NaN)"
+            name, _, reason = str(whole.problem[i]).partition(" ")
+            assert str(exc).startswith(name) and reason in str(exc), (whole.problem[i], exc)
             continue
         for name in fields:
             got, want = getattr(whole, name)[i], getattr(one, name)
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15, err_msg=name)
 
 
-with_bad = st.one_of(proportions, st.sampled_from([math.nan, -0.1, 1.2]))
+# bad elements that never make the array look like percentages (140 is outside [0, 100])
+with_bad = st.one_of(proportions, st.sampled_from([math.nan, -0.1, 140.0]))
 
 
 @pytest.mark.parametrize("method", list(ss.INTERVAL_METHODS))
