@@ -603,6 +603,7 @@ def _psu_layout(design) -> tuple[PsuLayout, np.ndarray]:
         population=population,
         lonely_psu=structure.lonely_psu,
         has_strata=strata_name is not None,
+        strata_column=strata_name,
     )
     return layout, row_psu
 
