@@ -294,6 +294,19 @@ class ReplicateDesign:
             replicates, full, scale=self._scale, rscales=self._rscales, mse=self._mse
         )
 
+    def _share_covariance(self, estimand, totals) -> np.ndarray:
+        """Covariance of the shares ``T / sum(T)`` of the estimand's columns, from the shares in
+        every replicate (R ``svychisq`` on a replicate design takes ``vcov(svymean(cells))``,
+        the replicate variance of the cell proportions, not their linearization)."""
+        full = np.asarray(totals, dtype=float)
+        full = full / full.sum()
+        reps = self._replicate_totals(estimand)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares = reps / reps.sum(axis=1, keepdims=True)
+        return replicate_variance(
+            shares, full, scale=self._scale, rscales=self._rscales, mse=self._mse
+        )
+
     # -- user-supplied weights, in row chunks -----------------------------------------------
     def _weight_chunks(self) -> Iterator[tuple[int, int, np.ndarray]]:
         """``(start, stop, W)`` with W the replicate weights of rows start..stop-1 as float."""
@@ -541,6 +554,24 @@ class _LogitEstimand(RatioEstimand):
         t0, t1 = blocks[..., 0], blocks[..., 1]
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.stack([1.0 / t0 + 1.0 / (t1 - t0), -1.0 / (t1 - t0)], axis=-1)
+
+    def compare(self, variable, *, by, level=None, pairs=None, confidence_level=0.95):
+        """Differences between domains, second minus first; as :meth:`SurveyDesign.compare`,
+        with the replicate covariance of the domain estimates (R ``svycontrast`` on
+        ``svyby(..., covmat = TRUE)`` of a replicate design) and the replicate degrees of
+        freedom."""
+        from .contrasts import compare_domains
+
+        return compare_domains(
+            self, variable, by=by, level=level, pairs=pairs, confidence_level=confidence_level
+        )
+
+    def chisq(self, row, column, *, statistic="F"):
+        """Rao-Scott test of independence (R ``svychisq`` on a replicate design); as
+        :meth:`SurveyDesign.chisq`, the cell proportions' covariance from the replicates."""
+        from .chisq import rao_scott
+
+        return rao_scott(self, row, column, statistic=statistic)
 
 
 # ---------------------------------------------------------------------------------------------
