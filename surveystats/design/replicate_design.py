@@ -476,6 +476,24 @@ class ReplicateDesign:
             return result
         return self._logit_interval(result, variable, level, by)
 
+    def compare(self, variable, *, by, level=None, pairs=None, confidence_level=0.95):
+        """Differences between domains, second minus first; as :meth:`SurveyDesign.compare`,
+        with the replicate covariance of the domain estimates (R ``svycontrast`` on
+        ``svyby(..., covmat = TRUE)`` of a replicate design) and the replicate degrees of
+        freedom."""
+        from .contrasts import compare_domains
+
+        return compare_domains(
+            self, variable, by=by, level=level, pairs=pairs, confidence_level=confidence_level
+        )
+
+    def chisq(self, row, column, *, statistic="F"):
+        """Rao-Scott test of independence (R ``svychisq`` on a replicate design); as
+        :meth:`SurveyDesign.chisq`, the cell proportions' covariance from the replicates."""
+        from .chisq import rao_scott
+
+        return rao_scott(self, row, column, statistic=statistic)
+
     def _logit_interval(self, result, variable, level, by):
         """R's ``svyciprop(method = "logit")`` on replicates: ``svyglm`` refits logit(p) in
         every replicate, so the interval uses the replicate variance of logit(p), not the delta
@@ -554,24 +572,6 @@ class _LogitEstimand(RatioEstimand):
         t0, t1 = blocks[..., 0], blocks[..., 1]
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.stack([1.0 / t0 + 1.0 / (t1 - t0), -1.0 / (t1 - t0)], axis=-1)
-
-    def compare(self, variable, *, by, level=None, pairs=None, confidence_level=0.95):
-        """Differences between domains, second minus first; as :meth:`SurveyDesign.compare`,
-        with the replicate covariance of the domain estimates (R ``svycontrast`` on
-        ``svyby(..., covmat = TRUE)`` of a replicate design) and the replicate degrees of
-        freedom."""
-        from .contrasts import compare_domains
-
-        return compare_domains(
-            self, variable, by=by, level=level, pairs=pairs, confidence_level=confidence_level
-        )
-
-    def chisq(self, row, column, *, statistic="F"):
-        """Rao-Scott test of independence (R ``svychisq`` on a replicate design); as
-        :meth:`SurveyDesign.chisq`, the cell proportions' covariance from the replicates."""
-        from .chisq import rao_scott
-
-        return rao_scott(self, row, column, statistic=statistic)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -269,8 +269,12 @@ def test_rao_scott(api_cases, case):
     assert (f.ndf, f.ddf) == pytest.approx((ndf, ddf), rel=RTOL)
     assert f.pvalue == pytest.approx(ref(case, "chisq_F_pvalue").estimate, rel=1e-7)
     c = rd.chisq("sch.wide", "stype", statistic="chisq")
-    assert c.statistic == pytest.approx(ref(case, "chisq_Chisq", "*").iloc[0].estimate, rel=RTOL)
+    # R's svychisq.svyrep.design reports the uncorrected Pearson X^2 as its statistic for
+    # "Chisq" (its p-value is that of X^2 / mean(diag(Delta)), as here): compare each with its
+    # counterpart
+    assert c.pearson == pytest.approx(ref(case, "chisq_Chisq", "*").iloc[0].estimate, rel=RTOL)
     assert c.pvalue == pytest.approx(ref(case, "chisq_Chisq_pvalue").estimate, rel=1e-7)
+    assert c.statistic == pytest.approx(2 * f.statistic, rel=1e-12)  # X^2/(tr/2) vs X^2/tr
 
 
 # --- bootstrap and SDR from a design: properties (no R counterpart for numpy's draws) ---------
