@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_runner import assert_one_line_error, run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import surveystats as ss
 from surveystats.batch import COMPARE_COLUMNS, compare_waves, compare_waves_csv, trend_by_question
@@ -294,3 +296,53 @@ def test_empty_input_and_empty_file(tmp_path):
 
 def test_lazy_export_is_the_same_function():
     assert ss.compare_waves_csv is compare_waves_csv
+
+
+# ------------------------------------------------------------------------ one percent rule
+def test_library_batch_and_cli_share_the_percent_rule():
+    # issue #10: proportion_ci([0.5, 40, 50], 100) gave NaN "outside [0, 1]" while describe()
+    # on the same column raised "looks like percentages"; both now follow percent_example
+    with pytest.raises(InvalidValueError, match="40") as core:
+        ss.proportion_ci([0.5, 40, 50], 100)
+    with pytest.raises(InvalidValueError, match="40") as batch:
+        ss.describe(pd.DataFrame({"p": [0.5, 40, 50], "n": 100}))
+    assert "percentage" in str(core.value) and "percentage" in str(batch.value)
+    # the command line reads one typed value with the same rule: 40 is ambiguous, 140 is not
+    # a share at all
+    assert_one_line_error(run("ci", "40", "--n", "100"), "ambiguous", "40%")
+    assert_one_line_error(run("ci", "140", "--n", "100"), "not a share")
+
+
+finite_shares = st.lists(
+    st.one_of(
+        st.floats(-5, 120, allow_nan=False),
+        st.sampled_from([0.0, 0.5, 1.0, 1.4, 19.4, 40.0, 100.0, 100.5, -0.1, np.nan, np.inf]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(finite_shares, st.integers(1, 12))
+def test_percent_verdict_is_the_same_in_every_layer(values, chunksize):
+    from surveystats._internal.validation import percent_example
+
+    looks = percent_example(values) is not None
+    frame = pd.DataFrame({"question": [f"q{i}" for i in range(len(values))], "wave": 1,
+                          "p": values, "n": 100})  # fmt: skip
+
+    def raises(call):
+        try:
+            call()
+        except InvalidValueError as error:
+            return "percent" in str(error)
+        return False
+
+    assert raises(lambda: ss.proportion_ci(np.array(values), 100)) == looks
+    assert raises(lambda: ss.describe(frame)) == looks
+    assert raises(lambda: compare_waves(frame)) == looks
+    text = frame.to_csv(index=False)
+    file_verdict = raises(lambda: compare_waves_csv(io.StringIO(text), io.StringIO(),
+                                                    chunksize=chunksize))  # fmt: skip
+    assert file_verdict == looks

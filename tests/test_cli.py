@@ -521,3 +521,43 @@ def test_lead_refuses_two_different_sample_sizes():
     only_second = json.loads(run("lead", "31.1%", "194/1000", "--json").stdout)
     assert only_second["n"] == 1000
     assert_one_line_error(run("lead", "311/1000", "19.4%", "--n", "900"), "1000", "900")
+
+
+# ------------------------------------------------------------------------ progress (CLI's own)
+def test_progress_line_on_a_terminal(tmp_path, monkeypatch):
+    # the progress line moved from the batch layer to the CLI (issue #10): shown on stderr
+    # when it is a terminal, never in a pipe or a log
+    from surveystats.cli import _progress
+
+    source = tmp_path / "waves.csv"
+    source.write_text(WAVES)
+    monkeypatch.setattr(_progress.Progress, "__init__", _always_enabled)
+    proc = run("batch", source, "-o", "-", "--chunksize", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "\rsurveystats: reading" in proc.stderr and "(5 rows)" in proc.stderr
+    assert "\rsurveystats: writing 100% (3 rows)" in proc.stderr
+    assert proc.stderr.endswith("\n") and "question,wave_from" in proc.stdout
+    monkeypatch.undo()
+    quiet = run("batch", source, "-o", "-", "--chunksize", "2")  # StringIO is no terminal
+    assert quiet.stderr == ""
+
+
+def _always_enabled(self, enabled=None, stream=None):
+    self.stream, self.enabled, self.shown = sys.stderr, True, False
+
+
+def test_progress_share_of_the_file():
+    from surveystats.cli._progress import Progress
+
+    stream = io.StringIO()
+    bar = Progress(enabled=True, stream=stream)
+    bar("reading", 1500, 0.5)
+    bar("reading", 3000, None)
+    bar.close()
+    bar.close()  # a second close adds nothing
+    assert stream.getvalue() == (
+        "\rsurveystats: reading  50% (1,500 rows)\rsurveystats: reading (3,000 rows)\n"
+    )
+    silent = io.StringIO()
+    Progress(stream=silent)("reading", 1, 0.1)  # not a terminal: nothing
+    assert silent.getvalue() == ""

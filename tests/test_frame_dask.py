@@ -117,3 +117,27 @@ def test_describe_on_dask_equals_pandas(client):
             equal_nan=True,
         )
     assert got["problem"].astype(object).tolist() == want["problem"].tolist()
+
+
+def test_percent_rule_on_dask_is_judged_on_the_whole_column(client):
+    # issue #15.19 in its Dask form: a partition that alone looks like percentages must not
+    # decide for the column (here the first partition holds 50, 60, 70; the column is
+    # mostly proportions, so those rows are bad numbers, as in the pandas call)
+    frame = pd.DataFrame(
+        {
+            "question": [f"q{i}" for i in range(12)],
+            "wave": 1,
+            "p": [50.0, 60.0, 70.0] + [0.3 + 0.01 * i for i in range(9)],
+            "n": 500,
+        }
+    )
+    lazy = dd.from_pandas(frame, npartitions=4, sort=False)
+    assert lazy.partitions[0].compute()["p"].tolist() == [50.0, 60.0, 70.0]
+    want = describe(frame)
+    got = describe(lazy).compute()
+    assert got["problem"].astype(object).tolist() == want["problem"].tolist()
+    assert got["problem"].iloc[0] == "p=50 is outside [0, 1]"
+    assert len(compare_waves(lazy, family="question").compute()) == len(compare_waves(frame))
+    percent = frame.assign(p=[0.5, 0.4, 0.3] + [30.0 + i for i in range(9)])
+    with pytest.raises(SurveyStatsError, match="looks like percentages"):
+        describe(dd.from_pandas(percent, npartitions=4, sort=False))

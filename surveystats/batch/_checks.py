@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._internal.validation import check_choice
+from .._internal.validation import check_choice, percent_example
 from ..exceptions import InvalidOptionError, InvalidValueError
 
 SCALES = {"proportion": 1.0, "percent": 100.0}
@@ -153,12 +153,23 @@ def shown(values):
     return np.char.mod("%g", np.asarray(values, dtype=float)).astype(object)
 
 
+def _refuse_percent(column, example):
+    raise InvalidValueError(
+        f"column {column!r} looks like percentages (e.g. {example:g}); proportions are in "
+        f"[0, 1]: pass scale='percent' to read {example:g} as {example / 100:g}, or divide the "
+        f"column by 100"
+    )
+
+
 @dataclass
 class PercentEvidence:
-    """What the "looks like percentages" rule needs to know about a share column.
+    """The one "looks like percentages" rule (:func:`surveystats._internal.validation.
+    percent_example`) over a column read in chunks.
 
-    The rule reads counts, so the evidence of the chunks of a file adds up to that of the
-    whole file: the verdict on a file does not depend on how it is cut into chunks.
+    The rule reads only how many finite values there are, how many lie above 1, whether
+    any lies outside [0, 100], and the first above 1; those add up over the chunks, so the
+    verdict on a file is the rule's verdict on its whole column, whatever the chunk size
+    (``tests/test_batch_files.py`` checks the two agree).
     """
 
     finite: int = 0
@@ -175,18 +186,27 @@ class PercentEvidence:
         if self.example is None and above.any():
             self.example = float(finite[above][0])
 
-    def looks_like_percent(self):
-        """Most values above 1 and all within [0, 100]."""
-        return self.finite > 0 and self.above_one * 2 > self.finite and not self.outside_percent
+    def merge(self, other):
+        """Add the evidence of a later part (``self`` comes first in the column)."""
+        self.finite += other.finite
+        self.above_one += other.above_one
+        self.outside_percent += other.outside_percent
+        if self.example is None:
+            self.example = other.example
+        return self
+
+    def percent_example(self):
+        """What ``percent_example`` gives on the whole column: the first value above 1 when
+        it looks like percentages, else None."""
+        # the same three conditions as percent_example, on the counts
+        if self.finite and self.above_one * 2 > self.finite and not self.outside_percent:
+            return self.example
+        return None
 
     def refuse_if_percent(self, column):
-        if self.looks_like_percent():
-            example = self.example
-            raise InvalidValueError(
-                f"column {column!r} looks like percentages (e.g. {example:g}); proportions are "
-                f"in [0, 1]: pass scale='percent' to read {example:g} as {example / 100:g}, or "
-                f"divide the column by 100"
-            )
+        example = self.percent_example()
+        if example is not None:
+            _refuse_percent(column, example)
 
 
 def scaled_shares(values, column, scale, problems=None, evidence=None):
@@ -200,9 +220,9 @@ def scaled_shares(values, column, scale, problems=None, evidence=None):
     if scale == "percent":
         return p / 100.0
     if evidence is None:
-        local = PercentEvidence()
-        local.add(p)
-        local.refuse_if_percent(column)
+        example = percent_example(p)  # the one rule of the core, the batch layer and the CLI
+        if example is not None:
+            _refuse_percent(column, example)
     else:
         evidence.add(p)
     return p

@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 
+from ._checks import PercentEvidence, RowProblems, numbers
 from ._columns import adjust_families, significance
 
 
@@ -19,6 +20,28 @@ def is_dask(frame):
     """Whether ``frame`` is a Dask data frame (without importing Dask if it is not loaded)."""
     dd = sys.modules.get("dask.dataframe")
     return dd is not None and isinstance(frame, dd.DataFrame)
+
+
+def _percent_evidence(part, p):
+    evidence = PercentEvidence()
+    evidence.add(numbers(part[p].to_numpy(), p, RowProblems(len(part))))
+    return evidence
+
+
+def refuse_percent_column(frame, p):
+    """The percent rule on the whole ``p`` column of a Dask frame, not partition by partition
+    (whose verdicts could differ): one pass that adds up each partition's evidence.
+
+    Returns a fresh :class:`PercentEvidence` for the partitions to fill (so that they do not
+    judge their own slice again)."""
+    import dask
+
+    parts = dask.compute(*[dask.delayed(_percent_evidence)(d, p) for d in frame.to_delayed()])
+    total = PercentEvidence()
+    for evidence in parts:
+        total.merge(evidence)
+    total.refuse_if_percent(p)
+    return PercentEvidence()
 
 
 def _pvalues(part):
@@ -43,6 +66,8 @@ def compare_waves_dask(frame, keys, compare_part, kwargs):
     per_question = kwargs["family"] == "question" or adjust is None
     partition_kwargs = dict(kwargs) if per_question else dict(kwargs, adjust=None)
     partition_kwargs["strict_baseline"] = False
+    if kwargs["scale"] == "proportion":
+        partition_kwargs["evidence"] = refuse_percent_column(frame, kwargs["p"])
     meta = compare_part(frame._meta, **partition_kwargs)
     shuffled = frame.shuffle(on=keys)
     result = shuffled.map_partitions(compare_part, meta=meta, **partition_kwargs)

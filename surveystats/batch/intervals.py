@@ -12,7 +12,7 @@ from .._internal.validation import check_alternative, check_choice, check_confid
 from ..exceptions import InvalidOptionError
 from ._checks import SCALES, checked_rows, require_columns
 from ._columns import text_column
-from ._dask import is_dask
+from ._dask import is_dask, refuse_percent_column
 
 __all__ = ["describe", "DESCRIBE_COLUMNS"]
 
@@ -61,7 +61,7 @@ def describe(
     0  own nuclear weapons  0.2832  0.3403  0.0286
     1      NATO membership  0.1707  0.2197  0.0245
     """
-    from ..proportion import INTERVAL_METHODS, proportion_ci
+    from ..proportion import INTERVAL_METHODS
 
     method = check_choice("method", method, INTERVAL_METHODS)
     level = check_confidence_level(confidence_level)
@@ -83,9 +83,22 @@ def describe(
         scale=scale,
     )
     if is_dask(frame):
-        return frame.map_partitions(describe, meta=describe(frame._meta, **kwargs), **kwargs)
+        if scale == "proportion":  # judged on the whole column, not per partition
+            kwargs["evidence"] = refuse_percent_column(frame, p)
+        meta = describe_table(frame._meta, **kwargs)
+        return frame.map_partitions(describe_table, meta=meta, **kwargs)
+    return describe_table(frame, **kwargs)
 
-    rows = checked_rows(frame, p, n, deff, scale)
+
+def describe_table(
+    frame, *, p, n, deff, method, confidence_level, alternative, scale, evidence=None
+):
+    """The pandas work of :func:`describe` on checked options (``evidence``: as in
+    ``compare_table``, for the parts of a larger table)."""
+    from ..proportion import proportion_ci
+
+    level = confidence_level
+    rows = checked_rows(frame, p, n, deff, scale, evidence)
     out = frame.copy()
     columns = {name: np.full(len(frame), np.nan) for name in DESCRIBE_COLUMNS[:-1]}
     problem = rows.problems.text.copy()

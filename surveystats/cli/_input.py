@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .._internal.validation import percent_example
+
 __all__ = ["UsageError", "Share", "parse_share", "parse_count", "parse_moe", "parse_level"]
 
 
@@ -81,7 +83,7 @@ def parse_share(text, name="share"):
     if _PLAIN.match(text):
         p = _float(text)
         if p > 1:
-            if p <= 100:
+            if percent_example([p]) is not None:  # the library's one percent rule
                 raise UsageError(
                     f"{name} {raw!r} is ambiguous: write {text}% for a percentage "
                     f"or {_hundredth(text):g} for a proportion"

@@ -204,30 +204,37 @@ class ReplicateDesign:
 
     @property
     def n_rows(self) -> int:
+        """Number of respondents (rows of the data)."""
         return len(self._weights)
 
     @property
     def type(self) -> str:
+        """How the replicates were made: "jk1", "jkn", "brr", "fay", "bootstrap" or "sdr"."""
         return self._type
 
     @property
     def n_replicates(self) -> int:
+        """Number of replicates."""
         return len(self._rscales)
 
     @property
     def scale(self) -> float:
+        """Overall multiplier of the replicate variance."""
         return self._scale
 
     @property
     def rscales(self) -> np.ndarray:
+        """Multiplier of each replicate (a copy)."""
         return self._rscales.copy()
 
     @property
     def rho(self) -> float | None:
+        """Fay's coefficient (None unless ``type="fay"``)."""
         return self._rho
 
     @property
     def mse(self) -> bool:
+        """Whether deviations are centred on the full-sample estimate (else the replicates' mean)."""
         return self._mse
 
     @property
