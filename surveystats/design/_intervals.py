@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special as _sc
 
+from .._internal.roots import find_root
 from .._internal.special import beta_ppf
 
 __all__ = ["PROPORTION_METHODS", "interval", "t_quantile"]
@@ -85,9 +86,52 @@ def _wilson(estimate, se, df, n, confidence_level):
     return centre - half, centre + half
 
 
+def _likelihood(estimate, se, df, n, confidence_level):
+    """Profile quasi-likelihood interval: ``svyciprop(method = "likelihood")``.
+
+    R fits ``svyglm(y ~ 1, family = quasibinomial)`` (weights rescaled to mean 1 over the
+    n rows) and profiles its deviance: the bounds are where the deviance change over the
+    dispersion equals ``t(df)^2`` times the design-over-model variance ratio (survey's
+    ``confint.svyglm(method = "likelihood")``, Rao & Scott's scaling).  For one binary y this
+    is, in closed form, ``KL(p || pi) = t^2 phi var / (2 p (1 - p))`` with ``phi = n / (n - 1)``
+    (the Pearson dispersion of a 0/1 variable) and ``KL`` the Bernoulli Kullback-Leibler
+    divergence, solved here on each side of p to the root finder's tolerance (R
+    interpolates a spline through a few profile points instead).
+    """
+    t = t_quantile(confidence_level, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = t * t * (n / (n - 1)) * se**2 / (2 * estimate * (1 - estimate))
+        centre = np.log(estimate) - np.log1p(-estimate)
+    ok = np.isfinite(target) & np.isfinite(centre) & (target > 0)
+    p, c, eta = (np.where(ok, a, 0.5) for a in np.broadcast_arrays(estimate, target, centre))
+    c = np.where(ok, c, 1.0)
+
+    def excess(x, p, c):
+        # KL(p || expit(x)) - c, with log expit(x) = -softplus(-x)
+        log_pi = -np.logaddexp(0, -x)
+        log_not_pi = -np.logaddexp(0, x)
+        kl = p * (np.log(p) - log_pi) + (1 - p) * (np.log1p(-p) - log_not_pi)
+        return kl - c
+
+    reach = 1e4  # logit units: KL at the far end exceeds any finite target
+    with np.errstate(invalid="ignore", over="ignore"):
+        low = find_root(excess, eta - reach, eta, args=(p, c))
+        high = find_root(excess, eta, eta + reach, args=(p, c))
+    # A target below the rounding noise of KL near p (a variance that is zero up to
+    # rounding): KL = p (1 - p) d^2 / 2 + O(d^3) in the logit distance d, exact to rounding.
+    tiny = c < 1e-12
+    step = np.sqrt(2 * c / (p * (1 - p)))
+    low = np.where(tiny, eta - step, low)
+    high = np.where(tiny, eta + step, high)
+    low = np.where(ok, _sc.expit(low), np.nan)
+    high = np.where(ok, _sc.expit(high), np.nan)
+    return low, high
+
+
 #: method name -> interval function, for ``SurveyDesign.proportion``.
 PROPORTION_METHODS = {
     "logit": _logit,
+    "likelihood": _likelihood,
     "asin": _asin,
     "beta": _beta,
     "mean": _wald,

@@ -17,7 +17,6 @@ from ..exceptions import InvalidOptionError, InvalidValueError
 from ._estimand import RatioEstimand, TotalEstimand
 from ._intervals import PROPORTION_METHODS, interval
 from .results import DesignResult
-from .variance import taylor_covariance
 
 __all__ = ["DEFF_KINDS", "estimate_mean", "estimate_total", "estimate_proportion"]
 
@@ -122,7 +121,7 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic):
     estimand = estimand_class(variables=variables, domain=domain, n_domains=n_domains)
     totals = estimand.totals(weights)
     estimate = estimand.value(totals)
-    covariance = _covariance(design, estimand, totals)
+    covariance = design._covariance(estimand, totals)
     variance = np.diag(covariance).copy()
 
     inside = domain >= 0
@@ -144,14 +143,6 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic):
         labels=labels,
         by=by_names,
     )
-
-
-def _covariance(design, estimand, totals):
-    """Taylor linearization; a replicate design answers with its replicates instead."""
-    replicate = getattr(design, "_covariance", None)
-    if replicate is not None:
-        return replicate(estimand, totals)
-    return taylor_covariance(design, estimand.scores(design.weights, totals))
 
 
 def _design_effect(variance, y, domain, w, n, weight_sum, statistic, kind, n_domains):

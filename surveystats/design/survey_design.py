@@ -15,6 +15,7 @@ import numpy as np
 from ..exceptions import InvalidOptionError, InvalidValueError
 from . import estimators
 from ._structure import build_structure
+from .variance import taylor_covariance
 
 __all__ = ["SurveyDesign"]
 
@@ -165,6 +166,14 @@ class SurveyDesign:
         new._init(self._data, w, self._structure, steps, self._settings, self._cache)
         return new
 
+    def _covariance(self, estimand, totals):
+        """Covariance (k, k) of ``estimand``'s estimates: the Taylor engine on its scores.
+
+        The estimators call only this, so a design with another variance method (replicate
+        weights) reuses them by providing its own ``_covariance``.
+        """
+        return taylor_covariance(self, estimand.scores(self._weights, totals))
+
     def _column(self, name, argument):
         if not isinstance(name, str) or name not in self._data.columns:
             shown = ", ".join(repr(str(c)) for c in list(self._data.columns)[:20])
@@ -269,7 +278,7 @@ class SurveyDesign:
             The answer whose share is estimated; it must occur in the column.
         by : str or list of str, optional
             Domains (crossed when a list), estimated on the whole design in one pass.
-        method : {"logit", "asin", "beta", "mean", "xlogit", "wilson"}
+        method : {"logit", "likelihood", "asin", "beta", "mean", "xlogit", "wilson"}
             Interval, as ``svyciprop`` (``wilson``: score interval on the effective n).
         confidence_level : float
         deff : {"replace", "srswor"}
@@ -297,6 +306,70 @@ class SurveyDesign:
             confidence_level=confidence_level,
             deff=deff,
         )
+
+    def compare(self, variable, *, by, level=None, pairs=None, confidence_level=0.95):
+        """Differences between domains, second minus first, with interval and t test.
+
+        As R's ``svycontrast`` on ``svyby(..., covmat = TRUE)``: the domains' covariance is
+        counted, the t test and interval use the design's degrees of freedom.
+
+        Parameters
+        ----------
+        variable : str
+            A numeric column (means) or, with ``level``, a column of answers (proportions).
+        by : str or list of str
+            The domains.
+        level : optional
+            Compare the share of this answer instead of the mean.
+        pairs : list of (first, second) domain labels, optional
+            Default: every pair, in domain order.
+        confidence_level : float
+
+        Returns
+        -------
+        DomainComparisonResult
+
+        Examples
+        --------
+        >>> import surveystats as ss
+        >>> from surveystats.design import load_api
+        >>> d = ss.SurveyDesign(load_api("apistrat"), weights="pw", strata="stype", fpc="fpc")
+        >>> r = d.compare("api00", by="stype", pairs=[("E", "H")])
+        >>> round(float(r.estimate[0]), 2), round(float(r.se[0]), 3)
+        (-48.61, 19.402)
+        """
+        from .contrasts import compare_domains
+
+        return compare_domains(
+            self, variable, by=by, level=level, pairs=pairs, confidence_level=confidence_level
+        )
+
+    def chisq(self, row, column, *, statistic="F"):
+        """Rao-Scott test of independence of two columns (R ``svychisq``).
+
+        Parameters
+        ----------
+        row, column : str
+            Columns of answers; rows missing either are left out (``n_missing``).
+        statistic : {"F", "chisq"}
+            Second-order corrected F (R's default) or first-order corrected chi-square.
+
+        Returns
+        -------
+        ChisqResult
+
+        Examples
+        --------
+        >>> import surveystats as ss
+        >>> from surveystats.design import load_api
+        >>> d = ss.SurveyDesign(load_api("apiclus1"), weights="pw", clusters="dnum", fpc="fpc")
+        >>> r = d.chisq("sch.wide", "stype")
+        >>> round(r.statistic, 4), round(r.pvalue, 4)
+        (5.1934, 0.0217)
+        """
+        from .chisq import rao_scott
+
+        return rao_scott(self, row, column, statistic=statistic)
 
     def replicate(self, type, *, replicates=None, rho=None, seed=None, mse=False):
         """A :class:`~surveystats.design.ReplicateDesign` with replicates of ``type`` made
