@@ -310,6 +310,7 @@ def test_one_figure_command_imports_no_pandas():
 
 
 # ------------------------------------------------------------------------ one subprocess each
+WEIGHTING = Path(__file__).resolve().parent / "reference" / "weighting"
 SMOKE = [
     (["ci", "19.4%", "--n", "1000"], None, "19.4% ± 2.4 points"),
     (["change", "48.7%", "41.1%", "--n", "1000"], None, "a real change: −7.6 points"),
@@ -320,6 +321,20 @@ SMOKE = [
     (["batch", "-", "-o", "-"], WAVES, "question,wave_from,wave_to"),
     (["annotate", "-"], "In a poll of 1,000 adults, 48.7% agreed.", "**48.7%**"),
     (["demo"], None, "19.4%"),
+    (
+        [
+            "weight",
+            "-",
+            "--weights",
+            "pw",
+            "--calibrate",
+            WEIGHTING / "apipop_targets.csv",
+            "-o",
+            "-",
+        ],
+        (WEIGHTING / "apiclus1.csv").read_text(encoding="utf-8"),
+        "cds,dnum,fpc,pw,",
+    ),
 ]
 
 

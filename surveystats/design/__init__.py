@@ -7,7 +7,14 @@ See ``docs/DESIGN.md`` for the public names.
 
 from ._examples import load_api
 from .replicate_design import ReplicateDesign
-from .results import DesignResult
+from .results import ChisqResult, DesignResult, DomainComparisonResult
 from .survey_design import SurveyDesign
 
-__all__ = ["SurveyDesign", "DesignResult", "load_api", "ReplicateDesign"]
+__all__ = [
+    "SurveyDesign",
+    "DesignResult",
+    "DomainComparisonResult",
+    "ChisqResult",
+    "load_api",
+    "ReplicateDesign",
+]

@@ -15,6 +15,7 @@ unless ``columns`` is asked for.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,12 +55,18 @@ class Estimand:
         """``k``: one estimate per domain."""
         return self.n_domains
 
+    @functools.cached_property
+    def _outside(self):
+        """Rows in no domain (None when there are none), found once."""
+        outside = self.domain < 0
+        return outside if outside.any() else None
+
     def _masked(self, weights):
         """Domain codes with -1 mapped to 0, and the weights zeroed outside every domain."""
-        inside = self.domain >= 0
-        if inside.all():
+        outside = self._outside
+        if outside is None:
             return self.domain, weights
-        return np.where(inside, self.domain, 0), np.where(inside, weights, 0.0)
+        return np.where(outside, 0, self.domain), np.where(outside, 0.0, weights)
 
     def group_totals(self, weights, groups=None, n_groups=1):
         """Weighted totals per group and domain, shape ``(n_groups, m)`` (domain-major columns).
@@ -110,6 +117,14 @@ class Estimand:
         out[index, index, :] = blocks
         return out.reshape(self.n_domains, self.n_columns)
 
+    def group_scores(self, group_totals, totals):
+        """Sums of the linearization scores within groups, ``(n_groups, k)``, from the groups'
+        totals ``(n_groups, m)`` (the scores are linear in z, so PSU sums of scores are J
+        applied to PSU totals: no per-row score is formed)."""
+        blocks = self.jacobian_blocks(totals)
+        g = self._blocks(group_totals)
+        return np.einsum("gdj,dj->gd", g, blocks)
+
     def scores(self, weights, totals=None):
         """Linearization scores ``w_i * J z_i`` as sparse :class:`DomainScores` (one per row)."""
         weights = np.asarray(weights, dtype=float)
@@ -155,6 +170,14 @@ class RatioEstimand(Estimand):
         numerator, denominator = blocks[..., 0], blocks[..., 1]
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.stack([1.0 / denominator, -numerator / denominator**2], axis=-1)
+
+    def group_scores(self, group_totals, totals):
+        """``(G0 - R_d G1) / T1_d`` per group and domain (exactly 0 where every y_i = R_d)."""
+        blocks = self._blocks(totals)
+        g = self._blocks(group_totals)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = blocks[:, 0] / blocks[:, 1]
+            return (g[..., 0] - ratio * g[..., 1]) / blocks[:, 1]
 
     def scores(self, weights, totals=None):
         """``w_i (y_i - R_d) / T1_d``, as R ``svymean`` (exactly 0 where every y_i = R_d)."""

@@ -117,7 +117,7 @@ def factorize(data, name, argument):
         bad = np.flatnonzero(codes < 0)
         raise InvalidValueError(
             f"{argument} column {name!r} has {bad.size} missing value(s) (first at row "
-            f"{bad[0]}); a design column may not be missing"
+            f"{bad[0]}); fill them (a level of their own, say) so that no row is dropped"
         )
     return codes, levels
 
@@ -346,6 +346,15 @@ def _lonely_scale(option, lonely, psu_stratum, scale, centre, stage_psu, s, n_st
             group_of_stratum = above[first]
         strata_per_group = np.bincount(group_of_stratum, minlength=n_groups)
         ok_per_group = np.bincount(group_of_stratum, weights=~lonely, minlength=n_groups)
+        hopeless = (ok_per_group == 0) & (strata_per_group > 0)
+        if hopeless.any():
+            # R returns NaN here (0 * strata / 0); say why instead
+            where = "the design" if s == 0 else "a cluster of the stage above"
+            raise LonelyPSUError(
+                f"lonely_psu='average' has nothing to average at stage {s + 1}: in {where} "
+                f"({int(hopeless.sum())} such) every stratum has a single PSU; choose "
+                "lonely_psu='remove', 'certainty' or 'adjust'"
+            )
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = strata_per_group / ok_per_group
         factor = np.where(lonely, 0.0, factor[group_of_stratum])

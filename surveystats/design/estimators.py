@@ -107,32 +107,58 @@ def _finish(values, scalar):
     return values
 
 
-def _estimate(design, y, estimand_class, by, deff_kind, statistic):
-    """Estimates, covariance, design effects and counts per domain for mean-like statistics."""
+def _estimate(design, y, estimand_class, by, deff_kind, statistic, binary=False):
+    """Estimates, covariance, design effects and counts per domain for mean-like statistics.
+
+    ``binary``: y is 0/1 (a proportion), so the weighted spread in a domain is W p (1 - p)
+    exactly and needs no pass over the rows.
+    """
     codes, n_domains, labels, by_names = domain_codes(design, by)
     weights = design.weights
     missing = np.isnan(y)
-    domain = np.where(missing, -1, codes) if missing.any() else codes
-    answers = np.where(missing, 0.0, y)
+    any_missing = bool(missing.any())
+    domain = np.where(missing, -1, codes) if any_missing else codes
+    answers = np.where(missing, 0.0, y) if any_missing else y
+    # columns stored contiguously (Fortran order): each bincount reads one of them
+    variables = np.empty((len(y), estimand_class.m0), order="F")
+    variables[:, 0] = answers
     if estimand_class is RatioEstimand:
-        variables = np.column_stack([answers, np.ones_like(answers)])
-    else:
-        variables = answers[:, None]
+        variables[:, 1] = 1.0
     estimand = estimand_class(variables=variables, domain=domain, n_domains=n_domains)
-    totals = estimand.totals(weights)
+    joint = getattr(design, "_totals_and_covariance", None)
+    if joint is not None:
+        totals, covariance = joint(estimand)
+    else:  # a design that only provides the contract's _covariance (replicate weights)
+        totals = estimand.totals(weights)
+        covariance = design._covariance(estimand, totals)
     estimate = estimand.value(totals)
-    covariance = design._covariance(estimand, totals)
     variance = np.diag(covariance).copy()
 
-    inside = domain >= 0
-    safe = np.where(inside, domain, 0)
-    w_in = np.where(inside, weights, 0.0)
-    n = np.bincount(safe, weights=inside, minlength=n_domains)
-    n_missing = np.bincount(codes, weights=missing, minlength=n_domains)
-    weight_sum = np.bincount(safe, weights=w_in, minlength=n_domains)
-    deff = _design_effect(
-        variance, answers, safe, w_in, n, weight_sum, statistic, deff_kind, n_domains
-    )
+    if any_missing:
+        inside = ~missing
+        safe = np.where(inside, domain, 0)
+        n = np.bincount(safe, weights=inside, minlength=n_domains)
+        n_missing = np.bincount(codes, weights=missing, minlength=n_domains)
+    else:
+        safe = codes
+        n = np.bincount(codes, minlength=n_domains).astype(float)
+        n_missing = np.zeros(n_domains)
+    if estimand_class is RatioEstimand:
+        weight_sum = totals.reshape(n_domains, 2)[:, 1]
+        mean = estimate
+    else:
+        w_in = np.where(missing, 0.0, weights) if any_missing else weights
+        weight_sum = np.bincount(safe, weights=w_in, minlength=n_domains)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = estimate / weight_sum
+    if binary:
+        spread = weight_sum * mean * (1 - mean)
+    else:
+        with np.errstate(invalid="ignore"):
+            residual = answers - mean[safe]
+        w_in = np.where(missing, 0.0, weights) if any_missing else weights
+        spread = np.bincount(safe, weights=w_in * residual * residual, minlength=n_domains)
+    deff = _design_effect(variance, spread, n, weight_sum, statistic, deff_kind)
     return dict(
         estimate=estimate,
         variance=variance,
@@ -145,14 +171,11 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic):
     )
 
 
-def _design_effect(variance, y, domain, w, n, weight_sum, statistic, kind, n_domains):
+def _design_effect(variance, spread, n, weight_sum, statistic, kind):
     """Variance over the simple-random-sampling variance, as R ``svymean``/``svytotal``'s
-    ``deff``: ``svyvar`` (weighted, times n / (n - 1)) over n for a mean, times N^2 for a
-    total; ``"srswor"`` multiplies by (N - n) / N with N the sum of weights."""
+    ``deff``: ``svyvar`` (the weighted spread over N, times n / (n - 1)) over n for a mean,
+    times N^2 for a total; ``"srswor"`` multiplies by (N - n) / N, N the sum of weights."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(domain, weights=w * y, minlength=n_domains) / weight_sum
-        residual = y - mean[domain]
-        spread = np.bincount(domain, weights=w * residual * residual, minlength=n_domains)
         s2 = spread / weight_sum * n / (n - 1)
         srs = s2 / n
         if statistic == "total":
@@ -224,5 +247,5 @@ def estimate_proportion(
     method = check_choice("method", method, PROPORTION_METHODS)
     deff = check_choice("deff", deff, DEFF_KINDS)
     y = _indicator_answers(design, variable, level)
-    parts = _estimate(design, y, RatioEstimand, by, deff, "mean")
+    parts = _estimate(design, y, RatioEstimand, by, deff, "mean", binary=True)
     return _result(design, parts, method, confidence_level, "proportion", variable, level)

@@ -15,12 +15,13 @@ import numpy as np
 from ..exceptions import InvalidOptionError, InvalidValueError
 from . import estimators
 from ._structure import build_structure
-from .variance import taylor_covariance
+from .variance import estimand_covariance, estimand_totals_and_covariance
+from .weighting import WeightingMethods
 
 __all__ = ["SurveyDesign"]
 
 
-class SurveyDesign:
+class SurveyDesign(WeightingMethods):
     """A stratified multistage sample design over a respondent file (R ``svydesign``).
 
     Parameters
@@ -172,7 +173,11 @@ class SurveyDesign:
         The estimators call only this, so a design with another variance method (replicate
         weights) reuses them by providing its own ``_covariance``.
         """
-        return taylor_covariance(self, estimand.scores(self._weights, totals))
+        return estimand_covariance(self, estimand, totals)
+
+    def _totals_and_covariance(self, estimand):
+        """Totals and covariance together (one pass over the rows where the design allows)."""
+        return estimand_totals_and_covariance(self, estimand)
 
     def _column(self, name, argument):
         if not isinstance(name, str) or name not in self._data.columns:
@@ -227,7 +232,8 @@ class SurveyDesign:
             Design effect against simple random sampling with replacement (R ``deff =
             "replace"``) or without replacement from N = sum of weights (R's ``deff = TRUE``).
             The default differs from R's because the latter depends on the scale of the
-            weights: with weights normalised to mean 1, N = n and it explodes.
+            weights: with weights normalised to mean 1, N is close to n and it explodes
+            (see :meth:`proportion`).
 
         Returns
         -------
@@ -287,6 +293,33 @@ class SurveyDesign:
         Returns
         -------
         DesignResult
+
+        Notes
+        -----
+        Missing answers are a domain of their own: the design stays whole for the variance
+        (R's ``na.rm = TRUE``) and they are counted in ``n_missing``.  Every interval uses
+        the t quantile on the whole design's ``degf``.  Two of R's methods depend on rows
+        that did not answer; here both are computed on the answered rows of the domain
+        (``n``) with the whole design's df, i.e. as R's
+        ``svyciprop(~y, subset(d, !is.na(y)), method = ..., df = degf(d))``:
+
+        * ``likelihood``: R profiles ``svyglm``, whose weights are rescaled over every row
+          (answered or not) and whose bounds come from a spline through a few profile
+          points; here the same equation, ``KL(p || pi) = t^2 n var / (2 (n - 1) p (1 - p))``,
+          is solved exactly (agreement with a converged R fit: 1e-8; with svyciprop's own
+          output: 5e-4 at worst on R's data sets);
+        * ``beta``: R's Korn-Graubard ratio ``qt(a/2, nrow(design) - 1) / qt(a/2,
+          degf(design))`` counts every row of the design it is given and, inside ``svyby``,
+          the domain's own degf; here ``n`` and the design's ``degf``.
+
+        On NHANES ``HI_CHOL`` (745 of 8591 missing) R's literal
+        ``svyciprop(~I(HI_CHOL == 1), design, method, na.rm = TRUE)`` differs from these
+        bounds by up to 6e-4 relative for ``likelihood`` and 1.5e-6 for ``beta``.
+
+        ``deff`` defaults to the with-replacement design effect because R's default
+        (without replacement from N = sum of weights) depends on the scale of the weights:
+        on NHANES (``HI_CHOL``) with weights normalised to mean 1 it is 214, where the
+        with-replacement design effect is 2.34 (with the survey's own weights both are 2.34).
 
         Examples
         --------

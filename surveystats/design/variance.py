@@ -19,7 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DomainScores", "taylor_covariance", "structure_covariance"]
+__all__ = [
+    "DomainScores",
+    "taylor_covariance",
+    "structure_covariance",
+    "estimand_covariance",
+    "estimand_totals_and_covariance",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,6 +61,50 @@ def taylor_covariance(design, scores):
     return structure_covariance(design._structure, scores)
 
 
+def estimand_totals_and_covariance(design, estimand):
+    """Full-sample totals and covariance of an estimand in one pass where possible.
+
+    When the first stage has clusters and there are no weighting steps, the totals are the
+    sum of the first-stage PSU totals, so the rows are summed once for both.
+    """
+    stages = design._structure.stages
+    if design._weighting_steps or stages[0].psu is None:
+        totals = estimand.totals(design.weights)
+        return totals, estimand_covariance(design, estimand, totals)
+    first = stages[0]
+    group = estimand.group_totals(design.weights, first.psu, first.n_psu)
+    totals = group.sum(axis=0)
+    return totals, estimand_covariance(design, estimand, totals, first_group=group)
+
+
+def estimand_covariance(design, estimand, totals, first_group=None):
+    """Covariance of an :class:`~._estimand.Estimand`'s estimates on ``design``.
+
+    Without weighting steps the scores are linear in the estimand's variables, so a stage
+    with clusters needs only the PSU totals of those variables (one group sum per
+    variable over combined PSU x domain codes); per-row scores are formed only for a stage
+    whose PSUs are single rows, or when weighting steps must adjust them row by row.
+    """
+    weights = design.weights
+    if design._weighting_steps:
+        return taylor_covariance(design, estimand.scores(weights, totals))
+    k = estimand.n_estimates
+    covariance = np.zeros((k, k))
+    row_scores = None
+    for stage in design._structure.stages:
+        if stage.psu is None:
+            if row_scores is None:
+                row_scores = estimand.scores(weights, totals)
+            covariance += _stage_covariance(stage, row_scores, k)
+        else:
+            if first_group is not None and stage is design._structure.stages[0]:
+                group = first_group
+            else:
+                group = estimand.group_totals(weights, stage.psu, stage.n_psu)
+            covariance += _centred_covariance(stage, estimand.group_scores(group, totals), k)
+    return covariance
+
+
 def structure_covariance(structure, scores):
     """Sum of the stage covariances of ``scores`` over the stages of ``structure``."""
     if isinstance(scores, DomainScores):
@@ -86,6 +136,11 @@ def _stage_covariance(stage, scores, k):
     if stage.psu is None and isinstance(scores, DomainScores):
         return _sparse_rows_covariance(stage, scores, k)
     totals = scores if stage.psu is None else _psu_totals(stage, scores, k)
+    return _centred_covariance(stage, totals, k)
+
+
+def _centred_covariance(stage, totals, k):
+    """sum over PSUs of scale * (total - stratum mean)(total - stratum mean)'."""
     n_h = np.bincount(stage.psu_stratum, minlength=stage.n_strata)
     sums = np.empty((stage.n_strata, k))
     for j in range(k):
@@ -93,7 +148,10 @@ def _stage_covariance(stage, scores, k):
     with np.errstate(divide="ignore", invalid="ignore"):
         means = np.where(stage.centre[:, None], sums / n_h[:, None], 0.0)
     deviations = totals - means[stage.psu_stratum]
-    return (deviations * stage.scale[:, None]).T @ deviations
+    # x' x of one array (BLAS syrk): R's crossprod(x * sqrt(scale)); a general product of
+    # two different arrays here is ~1000x slower under OpenBLAS threads on a busy machine
+    deviations *= np.sqrt(stage.scale)[:, None]
+    return deviations.T @ deviations
 
 
 def _sparse_rows_covariance(stage, scores, k):
@@ -112,7 +170,8 @@ def _sparse_rows_covariance(stage, scores, k):
     scaled = s * v
     b = np.bincount(codes, weights=scaled, minlength=n_strata * k).reshape(n_strata, k)
     c = np.bincount(h, weights=s, minlength=n_strata)
-    cross = means.T @ b
-    out = (means.T * c) @ means - cross - cross.T
+    # small (strata x k) products without BLAS threads (see _stage_covariance)
+    cross = np.einsum("hi,hj->ij", means, b)
+    out = np.einsum("hi,h,hj->ij", means, c, means) - cross - cross.T
     out[np.diag_indices(k)] += np.bincount(column, weights=scaled * v, minlength=k)
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .link import clauses, is_poll_sentence
+from .link import NOT_POLL, clauses, is_poll_sentence
 from .records import Claim, Document
 
 __all__ = ["make_claims"]
@@ -257,8 +257,22 @@ def make_claims(doc: Document) -> Document:
                 if shift.amount != 0:
                     wording_pending.append(("check", shift, target))
             elif shift.unit == "percent":
-                alone = [m for m in mentions if id(m) not in used and m.subgroup is None]
-                if alone:
+                clause = next(
+                    (
+                        c
+                        for c in clauses(text, sentence.start, sentence.end)
+                        if c[0] <= shift.start < c[1] + 1
+                    ),
+                    (sentence.start, sentence.end),
+                )
+                alone = [
+                    m
+                    for m in mentions
+                    if id(m) not in used
+                    and m.subgroup is None
+                    and clause[0] <= m.figure.start < clause[1] + 1
+                ]
+                if alone and not NOT_POLL.search(text, clause[0], clause[1]):
                     near = min(alone, key=lambda m: abs(m.figure.start - shift.start))
                     wording_pending.append(("readings", shift, near))
         # leads within one poll
@@ -307,6 +321,38 @@ def make_claims(doc: Document) -> Document:
                 {"assumed_split": False, "named_first": a.figure.text},
             )
             leads_of.setdefault(index, []).append(i)
+        # leads within one subgroup: "Harris leads among women 53% to 41%"
+        groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
+        for a, b in zip(groups, groups[1:], strict=False):
+            if a.subgroup != b.subgroup or id(a) in used or id(b) in used:
+                continue
+            if not _JOINER.fullmatch(text[a.figure.end : b.figure.start]):
+                continue
+            if a.figure.value + b.figure.value > 1 + 1e-9:
+                continue
+            poll = doc.polls[a.poll]
+            n = a.subgroup_n or (poll.n or doc.options.typical_n) / 2
+            source = "subgroup" if a.subgroup_n else "subgroup assumed"
+            leader, trailer = (a, b) if a.figure.value >= b.figure.value else (b, a)
+            add(
+                Claim(
+                    "lead",
+                    _span(a.figure, b.figure),
+                    (leader.figure.value, trailer.figure.value),
+                    n,
+                    poll.deff,
+                    source,
+                    index,
+                    (a.figure, b.figure),
+                    details={
+                        "assumed_split": False,
+                        "named_first": a.figure.text,
+                        "subgroup": a.subgroup,
+                    },
+                )
+            )
+            tested.setdefault(index, []).append(len(claims) - 1)
+            used.update((id(a), id(b)))
         # subgroup differences
         groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
         if len(groups) >= 2 and groups[0].subgroup != groups[1].subgroup:

@@ -265,6 +265,8 @@ def _subgroup(text, doc, fig, sentence, population):
             stop = _GROUP_STOP.search(name)
             if stop:
                 name = name[: stop.start()]
+            elif re.match(r"\s*(?:%|per\s?cent|percent)", text[g.end(1) : g.end(1) + 9], _F):
+                name = re.sub(r"\s+\d{1,3}(?:\.\d+)?\s*$", "", name)  # "among women 53%"
             name = " ".join(name.split()[:8]).strip()
             count = re.match(r"(?:the\s+)?(\d{1,3}(?:,\d{3})+|\d{2,7})\s+", name)
             if count and _WHOLE.fullmatch(name):
@@ -386,15 +388,23 @@ def link(doc: Document) -> Document:
             other[sentence] = len(polls)
             polls.append(Poll(len(polls), None, doc.options.deff, "other poll"))
     n_given = doc.options.n is not None
-    poll_sentences = {}
+    mixed = {}  # sentence -> its clauses, where it has non-poll words and no poll word
     figures = []
     for fig in doc.figures:
-        if fig.sentence not in poll_sentences:
-            poll_sentences[fig.sentence] = is_poll_sentence(
-                text, doc.sentences[fig.sentence], doc.poll_text, n_given
-            )
-        if not poll_sentences[fig.sentence]:
-            continue
+        if not (doc.poll_text or n_given):
+            break
+        sentence = doc.sentences[fig.sentence]
+        if fig.sentence not in mixed:
+            words = text[sentence.start : sentence.end]
+            is_mixed = NOT_POLL.search(words) and not POLL_WORDS.search(words)
+            mixed[fig.sentence] = clauses(text, sentence.start, sentence.end) if is_mixed else None
+        parts = mixed[fig.sentence]
+        if parts is not None:
+            # "Gas prices rose 4%, and 62% of voters say ...": the clause decides
+            here = next((c for c in parts if c[0] <= fig.start < c[1] + 1), parts[-1])
+            clause = text[here[0] : here[1]]
+            if NOT_POLL.search(clause) or not _OPINION.search(clause):
+                continue
         if _NOT_SHARE_BEFORE.search(text[max(fig.start - 30, 0) : fig.start]):
             continue
         figures.append(fig)

@@ -191,7 +191,7 @@ _SIZE_RES = [
         ),
         False,
     ),
-    (re.compile(_COUNT + r"\s+(?:[A-Za-z.-]+\s+){0,3}?" + _PEOPLE, _F), False),
+    (re.compile(_COUNT + r"\s+(?:(?:[A-Za-z-]+|(?:[A-Z]\.)+)[ \t]+){0,3}?" + _PEOPLE, _F), False),
     (
         re.compile(
             _COUNT + r"\s+(?:[A-Za-z-]+\s+){0,3}?[A-Za-z]{3,20}\s+(?:were\s+|was\s+)?"

@@ -24,6 +24,11 @@ def _num(x):
 
 
 def _sample_words(claim: Claim, per_wave=False):
+    if claim.n_source == "subgroup assumed":
+        return (
+            f"the subgroup's size is not given: tested at {count_text(claim.n)}, half the poll; "
+            "a smaller group would widen the interval"
+        )
     if claim.n_source == "assumed":
         return f"the text gives no sample size: tested at a typical {count_text(claim.n)}" + (
             " a wave" if per_wave else ""
@@ -51,7 +56,7 @@ def _finding(doc, claim, test, message, label="", details=None, values=None, n="
         out.pop(key, None)
     out.update(details or {})
     out["n_source"] = claim.n_source
-    if claim.n_source == "assumed":
+    if claim.n_source in ("assumed", "subgroup assumed"):
         out["assumed_n"] = claim.n
     if test.problem:
         out["problem"] = test.problem
@@ -62,7 +67,9 @@ def _finding(doc, claim, test, message, label="", details=None, values=None, n="
         claim.kind,
         (int(start), int(end)),
         tuple(float(v) for v in (claim.values if values is None else values)),
-        (None if claim.n_source == "assumed" else _num(claim.n)) if n == "claim" else n,
+        (None if claim.n_source in ("assumed", "subgroup assumed") else _num(claim.n))
+        if n == "claim"
+        else n,
         _num(fields.get("moe", test.moe)),
         _num(fields.get("low", test.low)),
         _num(fields.get("high", test.high)),
@@ -255,7 +262,12 @@ def _lead(doc, claim, test):
             f"widest interval; {ci})."
         )
     else:
-        message = f"{pct(leader)} vs {pct(trailer)} in the same poll: the {gap}-point lead is {_verdict(test)} ({ci})."
+        where = (
+            f"among {claim.details['subgroup']}"
+            if claim.details.get("subgroup")
+            else "in the same poll"
+        )
+        message = f"{pct(leader)} vs {pct(trailer)} {where}: the {gap}-point lead is {_verdict(test)} ({ci})."
     details = {"estimate": test.estimate, "difference": "leader minus trailer"}
     return _finding(
         doc,

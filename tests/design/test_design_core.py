@@ -312,3 +312,41 @@ def test_fifty_domains_in_one_pass_agree_with_one_domain_at_a_time():
         j = list(single.domain).index(True)
         assert single.estimate[j] == pytest.approx(many.estimate[i], rel=1e-13)
         assert single.se[j] == pytest.approx(many.se[i], rel=1e-10)
+
+
+def test_more_input_rules(apistrat):
+    d = ss.SurveyDesign(apistrat, weights="pw", strata="stype", fpc="fpc")
+    with pytest.raises(SurveyStatsError, match="variable='sch.wide' is not numeric"):
+        d.mean("sch.wide")
+    with pytest.raises(SurveyStatsError, match="compare needs by="):
+        d.compare("api00", by=None)
+    with pytest.raises(SurveyStatsError, match="pairs names domain 'X', which does not occur"):
+        d.compare("api00", by="stype", pairs=[("E", "X")])
+    data = apistrat.copy()
+    data.loc[5, "awards"] = None
+    e = ss.SurveyDesign(data, weights="pw", strata="stype")
+    with pytest.raises(SurveyStatsError, match="by column 'awards' has 1 missing value"):
+        e.mean("api00", by="awards")
+    # a missing answer in a chisq column is left out and counted
+    r = e.chisq("awards", "sch.wide")
+    assert (r.n, r.n_missing) == (199, 1)
+
+
+def test_public_names_and_compare_frame(apistrat):
+    assert ss.SurveyDesign is ss.design.SurveyDesign
+    assert ss.DesignResult is DesignResult
+    d = ss.SurveyDesign(apistrat, weights="pw", strata="stype", fpc="fpc")
+    r = d.compare("sch.wide", by="stype", level="Yes")
+    frame = r.to_frame()
+    assert list(zip(frame["first"], frame["second"], strict=True)) == [
+        ("E", "H"),
+        ("E", "M"),
+        ("H", "M"),
+    ]
+    # second minus first
+    shares = d.proportion("sch.wide", level="Yes", by="stype")
+    assert frame["estimate"][0] == pytest.approx(shares.estimate[1] - shares.estimate[0])
+    wide = r.confidence_interval(0.99)
+    assert np.all(wide.low < r.low) and np.all(r.high < wide.high)
+    again = pickle.loads(pickle.dumps(r))
+    np.testing.assert_array_equal(again.pvalue, r.pvalue)

@@ -52,6 +52,12 @@ DESIGNS = {
 for _option in ("remove", "certainty", "adjust", "average"):
     DESIGNS[f"lonely_{_option}"] = _lonely(_option, True)
     DESIGNS[f"lonely_{_option}_nofpc"] = _lonely(_option, False)
+# lonely PSUs at stage 2 ("average" there: R returns NaN, surveystats raises; see below)
+for _option in ("remove", "certainty", "adjust"):
+    DESIGNS[f"clus2_lonely_{_option}"] = (
+        "apiclus2_lonely",
+        dict(clusters=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu=_option),
+    )
 
 METHODS = ("logit", "mean", "xlogit", "asin", "beta", "likelihood")
 
@@ -80,7 +86,7 @@ def _design(name):
 
 
 def _cases(*statistics):
-    rows = REF[REF["statistic"].isin(statistics)]
+    rows = REF[REF["statistic"].isin(statistics) & REF["design"].isin(list(DESIGNS))]
     keys = rows[["design", "variable", "level", "by"]].drop_duplicates()
     return [tuple(k) for k in keys.itertuples(index=False)]
 
@@ -239,3 +245,14 @@ def test_chisq_matches_svychisq(design, table):
     assert chi.ndf == expected("chisq", "df")
     # the first-order statistic is X^2 / mean(delta) = F * (r - 1)(c - 1) (same deltas)
     np.testing.assert_allclose(chi.statistic, f.statistic * chi.ndf, rtol=RTOL)
+
+
+def test_average_with_nothing_to_average_raises():
+    # R: svymean(~api00, d) under survey.lonely.psu = "average" gives SE NaN (design_reference.R,
+    # "clus2_lonely_average"): each lonely district is a group of one stratum with one PSU
+    assert np.isnan(_expected("clus2_lonely_average", "mean", "api00", "", "", "", "se").iloc[0])
+    data = pd.read_csv(REFERENCE / "apiclus2_lonely.csv")
+    with pytest.raises(ss.SurveyStatsError, match="nothing to average at stage 2"):
+        ss.SurveyDesign(data, clusters=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu="average")
+    with pytest.raises(ss.SurveyStatsError, match="has only one PSU at stage 2"):
+        ss.SurveyDesign(data, clusters=["dnum", "snum"], fpc=["fpc1", "fpc2"])

@@ -312,3 +312,34 @@ def test_stated_lead_in_points_beside_the_figures_is_not_counted_twice():
     )
     (lead,) = ss.annotate(text).of_kind("lead")
     assert lead.values == (0.31, 0.24) and lead.n == 2050
+
+
+def test_annotation_pickles():
+    import pickle
+
+    text = (pathlib.Path(__file__).resolve().parents[2] / "examples" / "article.txt").read_text(
+        encoding="utf-8"
+    )
+    a = ss.annotate(text)
+    assert pickle.loads(pickle.dumps(a)).to_dict() == a.to_dict()
+
+
+def test_clause_decides_in_a_sentence_mixing_prices_and_opinion():
+    text = (
+        "The poll of 1,000 adults was fielded in May. Gas prices rose 4% in April, and 62% of "
+        "voters say the economy is their top issue."
+    )
+    a = ss.annotate(text)
+    assert [s.values for s in a.of_kind("share")] == [(0.62,)]
+    assert a.of_kind("wording") == []  # "rose 4%" is about prices, not about the 62%
+
+
+def test_lead_within_a_subgroup_of_unknown_size():
+    text = "In the poll of 1,000 likely voters, Harris leads among women 53% to 41%."
+    (lead,) = ss.annotate(text).of_kind("lead")
+    ref = ss.compare_shares(0.41, 0.53, 500)  # half the poll, said in the message
+    assert lead.values == (0.53, 0.41) and lead.n is None and lead.details["assumed_n"] == 500
+    assert (lead.low, lead.high, lead.pvalue) == pytest.approx(
+        (ref.low, ref.high, ref.pvalue), rel=REL
+    )
+    assert "among women" in lead.message and "half the poll" in lead.message

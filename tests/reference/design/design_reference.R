@@ -3,7 +3,7 @@
 # lonely PSUs under each survey.lonely.psu option, and NHANES (data(nhanes): strata, PSUs
 # nested in strata, 745 missing HI_CHOL).
 # Run from this folder:  Rscript design_reference.R
-# Writes nhanes.csv, apistrat_lonely.csv and design_reference.csv.
+# Writes nhanes.csv, apistrat_lonely.csv, apiclus2_lonely.csv and design_reference.csv.
 source("reference_helpers.R")
 options(survey.lonely.psu = "fail")
 data(api)
@@ -73,6 +73,20 @@ for (option in c("remove", "certainty", "adjust", "average")) {
     for (variable in c("api00", "enroll")) mean_total(name, d, d, variable, "", "")
     proportion(name, d, d, "sch.wide", "Yes", "", "")
   }
+}
+options(survey.lonely.psu = "fail")
+
+# -- lonely PSUs at the second stage: apiclus2 with the districts that had one school
+# sampled given a population of 3 schools (fpc2 = 3 instead of 1), so they are lonely
+clus2_lonely <- apiclus2[, c("dnum", "snum", "fpc1", "fpc2", "api00", "enroll", "stype")]
+single <- clus2_lonely$dnum %in% names(which(table(clus2_lonely$dnum) == 1))
+clus2_lonely$fpc2[single] <- 3
+write.csv(clus2_lonely, "apiclus2_lonely.csv", row.names = FALSE)
+for (option in c("remove", "certainty", "adjust", "average")) {
+  options(survey.lonely.psu = option)
+  name <- paste0("clus2_lonely_", option)
+  d <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = clus2_lonely)
+  mean_total(name, d, d, "api00", "", "")
 }
 options(survey.lonely.psu = "fail")
 
