@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import gammaln as _gammaln
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.hybrid import clip_difference, square_and_add
 from ._internal.inference import normal_pvalue, open_side, significant, tails
 from ._internal.results import Call, IntervalResult, Result
@@ -636,7 +638,8 @@ def _barnard(p1, x1, n1, p2, x2, n2, d0, alternative):
     statistic is the z of ``p2 - p1``.  Counts are rounded to whole numbers."""
     (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
     wald, pvalue = barnard_pvalue(x1r, n1r, x2r, n2r, _MIRRORED[alternative], pooled=True)
-    return (-wald).reshape(shape), pvalue.reshape(shape)
+    # a sum of probabilities can round an ulp above 1 (all tables as extreme: p = 1)
+    return (-wald).reshape(shape), np.minimum(pvalue, 1.0).reshape(shape)
 
 
 def _boschloo(p1, x1, n1, p2, x2, n2, d0, alternative):
@@ -646,7 +649,7 @@ def _boschloo(p1, x1, n1, p2, x2, n2, d0, alternative):
     Fisher p-value that orders the tables.  Counts are rounded to whole numbers."""
     (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
     fisher, pvalue = boschloo_pvalue(x1r, n1r, x2r, n2r, _MIRRORED[alternative])
-    return fisher.reshape(shape), pvalue.reshape(shape)
+    return fisher.reshape(shape), np.minimum(pvalue, 1.0).reshape(shape)
 
 
 TESTS = {
@@ -723,21 +726,22 @@ def _effect_sizes(q1, x1, m1, q2, x2, m2, a_lo, a_hi, ratio_method, alternative)
 
 
 # --------------------------------------------------------------------------- public API
+@quiet_numpy
 def compare_proportions(
-    p1,
-    n1,
-    p2,
-    n2,
+    p1: ArrayLike,
+    n1: ArrayLike,
+    p2: ArrayLike,
+    n2: ArrayLike,
     *,
-    method="newcombe",
-    test="z-pooled",
-    confidence_level=0.95,
-    deff1=1.0,
-    deff2=1.0,
-    alternative="two-sided",
-    null_difference=0.0,
-    ratio_method="koopman",
-):
+    method: str = "newcombe",
+    test: str = "z-pooled",
+    confidence_level: float = 0.95,
+    deff1: ArrayLike = 1.0,
+    deff2: ArrayLike = 1.0,
+    alternative: str = "two-sided",
+    null_difference: ArrayLike = 0.0,
+    ratio_method: str = "koopman",
+) -> ComparisonResult:
     """Change between two independent samples (two survey waves): ``p2 - p1``.
 
     Parameters

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.results import ConfidenceInterval, Result
 from ._internal.validation import (
     as_float_array,
@@ -50,7 +52,7 @@ class MultinomialResult(Result):
     problem: Any
 
     @property
-    def ci(self):
+    def ci(self) -> ConfidenceInterval:
         """The intervals as a :class:`ConfidenceInterval`."""
         return ConfidenceInterval(self.low, self.high)
 
@@ -175,6 +177,61 @@ def _sison_glaz_coverage(sums, n):
     return np.exp(log_mass - sp.poisson_logpmf(n, n)) * density / np.sqrt(s2)
 
 
+#: Above this many respondents in a question, Sison-Glaz finds c by bisection on a normal
+#: approximation of the truncated Poisson moments instead of scanning c = 1, 2, ...
+SISON_GLAZ_SCAN_LIMIT = 10**7
+
+
+class _NormalTruncatedSums:
+    """Cumulants of Poisson(lam) truncated to ``[lam - c, lam + c]`` for large counts, at any
+    ``c`` at once (no scan): a window of more than 8 standard deviations holds the whole
+    Poisson, whose cumulants are all ``lam``; a narrower one is a normal ``N(lam, lam)``
+    truncated to ``±(c + 1/2)`` (continuity correction), symmetric, so its mean is ``lam``
+    and its third cumulant 0.  With ``t = (c + 1/2)/sqrt(lam)``, ``M = 2 Phi(t) - 1``:
+    ``E Z² = 1 - 2 t phi(t)/M`` and ``E Z⁴ = 3 - 2 phi(t)(t³ + 3t)/M``."""
+
+    def __init__(self, lam, c):
+        self.lam, self.c = lam, c
+
+    def cumulants(self):
+        lam = self.lam
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (self.c[:, None] + 0.5) / np.sqrt(lam)
+        whole = ~(t <= 8.0)  # also lam = 0: the window holds everything
+        t = np.where(whole, 8.0, t)
+        density = np.exp(-0.5 * t * t) / np.sqrt(2.0 * np.pi)
+        mass = 1.0 - 2.0 * sp.normal_sf(t)
+        m2 = 1.0 - 2.0 * t * density / mass
+        m4 = 3.0 - 2.0 * density * (t**3 + 3.0 * t) / mass
+        var = np.where(whole, lam, lam * m2)
+        k3 = np.where(whole, lam, 0.0)
+        k4 = np.where(whole, lam, lam * lam * (m4 - 3.0 * m2 * m2))
+        return lam, var, k3, k4, np.where(whole, 1.0, mass)
+
+
+def _sison_glaz_large(x, level):
+    """c and the coverages on both sides of the level for questions beyond
+    :data:`SISON_GLAZ_SCAN_LIMIT`: the smallest whole ``c`` with ``nu(c + 1) > level`` by
+    bisection on [0, n] (``nu`` increases with c), about log2(n) steps."""
+    n = x.sum(axis=-1)
+
+    def coverage(c):
+        return _sison_glaz_coverage(_NormalTruncatedSums(x, c), n)
+
+    lo = np.zeros_like(n)  # nu(lo) <= level (nu(0) is about 0)
+    hi = n.copy()  # nu(hi) > level
+    while True:
+        open_ = hi - lo > 1.0
+        if not open_.any():
+            break
+        mid = np.floor(0.5 * (lo + hi))
+        above = coverage(mid) > level
+        hi = np.where(open_ & above, mid, hi)
+        lo = np.where(open_ & ~above, mid, lo)
+    c = hi - 1.0
+    return c, coverage(c), coverage(hi)
+
+
 def _sison_glaz(x, level):
     """Sison & Glaz (1995) simultaneous intervals ``[p_i - c/n, p_i + (c + 2γ)/n]``.
 
@@ -185,16 +242,24 @@ def _sison_glaz(x, level):
     ``MultinomialCI::multinomialCI``: scanning c = 1, 2, ... for the first crossing, and
     ``γ = (level - nu(c)) / (nu(c + 1) - nu(c))``.  The scan steps c for all questions at
     once (a loop of about ``3 sqrt(n)`` steps, not one per question), each question leaving
-    it when found.  Counts must be whole numbers.
+    it when found.  Counts must be whole numbers.  Questions of more than
+    :data:`SISON_GLAZ_SCAN_LIMIT` respondents (where the scan would take 10^4 steps and
+    more) use :func:`_sison_glaz_large` instead: bisection on c with normal approximations of
+    the truncated Poisson moments, so the run time grows with log(n), not sqrt(n).
     """
     q, k = x.shape
     n = x.sum(axis=-1)
     found_c = np.full(q, np.nan)
     nu_below = np.full(q, np.nan)
     nu_above = np.full(q, np.nan)
-    active = np.arange(q)
+    large = n > SISON_GLAZ_SCAN_LIMIT
+    if large.any():
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+            found_c[large], nu_below[large], nu_above[large] = _sison_glaz_large(x[large], level)
+    active = np.flatnonzero(~large)
+    x_scan = x[active]
     previous = np.zeros(q)
-    sums = _TruncatedPoissonSums(x)
+    sums = _TruncatedPoissonSums(x_scan)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         while active.size:
             sums.grow()
@@ -252,7 +317,10 @@ MULTINOMIAL_METHODS = {
 }
 
 
-def multinomial_ci(counts, *, method="goodman", confidence_level=0.95, axis=-1):
+@quiet_numpy
+def multinomial_ci(
+    counts: ArrayLike, *, method: str = "goodman", confidence_level: float = 0.95, axis: int = -1
+) -> MultinomialResult:
     """Simultaneous confidence intervals for the shares of all answers to a question.
 
     Parameters
@@ -260,7 +328,9 @@ def multinomial_ci(counts, *, method="goodman", confidence_level=0.95, axis=-1):
     counts : array_like
         Respondents per answer along ``axis``.  A 1-D array is one question; with more
         dimensions every other axis indexes separate questions, each with its own total:
-        questions are never pooled.
+        questions are never pooled.  Weighted (fractional) counts are accepted by the
+        closed-form methods, but fractional counts adding up to at most 1 (shares) or to
+        exactly 100 (percentages) are refused with a hint.
     method : str
         One of ``MULTINOMIAL_METHODS``:
 
@@ -326,8 +396,22 @@ def multinomial_ci(counts, *, method="goodman", confidence_level=0.95, axis=-1):
     if method == "sison-glaz":
         fractional = ~bad_count & ~whole.all(axis=-1)
         reasons[fractional] = "counts must be whole numbers for method 'sison-glaz'"
-    empty = (reasons == "") & ~(np.where(bad_count[:, None], 0.0, flat).sum(axis=-1) > 0.0)
+    totals = np.where(bad_count[:, None], 0.0, flat).sum(axis=-1)
+    empty = (reasons == "") & ~(totals > 0.0)
     reasons[empty] = "counts add up to 0: no respondents"
+    # Fractional "counts" that add up to 1 or to 100 are shares or percentages, not
+    # respondents: intervals for n = 1 or n = 100 would be given without a word.
+    fractional = (reasons == "") & ~whole.all(axis=-1)
+    shares = fractional & (totals <= 1.0 + 1e-9)
+    percents = fractional & (np.abs(totals - 100.0) <= 1e-6)
+    reasons[shares] = (
+        "counts look like shares (fractions adding up to at most 1): pass respondents per "
+        "answer, e.g. shares times the sample size"
+    )
+    reasons[percents] = (
+        "counts look like percentages (they add up to 100): pass respondents per answer, "
+        "e.g. percentages times the sample size / 100"
+    )
     bad = reasons != ""
     x = np.where(bad[:, None], 1.0, flat)
     if arr.ndim == 1 and bad[0]:

@@ -16,7 +16,10 @@ the whole array, so 10^6 p-values in 10^4 families cost one sort.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from ._internal.arrays import quiet_numpy
+from ._internal.results import FloatOrArray
 from ._internal.validation import as_float_array, check_axis, check_choice
 from .exceptions import InvalidValueError
 
@@ -137,7 +140,10 @@ ADJUST_METHODS = {
 }
 
 
-def adjust_pvalues(pvalues, *, method="holm", axis=-1):
+@quiet_numpy
+def adjust_pvalues(
+    pvalues: ArrayLike, *, method: str = "holm", axis: int | None = -1
+) -> FloatOrArray:
     """Adjust p-values for multiple comparisons, as R's ``p.adjust``.
 
     Parameters
@@ -187,7 +193,8 @@ def adjust_pvalues(pvalues, *, method="holm", axis=-1):
         bad = float(p[outside].flat[0])
         hint = " (percentages? divide by 100)" if 1.0 < bad <= 100.0 else ""
         raise InvalidValueError(f"pvalues must lie in [0, 1] (NaN for missing); got {bad:g}{hint}")
-    axis = check_axis("axis", axis, max(p.ndim, 1), allow_none=True)
+    if axis is not None:
+        axis = check_axis("axis", axis, max(p.ndim, 1), none_allowed=True)
     if p.ndim == 0:
         return float(p)
     shape = p.shape

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.hybrid import clip_difference, square_and_add
 from ._internal.inference import significant, tails
 from ._internal.results import Call, IntervalResult
@@ -216,9 +218,18 @@ class PairedResult(IntervalResult):
     test: str = "chi2"
 
 
+@quiet_numpy
 def mcnemar(
-    b, c, *, correction=True, n=None, a=None, method=None, confidence_level=0.95, test="chi2"
-):
+    b: ArrayLike,
+    c: ArrayLike,
+    *,
+    correction: bool = True,
+    n: ArrayLike | None = None,
+    a: ArrayLike | None = None,
+    method: str | None = None,
+    confidence_level: float = 0.95,
+    test: str = "chi2",
+) -> PairedResult:
     """McNemar's test for a panel (the same respondents in two waves), as R ``mcnemar.test``.
 
     Parameters

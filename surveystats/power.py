@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.inference import one_tail
 from ._internal.results import Result
 from ._internal.roots import find_root
@@ -166,9 +168,17 @@ def _check_power_target(power, tail):
 
 
 # --------------------------------------------------------------------------- public API
+@quiet_numpy
 def power_two_proportions(
-    p1, p2, n, *, n2=None, confidence_level=0.95, alternative="two-sided", strict=False
-):
+    p1: ArrayLike,
+    p2: ArrayLike,
+    n: ArrayLike,
+    *,
+    n2: ArrayLike | None = None,
+    confidence_level: float = 0.95,
+    alternative: str = "two-sided",
+    strict: bool = False,
+) -> PowerResult:
     """Power to detect a change from ``p1`` to ``p2`` with samples of ``n`` (and ``n2``).
 
     Parameters
@@ -241,9 +251,16 @@ def power_two_proportions(
     )
 
 
+@quiet_numpy
 def sample_size_two_proportions(
-    p1, p2, *, power=0.8, confidence_level=0.95, alternative="two-sided", strict=False
-):
+    p1: ArrayLike,
+    p2: ArrayLike,
+    *,
+    power: float = 0.8,
+    confidence_level: float = 0.95,
+    alternative: str = "two-sided",
+    strict: bool = False,
+) -> SampleSizeResult:
     """Respondents needed in each of two equal groups to detect ``p1`` -> ``p2``.
 
     Solves ``power_two_proportions(p1, p2, n) = power`` for ``n``.  Without ``strict`` the
@@ -317,7 +334,12 @@ def sample_size_two_proportions(
             return _power(a, b, m, m, z, alternative, True) - power
 
         n = find_root(excess, np.maximum(low, 1e-12) * ones, n, args=(p1_, p2_))
-    n_required = np.ceil(n - 1e-9 * np.maximum(n, 1.0))
+    # Round up, but not past a value that is whole up to rounding noise (1e-9 relative, at
+    # most 1e-6: a relative allowance alone would round huge sizes down, below n).
+    inputs.where(
+        "p2", ~(n > 0.0), "and p1: the strict search found no sample size for this power", 0.25
+    )
+    n_required = np.ceil(n - np.minimum(1e-9 * np.maximum(n, 1.0), 1e-6))
     fin = inputs.finish
     return SampleSizeResult(
         n=fin(n),
@@ -331,7 +353,16 @@ def sample_size_two_proportions(
     )
 
 
-def detectable_change(p, n1, n2=None, *, power=0.8, confidence_level=0.95, alternative="two-sided"):
+@quiet_numpy
+def detectable_change(
+    p: ArrayLike,
+    n1: ArrayLike,
+    n2: ArrayLike | None = None,
+    *,
+    power: float = 0.8,
+    confidence_level: float = 0.95,
+    alternative: str = "two-sided",
+) -> DetectableChangeResult:
     """The smallest fall and rise from ``p`` that samples of ``n1`` and ``n2`` detect.
 
     Solves ``power_two_proportions(p, p - d, n1, n2=n2) = power`` (and ``p + d``) for

@@ -19,11 +19,13 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.arrays import writable_out as _out
 from ._internal.inference import open_side, tails
-from ._internal.results import Call, ProportionResult
+from ._internal.results import Call, FloatOrArray, ProportionResult
 from ._internal.roots import find_root_halley
 from ._internal.validation import (
     Inputs,
@@ -64,11 +66,20 @@ def _pin_ends(p, low, high):
     the comparison passes run only when such an element exists."""
     if np.ndim(p) == 0:
         return (0.0 if p == 0.0 else low), (1.0 if p == 1.0 else high)
+    if p.size == 0:
+        return low, high
     if p.min() == 0.0:
         low = np.where(p == 0.0, 0.0, low)
     if p.max() == 1.0:
         high = np.where(p == 1.0, 1.0, high)
     return low, high
+
+
+def _contain(p, low, high):
+    """Bounds widened to contain the estimate.  With a fractional count near 0 or n (after
+    a design effect) the continuity-corrected and Beta-quantile formulas can put the lower
+    bound above p (or the upper below it); an interval always contains its estimate."""
+    return np.minimum(low, p, out=_out(low)), np.maximum(high, p, out=_out(high))
 
 
 def _wald(p, x, n, a_lo, a_hi):
@@ -117,6 +128,8 @@ def _wilson_cc(p, x, n, a_lo, a_hi):
 
     Newcombe's closed form (his equations for L and U).  R's ``prop.test(correct=TRUE)``
     agrees except where ``x`` lies within 0.5 of ``n/2``, where R shrinks the correction.
+    For a fractional count below 1/2 (or above n - 1/2) the formula's bound lies beyond p;
+    the bounds are widened to contain p (:func:`_contain`).
     """
 
     def bounds(p, n, z):
@@ -129,7 +142,7 @@ def _wilson_cc(p, x, n, a_lo, a_hi):
         return low, high
 
     low, high = _per_side(bounds, p, n, a_lo, a_hi)
-    return _clip(*_pin_ends(p, low, high))
+    return _clip(*_contain(p, *_pin_ends(p, low, high)))
 
 
 def _agresti_coull(p, x, n, a_lo, a_hi):
@@ -160,10 +173,12 @@ def _clopper_pearson(p, x, n, a_lo, a_hi):
 
 def _jeffreys(p, x, n, a_lo, a_hi):
     """Jeffreys interval: Beta(x + 1/2, n - x + 1/2) quantiles, with the lower bound 0 at
-    x = 0 and the upper bound 1 at x = n (Brown, Cai & DasGupta 2001, section 4.1.2)."""
+    x = 0 and the upper bound 1 at x = n (Brown, Cai & DasGupta 2001, section 4.1.2).
+    A fractional count just above 0 (below n) would give a lower bound above p (upper below
+    it); the bounds are widened to contain p (:func:`_contain`)."""
     low = np.where(x > 0.0, sp.beta_ppf(a_lo, x + 0.5, n - x + 0.5), 0.0)
     high = np.where(x < n, sp.beta_ppf(1.0 - a_hi, x + 0.5, n - x + 0.5), 1.0)
-    return low, high
+    return _contain(p, low, high)
 
 
 def _mid_p_tail(pi, x, n, log_choose, target):
@@ -496,17 +511,18 @@ def _checked_inputs(p, n, deff, population):
 
 
 # --------------------------------------------------------------------------- public API
+@quiet_numpy
 def proportion_ci(
-    p,
-    n,
+    p: ArrayLike,
+    n: ArrayLike,
     *,
-    method="wilson",
-    confidence_level=0.95,
-    deff=1.0,
-    population=None,
-    alternative="two-sided",
-    prior=None,
-):
+    method: str = "wilson",
+    confidence_level: float = 0.95,
+    deff: ArrayLike = 1.0,
+    population: ArrayLike | None = None,
+    alternative: str = "two-sided",
+    prior: tuple[float, float] | None = None,
+) -> ProportionResult:
     """Confidence interval and margin of error for a proportion from a sample of ``n``.
 
     Parameters
@@ -638,7 +654,15 @@ def proportion_ci(
     )
 
 
-def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
+@quiet_numpy
+def margin_of_error(
+    p: ArrayLike,
+    n: ArrayLike,
+    *,
+    confidence_level: float = 0.95,
+    deff: ArrayLike = 1.0,
+    population: ArrayLike | None = None,
+) -> FloatOrArray:
     """The margin of error pollsters publish: z·sqrt(p(1 - p)·deff·fpc / n).
 
     This is the Wald half-width; at ``p = 0.5`` it is the largest margin a poll of ``n``
@@ -675,7 +699,15 @@ def margin_of_error(p, n, *, confidence_level=0.95, deff=1.0, population=None):
     return inputs.finish(z * np.sqrt(p_ * (1.0 - p_) / n_eff))
 
 
-def sample_size(moe, *, p=0.5, confidence_level=0.95, deff=1.0, population=None):
+@quiet_numpy
+def sample_size(
+    moe: ArrayLike,
+    *,
+    p: ArrayLike = 0.5,
+    confidence_level: float = 0.95,
+    deff: ArrayLike = 1.0,
+    population: ArrayLike | None = None,
+) -> FloatOrArray:
     """Respondents needed for a margin of error of ``moe`` (rounded up).
 
     Solves ``margin_of_error(p, n) = moe``: ``n0 = z² p (1 - p) deff / moe²``, and with a
@@ -721,16 +753,20 @@ def sample_size(moe, *, p=0.5, confidence_level=0.95, deff=1.0, population=None)
         inputs.positive("population", allow_inf=True, placeholder=np.inf)
     m, p_ = inputs["moe"], inputs["p"]
     z = sp.z_upper(tails(level, "two-sided")[0])
-    n0 = z * z * p_ * (1.0 - p_) * inputs["deff"] / (m * m)
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        n0 = z * z * p_ * (1.0 - p_) * inputs["deff"] / (m * m)
     if population is not None:
         big_n = inputs["population"]
         with np.errstate(invalid="ignore"):
             n0 = np.where(np.isinf(big_n), n0, big_n * n0 / (n0 + big_n - 1.0))
+    # a margin so small that no finite sample reaches it (moe = 1e-200): raise or NaN
+    inputs.where("moe", ~np.isfinite(n0), "is too small: no finite sample size reaches it", 0.5)
     # Round up, but not past a value that is whole up to floating-point noise.
     return inputs.finish(np.ceil(n0 - 1e-9 * np.maximum(n0, 1.0)))
 
 
-def kish_deff(weights, *, axis=-1):
+@quiet_numpy
+def kish_deff(weights: ArrayLike, *, axis: int = -1) -> FloatOrArray:
     """Kish's design effect due to unequal weights: n·Σw² / (Σw)².
 
     Parameters
@@ -770,7 +806,8 @@ def kish_deff(weights, *, axis=-1):
     return float(result) if np.ndim(result) == 0 else result
 
 
-def effective_n(n, deff):
+@quiet_numpy
+def effective_n(n: ArrayLike, deff: ArrayLike) -> FloatOrArray:
     """Effective sample size ``n / deff``.
 
     Parameters

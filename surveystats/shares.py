@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.inference import normal_pvalue, open_side, significant, tails
 from ._internal.results import Call, IntervalResult
 from ._internal.roots import find_root
@@ -90,17 +92,17 @@ class SharesResult(IntervalResult):
     _call: Call | None = field(default=None, repr=False, compare=False)
 
     @property
-    def lead(self):
+    def lead(self) -> Any:
         """``p_a - p_b``: how far the first answer is ahead of the second."""
         return -self.estimate
 
     @property
-    def lead_low(self):
+    def lead_low(self) -> Any:
         """Lower bound for :attr:`lead` (``-high``)."""
         return -self.high
 
     @property
-    def lead_high(self):
+    def lead_high(self) -> Any:
         """Upper bound for :attr:`lead` (``-low``)."""
         return -self.low
 
@@ -222,6 +224,12 @@ def _shares_score(p_a, p_b, n, a_lo, a_hi):
     high = find_root(_score_gap, hi_in, np.ones_like(hi_in), args=(d, p_a, p_b, n, z_hi))
     low = np.where(at_floor, -1.0, low)
     high = np.where(at_ceiling, 1.0, high)
+    # z = 0 (a one-sided interval at level 0.5): the bound is the estimate itself, a root
+    # at the inner end of the bracket that the shifted end would miss.
+    if z_lo == 0.0:
+        low = np.where(at_floor, -1.0, d)
+    if z_hi == 0.0:
+        high = np.where(at_ceiling, 1.0, d)
     return low, high, _z_statistic(d, (p_a + p_b) / n)
 
 
@@ -242,9 +250,17 @@ def _check_pair(inputs, first, second):
     )
 
 
+@quiet_numpy
 def compare_shares(
-    p_a, p_b, n, *, method="wald", confidence_level=0.95, deff=1.0, alternative="two-sided"
-):
+    p_a: ArrayLike,
+    p_b: ArrayLike,
+    n: ArrayLike,
+    *,
+    method: str = "wald",
+    confidence_level: float = 0.95,
+    deff: ArrayLike = 1.0,
+    alternative: str = "two-sided",
+) -> SharesResult:
     """Is one answer really ahead of another in the same poll?
 
     Compares two answers of one single-choice question asked of one sample, such as two
@@ -354,19 +370,20 @@ def compare_shares(
     )
 
 
+@quiet_numpy
 def compare_leads(
-    p_a1,
-    p_b1,
-    n1,
-    p_a2,
-    p_b2,
-    n2,
+    p_a1: ArrayLike,
+    p_b1: ArrayLike,
+    n1: ArrayLike,
+    p_a2: ArrayLike,
+    p_b2: ArrayLike,
+    n2: ArrayLike,
     *,
-    confidence_level=0.95,
-    deff1=1.0,
-    deff2=1.0,
-    alternative="two-sided",
-):
+    confidence_level: float = 0.95,
+    deff1: ArrayLike = 1.0,
+    deff2: ArrayLike = 1.0,
+    alternative: str = "two-sided",
+) -> LeadChangeResult:
     """Did a lead change between two independent polls?
 
     The lead ``p_a - p_b`` of the first answer over the second is measured in two

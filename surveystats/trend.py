@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._internal import special as sp
+from ._internal.arrays import quiet_numpy
 from ._internal.inference import significant as significance
 from ._internal.results import Result
 from ._internal.validation import (
@@ -115,7 +117,16 @@ def _question_problems(element_problem, k):
     return out
 
 
-def trend_test(p, n, *, scores=None, axis=-1, confidence_level=0.95, deff=1.0):
+@quiet_numpy
+def trend_test(
+    p: ArrayLike,
+    n: ArrayLike,
+    *,
+    scores: ArrayLike | None = None,
+    axis: int = -1,
+    confidence_level: float = 0.95,
+    deff: ArrayLike = 1.0,
+) -> TrendResult:
     """Is there a linear trend in a proportion across survey waves (Cochran-Armitage)?
 
     Parameters

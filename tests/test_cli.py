@@ -576,3 +576,12 @@ def test_progress_share_of_the_file():
     silent = io.StringIO()
     Progress(stream=silent)("reading", 1, 0.1)  # not a terminal: nothing
     assert silent.getvalue() == ""
+
+
+def test_utf16_without_byte_order_mark_is_a_user_mistake(tmp_path):
+    # the utf-16 codec raises a plain UnicodeError ("stream does not start with BOM"), not a
+    # UnicodeDecodeError: it is the user's encoding to fix (exit 2), not a bug (exit 70)
+    path = tmp_path / "waves.csv"
+    path.write_bytes("question,wave,p,n\nq,1,0.5,100\nq,2,0.4,100\n".encode("utf-16-le"))
+    assert_one_line_error(run("batch", path, "--encoding", "utf-16", "-o", "-"), "utf-16-le")
+    assert run("batch", path, "--encoding", "utf-16-le", "-o", "-").returncode == 0

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..exceptions import InvalidOptionError
 from . import special as sp
 
 __all__ = ["tails", "one_tail", "open_side", "normal_pvalue", "significant"]
@@ -22,8 +23,15 @@ def tails(confidence_level: float, alternative: str) -> tuple[float, float]:
 
     ``alpha / 2`` on each side for a two-sided interval; ``alpha`` on each side for a
     one-sided one, whose open side :func:`open_side` then replaces by the end of the
-    parameter space.
+    parameter space.  A one-sided interval needs a level of at least 0.5: below it, its
+    finite bound would lie on the wrong side of the estimate.
     """
+    if alternative != "two-sided" and confidence_level < 0.5:
+        raise InvalidOptionError(
+            f"confidence_level={confidence_level!r} is below 0.5, too low for a one-sided "
+            f"interval (alternative={alternative!r}): its bound would fall on the wrong side "
+            "of the estimate"
+        )
     alpha = 1.0 - confidence_level
     if alternative == "two-sided":
         return alpha / 2.0, alpha / 2.0
@@ -32,7 +40,8 @@ def tails(confidence_level: float, alternative: str) -> tuple[float, float]:
 
 def one_tail(confidence_level: float, alternative: str) -> float:
     """The tail probability of a test at this level: ``alpha / 2`` two-sided, else ``alpha``."""
-    return tails(confidence_level, alternative)[0]
+    alpha = 1.0 - confidence_level
+    return alpha / 2.0 if alternative == "two-sided" else alpha
 
 
 def open_side(low: Any, high: Any, alternative: str, bottom: float, top: float):

@@ -13,11 +13,21 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import numpy as np
 
-__all__ = ["Call", "ConfidenceInterval", "Result", "IntervalResult", "ProportionResult"]
+#: A field or return value: a Python float for all-scalar input, else an array.
+FloatOrArray: TypeAlias = "float | np.ndarray"
+
+__all__ = [
+    "FloatOrArray",
+    "Call",
+    "ConfidenceInterval",
+    "Result",
+    "IntervalResult",
+    "ProportionResult",
+]
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ class Result:
 
     #: Values derived from fields on first access (so a batch call does not pay for
     #: arrays nobody reads), listed in ``to_dict`` right after the field they follow.
-    _derived_after = {}
+    _derived_after: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def _public_fields(self):
         return [f for f in dataclasses.fields(self) if f.repr and not f.name.startswith("_")]
@@ -74,7 +84,7 @@ class Result:
         items = ", ".join(f"{name}={value!r}" for name, value in self.to_dict().items())
         return f"{type(self).__name__}({items})"
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """The public fields (and derived values) as a dict (arrays stay arrays)."""
         out = {}
         for f in self._public_fields():
@@ -83,7 +93,7 @@ class Result:
                 out[name] = getattr(self, name)
         return out
 
-    def to_frame(self):
+    def to_frame(self) -> Any:
         """One row per element, one column per field (pandas DataFrame).
 
         Multi-dimensional results are flattened in C order.
@@ -110,12 +120,16 @@ class IntervalResult(Result):
     ``field(default=None, repr=False, compare=False)``.
     """
 
+    if TYPE_CHECKING:  # declared as fields by every subclass, in its own order
+        low: Any
+        high: Any
+
     @property
-    def ci(self):
+    def ci(self) -> ConfidenceInterval:
         """The interval as a :class:`ConfidenceInterval`."""
         return ConfidenceInterval(self.low, self.high)
 
-    def confidence_interval(self, confidence_level=None):
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
         """The interval at another confidence level (same method and inputs).
 
         Parameters
@@ -185,11 +199,11 @@ class ProportionResult(IntervalResult):
     __repr__ = Result._repr_with_derived
 
     @functools.cached_property
-    def moe_below(self):
+    def moe_below(self) -> Any:
         """``estimate - low`` (computed on first access)."""
         return self.estimate - self.low
 
     @functools.cached_property
-    def moe_above(self):
+    def moe_above(self) -> Any:
         """``high - estimate`` (computed on first access)."""
         return self.high - self.estimate

@@ -102,12 +102,11 @@ def check_flag(name: str, value: Any) -> bool:
     raise InvalidOptionError(f"{name}={value!r} must be True or False")
 
 
-def check_axis(name: str, axis: Any, ndim: int, *, allow_none: bool = False) -> int | None:
-    """Return ``axis`` as a non-negative int valid for an array of ``ndim`` dimensions."""
-    if axis is None and allow_none:
-        return None
+def check_axis(name: str, axis: Any, ndim: int, *, none_allowed: bool = False) -> int:
+    """Return ``axis`` as a non-negative int valid for an array of ``ndim`` dimensions
+    (``none_allowed``: the caller handles None itself; only the message mentions it)."""
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
-        extra = " or None" if allow_none else ""
+        extra = " or None" if none_allowed else ""
         raise InvalidOptionError(f"{name}={axis!r} must be an integer{extra}")
     if not -ndim <= axis < ndim:
         raise ShapeError(f"{name}={axis} is out of range for an array of {ndim} dimension(s)")

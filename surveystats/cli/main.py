@@ -748,6 +748,11 @@ def _user_mistake(error):
             f"the input is not {error.encoding} text ({error.reason}); give its encoding "
             f"with --encoding, e.g. --encoding latin-1"
         )
+    elif isinstance(error, UnicodeError):  # e.g. the utf-16 codec on a file without a BOM
+        text = (
+            f"the input cannot be read as text ({error}); give its encoding with --encoding, "
+            "e.g. utf-16-le or utf-16-be for UTF-16 without a byte-order mark"
+        )
     elif type(error).__name__ == "EmptyDataError":  # pandas
         text = "the input file is empty (no header line)"
     elif isinstance(error, FileNotFoundError):
