@@ -129,7 +129,7 @@ def _wilson_cc(p, x, n, a_lo, a_hi):
     Newcombe's closed form (his equations for L and U).  R's ``prop.test(correct=TRUE)``
     agrees except where ``x`` lies within 0.5 of ``n/2``, where R shrinks the correction.
     For a fractional count below 1/2 (or above n - 1/2) the formula's bound lies beyond p;
-    the bounds are widened to contain p (:func:`_contain`).
+    the bounds are widened to contain p (``_contain``).
     """
 
     def bounds(p, n, z):
@@ -175,7 +175,7 @@ def _jeffreys(p, x, n, a_lo, a_hi):
     """Jeffreys interval: Beta(x + 1/2, n - x + 1/2) quantiles, with the lower bound 0 at
     x = 0 and the upper bound 1 at x = n (Brown, Cai & DasGupta 2001, section 4.1.2).
     A fractional count just above 0 (below n) would give a lower bound above p (upper below
-    it); the bounds are widened to contain p (:func:`_contain`)."""
+    it); the bounds are widened to contain p (``_contain``)."""
     low = np.where(x > 0.0, sp.beta_ppf(a_lo, x + 0.5, n - x + 0.5), 0.0)
     high = np.where(x < n, sp.beta_ppf(1.0 - a_hi, x + 0.5, n - x + 0.5), 1.0)
     return _contain(p, low, high)
