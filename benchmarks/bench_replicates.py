@@ -246,9 +246,39 @@ def write(lines, rows):
             f"| {kind} | {reps} | {tool} | {res['create']:.3f} | {res['estimate_time']:.3f} | "
             f"{total:.3f} | {res['peak']:.0f} | {res['peak'] - base:.0f} | {res.get('se', '')} |"
         )
+    out += ["", "## Summary", ""] + _summary(lines)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text("\n".join(out) + "\n")
     print(f"wrote {RESULTS}")
+
+
+def _summary(lines):
+    """Ratios read off the table: svy and R over surveystats (create + estimate), peaks."""
+    cell = {(k, r, t): res for k, r, t, res in lines if "error" not in res}
+    text = []
+    for kind, reps, tool, _ in lines:
+        if tool == "surveystats" or (kind, reps, "surveystats") not in cell:
+            continue
+        ours = cell[(kind, reps, "surveystats")]
+        mine = ours["create"] + ours["estimate_time"]
+        other = cell.get((kind, reps, tool))
+        if other is None:
+            text.append(f"- {kind}, {reps} replicates: {tool} did not finish (see the table).")
+            continue
+        theirs = other["create"] + other["estimate_time"]
+        word = "slower" if theirs >= mine else "faster"
+        ratio = theirs / mine if theirs >= mine else mine / theirs
+        text.append(
+            f"- {kind}, {reps} replicates: {tool} {ratio:.1f}x {word} than surveystats "
+            f"(create + estimate), peak {other['peak']:.0f} MiB vs {ours['peak']:.0f} MiB."
+        )
+    peaks = [res["peak"] for (k, r, t), res in cell.items() if t == "surveystats"]
+    if peaks:
+        text.append(
+            f"- surveystats' peak over every case: {max(peaks):.0f} MiB (target: under 1 GiB "
+            "at 2,000 replicates); it does not grow with replicates x rows."
+        )
+    return text
 
 
 if __name__ == "__main__":

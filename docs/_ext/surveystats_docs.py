@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Files copied into the scratch folder of the ``shell`` directive.
-EXAMPLE_FILES = ("examples/waves.csv", "examples/article.txt")
+EXAMPLE_FILES = ("examples/waves.csv", "examples/article.txt", "surveystats/data/apiclus1.csv")
 
 
 # --------------------------------------------------------------------------- exec-python

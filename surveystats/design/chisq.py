@@ -62,8 +62,12 @@ def rao_scott(design, row, column, *, statistic="F"):
     cov_totals = design._covariance(estimand, totals)
     grand = totals.sum()
     p = totals / grand
-    jacobian = (np.eye(k) - p[:, None]) / grand
-    v = jacobian @ cov_totals @ jacobian.T
+    share_covariance = getattr(design, "_share_covariance", None)
+    if share_covariance is not None:  # replicate designs: the shares' own replicate variance
+        v = share_covariance(estimand, totals)
+    else:
+        jacobian = (np.eye(k) - p[:, None]) / grand
+        v = jacobian @ cov_totals @ jacobian.T
 
     n = design.n_rows  # R's N = nrow(model matrix), every row
     c = _contrasts(nr, nc)

@@ -301,6 +301,19 @@ class ReplicateDesign:
             replicates, full, scale=self._scale, rscales=self._rscales, mse=self._mse
         )
 
+    def _share_covariance(self, estimand, totals) -> np.ndarray:
+        """Covariance of the shares ``T / sum(T)`` of the estimand's columns, from the shares in
+        every replicate (R ``svychisq`` on a replicate design takes ``vcov(svymean(cells))``,
+        the replicate variance of the cell proportions, not their linearization)."""
+        full = np.asarray(totals, dtype=float)
+        full = full / full.sum()
+        reps = self._replicate_totals(estimand)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares = reps / reps.sum(axis=1, keepdims=True)
+        return replicate_variance(
+            shares, full, scale=self._scale, rscales=self._rscales, mse=self._mse
+        )
+
     # -- user-supplied weights, in row chunks -----------------------------------------------
     def _weight_chunks(self) -> Iterator[tuple[int, int, np.ndarray]]:
         """``(start, stop, W)`` with W the replicate weights of rows start..stop-1 as float."""
@@ -470,6 +483,24 @@ class ReplicateDesign:
             return result
         return self._logit_interval(result, variable, level, by)
 
+    def compare(self, variable, *, by, level=None, pairs=None, confidence_level=0.95):
+        """Differences between domains, second minus first; as :meth:`SurveyDesign.compare`,
+        with the replicate covariance of the domain estimates (R ``svycontrast`` on
+        ``svyby(..., covmat = TRUE)`` of a replicate design) and the replicate degrees of
+        freedom."""
+        from .contrasts import compare_domains
+
+        return compare_domains(
+            self, variable, by=by, level=level, pairs=pairs, confidence_level=confidence_level
+        )
+
+    def chisq(self, row, column, *, statistic="F"):
+        """Rao-Scott test of independence (R ``svychisq`` on a replicate design); as
+        :meth:`SurveyDesign.chisq`, the cell proportions' covariance from the replicates."""
+        from .chisq import rao_scott
+
+        return rao_scott(self, row, column, statistic=statistic)
+
     def _logit_interval(self, result, variable, level, by):
         """R's ``svyciprop(method = "logit")`` on replicates: ``svyglm`` refits logit(p) in
         every replicate, so the interval uses the replicate variance of logit(p), not the delta
@@ -610,6 +641,7 @@ def _psu_layout(design) -> tuple[PsuLayout, np.ndarray]:
         population=population,
         lonely_psu=structure.lonely_psu,
         has_strata=strata_name is not None,
+        strata_column=strata_name,
     )
     return layout, row_psu
 

@@ -78,6 +78,8 @@ class PsuLayout:
         the design's treatment of strata with one PSU, as R's ``survey.lonely.psu``.
     has_strata : bool
         whether the design was declared with strata (JK1 refuses them, JKn/BRR/Fay need them).
+    strata_column : str or None
+        the strata column's name, for messages.
     """
 
     stratum: np.ndarray
@@ -85,6 +87,7 @@ class PsuLayout:
     population: np.ndarray | None = None
     lonely_psu: str = "fail"
     has_strata: bool = True
+    strata_column: str | None = None
 
     @property
     def n_psu(self) -> int:
@@ -96,6 +99,13 @@ class PsuLayout:
 
     def psu_per_stratum(self) -> np.ndarray:
         return np.bincount(self.stratum, minlength=self.n_strata)
+
+    def stratum_words(self, k: int) -> str:
+        """``stratum SDMVSTRA=86`` (or ``stratum 86`` without a column name) for messages."""
+        label = self.stratum_labels[k]
+        if self.strata_column:
+            return f"stratum {self.strata_column}={label!r}"
+        return f"stratum {label!r}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,9 +379,9 @@ def _jkn(layout: PsuLayout, *, replicates, rho, seed) -> ReplicateFactors:
     fraction = _sampling_fraction(layout)
     lonely = (n_h == 1) & (fraction < 1)
     if lonely.any() and layout.lonely_psu == "fail":
-        label = layout.stratum_labels[int(np.flatnonzero(lonely)[0])]
+        where = layout.stratum_words(int(np.flatnonzero(lonely)[0]))
         raise SurveyStatsError(
-            f"stratum {label!r} has only one PSU; type='jkn' needs two or more, or a design "
+            f"{where} has only one PSU; type='jkn' needs two or more, or a design "
             "with lonely_psu='remove', 'certainty', 'adjust' or 'average'"
         )
     # One replicate per PSU of a stratum with two or more PSUs that is not sampled completely,
@@ -431,9 +441,11 @@ def _balanced(layout: PsuLayout, rho: float, type: str) -> ReplicateFactors:
     wrong = np.flatnonzero(n_h != 2)
     if wrong.size:
         k = int(wrong[0])
+        others = f" (and {wrong.size - 1} more strata)" if wrong.size > 1 else ""
         raise SurveyStatsError(
-            f"type={type!r} needs exactly two PSUs in every stratum; stratum "
-            f"{layout.stratum_labels[k]!r} has {int(n_h[k])}"
+            f"type={type!r} needs exactly two PSUs in every stratum; "
+            f"{layout.stratum_words(k)} has {int(n_h[k])}{others}; use type='jkn' or "
+            "'bootstrap' for this design"
         )
     # R ranks strata by their labels as text and gives each the next Hadamard row.
     by_label = sorted(range(layout.n_strata), key=lambda k: str(layout.stratum_labels[k]))
@@ -463,9 +475,9 @@ def _lonely_strata(layout: PsuLayout, type: str) -> np.ndarray:
     n_h = layout.psu_per_stratum()
     lonely = n_h < 2
     if lonely.any() and layout.lonely_psu not in ("remove", "certainty"):
-        label = layout.stratum_labels[int(np.flatnonzero(lonely)[0])]
+        where = layout.stratum_words(int(np.flatnonzero(lonely)[0]))
         raise SurveyStatsError(
-            f"stratum {label!r} has only one PSU; type={type!r} needs two or more, or a design "
+            f"{where} has only one PSU; type={type!r} needs two or more, or a design "
             "with lonely_psu='remove' or 'certainty' (that stratum then adds no variance)"
         )
     return lonely

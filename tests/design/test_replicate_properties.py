@@ -101,3 +101,28 @@ def test_brr_total_variance_equals_taylor_for_two_psus_per_stratum():
         assert _replicate_total_variance(f, t) == pytest.approx(
             _taylor_total_variance(stratum, t), rel=1e-10
         )
+
+
+def test_replicate_estimate_never_builds_rows_by_replicates():
+    # 200,000 rows x 1,000 replicates would be 1.6 GB as a weight matrix; per-PSU factors
+    # (400 x 1,000) and PSU sums keep the traced peak to a few row-length arrays.
+    import tracemalloc
+
+    import pandas as pd
+
+    import surveystats as ss
+
+    rng = np.random.default_rng(9)
+    rows, n_psu = 200_000, 400
+    psu = rng.integers(0, n_psu, size=rows)
+    frame = pd.DataFrame(
+        {"psu": psu, "stratum": psu % 20, "w": rng.uniform(1, 3, rows), "y": rng.random(rows)}
+    )
+    d = ss.SurveyDesign(frame, weights="w", strata="stratum", clusters="psu")
+    rd = d.replicate("bootstrap", replicates=1000, seed=1)
+    tracemalloc.start()
+    result = rd.mean("y", by="stratum")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert np.isfinite(result.se).all()
+    assert peak < 100 * 2**20, peak / 2**20
