@@ -53,6 +53,7 @@ _LAZY = {
     "SurveyDesign": "design",
     "DesignResult": "design",
     "ReplicateDesign": "design",
+    "read_survey": "design.readers",
 }
 
 

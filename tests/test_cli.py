@@ -310,6 +310,8 @@ def test_one_figure_command_imports_no_pandas():
 
 
 # ------------------------------------------------------------------------ one subprocess each
+# R's apiclus1 (shipped with the package), as the file the design command reads
+DESIGN_FILE = str(Path(ss.__file__).resolve().parent / "data" / "apiclus1.csv")
 WEIGHTING = Path(__file__).resolve().parent / "reference" / "weighting"
 SMOKE = [
     (["ci", "19.4%", "--n", "1000"], None, "19.4% ± 2.4 points"),
@@ -321,6 +323,24 @@ SMOKE = [
     (["batch", "-", "-o", "-"], WAVES, "question,wave_from,wave_to"),
     (["annotate", "-"], "In a poll of 1,000 adults, 48.7% agreed.", "**48.7%**"),
     (["demo"], None, "19.4%"),
+    (
+        [
+            "design",
+            DESIGN_FILE,
+            "--weights",
+            "pw",
+            "--clusters",
+            "dnum",
+            "--fpc",
+            "fpc",
+            "--var",
+            "sch.wide",
+            "--level",
+            "Yes",
+        ],
+        None,
+        "sch.wide = Yes: ",
+    ),
     (
         [
             "weight",

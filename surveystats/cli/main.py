@@ -30,7 +30,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 # Modules of this package that add subcommands: each has ``register(command)``.  They must
 # import nothing heavy (pandas, scipy) at module level, so that one-figure checks stay fast.
-COMMAND_MODULES: tuple[str, ...] = ("weight_command",)
+COMMAND_MODULES: tuple[str, ...] = ("design_command", "weight_command")
 
 # A value typed with a leading minus (-5%, -0.1) is a value, not an option: argparse would
 # otherwise read "-5%" as an unknown flag.  No option of this command starts with a digit.
