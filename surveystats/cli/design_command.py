@@ -102,6 +102,7 @@ def register(command):
         metavar="FORMAT",
         help="file format when the extension does not say: csv, parquet, stata, spss",
     )
+    _add_replicate_options(p)
     _add_level(p)
     _add_output(p, check=False)
     p.set_defaults(run=run_design)
@@ -140,6 +141,73 @@ def _answer(column, text):
     return text
 
 
+def _add_replicate_options(p):
+    """``--replicate-weights`` / ``--type`` and their settings (#12 item 5)."""
+    p.add_argument(
+        "--replicate-weights",
+        default=None,
+        metavar="REGEX",
+        help="replicate weight columns, a regular expression such as 'repw[0-9]+' (needs "
+        "--weights and --type): the variance comes from them",
+    )
+    p.add_argument(
+        "--type",
+        default=None,
+        metavar="TYPE",
+        help="replicates: jk1, jkn, brr, fay, bootstrap or sdr; with --replicate-weights how "
+        "they were made, without it the replicates made from the design",
+    )
+    p.add_argument("--rho", type=float, default=None, help="Fay's coefficient (--type fay)")
+    p.add_argument(
+        "--scale", type=float, default=None, help="replicate scale (jk1, jkn, bootstrap weights)"
+    )
+    p.add_argument(
+        "--rscales",
+        default=None,
+        metavar="X[,X...]",
+        help="per-replicate multipliers of --replicate-weights: one number or one per replicate",
+    )
+    p.add_argument(
+        "--replicates", type=int, default=None, help="replicates to make (bootstrap, sdr)"
+    )
+    p.add_argument("--seed", type=int, default=None, help="seed of the bootstrap replicates")
+    p.add_argument(
+        "--mse", action="store_true", help="centre the replicates on the full-sample estimate"
+    )
+
+
+def _replicate_design(args, read_survey):
+    """A ReplicateDesign from the file's replicate weight columns."""
+    from ..design import ReplicateDesign
+
+    if args.type is None:
+        raise UsageError("--replicate-weights needs --type (jk1, jkn, brr, fay, bootstrap, sdr)")
+    if args.weights is None:
+        raise UsageError("--replicate-weights needs --weights (the full-sample weight column)")
+    if args.strata or args.clusters or args.fpc:
+        raise UsageError("--replicate-weights replaces --strata, --clusters and --fpc")
+    rscales = None
+    if args.rscales is not None:
+        try:
+            rscales = [float(x) for x in args.rscales.split(",")]
+        except ValueError:
+            raise UsageError(f"--rscales {args.rscales!r}: numbers separated by commas") from None
+        rscales = rscales[0] if len(rscales) == 1 else rscales
+    # the pattern is matched against every column name, so the whole file is read
+    frame = read_survey(args.file, format=args.format)
+    design = ReplicateDesign(
+        frame,
+        weights=args.weights,
+        replicate_weights=args.replicate_weights,
+        type=args.type,
+        scale=args.scale,
+        rscales=rscales,
+        rho=args.rho,
+        mse=args.mse,
+    )
+    return frame, design
+
+
 def run_design(args):
     from ..design import SurveyDesign
     from ..design.readers import read_survey
@@ -154,16 +222,23 @@ def run_design(args):
     wanted = [args.var, args.weights, *(args.strata or []), *(args.clusters or [])]
     wanted += [*(args.fpc or []), *by]
     columns = list(dict.fromkeys(c for c in wanted if c is not None))
-    frame = read_survey(args.file, format=args.format, columns=columns)
-    design = SurveyDesign(
-        frame,
-        weights=args.weights,
-        strata=_one_or_list(args.strata),
-        clusters=_one_or_list(args.clusters),
-        fpc=_one_or_list(args.fpc),
-        nest=args.nest,
-        lonely_psu=args.lonely_psu,
-    )
+    if args.replicate_weights is not None:
+        frame, design = _replicate_design(args, read_survey)
+    else:
+        frame = read_survey(args.file, format=args.format, columns=columns)
+        design = SurveyDesign(
+            frame,
+            weights=args.weights,
+            strata=_one_or_list(args.strata),
+            clusters=_one_or_list(args.clusters),
+            fpc=_one_or_list(args.fpc),
+            nest=args.nest,
+            lonely_psu=args.lonely_psu,
+        )
+        if args.type is not None:
+            design = design.replicate(
+                args.type, replicates=args.replicates, rho=args.rho, seed=args.seed, mse=args.mse
+            )
     by_option = _one_or_list(by)
     if args.level is not None:
         result = design.proportion(
