@@ -130,3 +130,24 @@ def test_results_come_back_from_a_worker_process():
     np.testing.assert_array_equal(
         lo, ss.proportion_ci([0.194, 0.311], 1000, confidence_level=0.99).low
     )
+
+
+def _results_in_a_worker(p):
+    # runs in a Dask worker process: core results computed there travel back by pickle
+    return ss.proportion_ci(p, 1000), ss.compare_proportions(0.487, 1000, p, 1000)
+
+
+def test_results_come_back_from_dask_worker_processes():
+    # issue #10: a Dask distributed run with worker processes (processes=True: every result
+    # crosses a process boundary, pickled)
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        one, change = client.submit(_results_in_a_worker, 0.411).result(timeout=120)
+    assert one == ss.proportion_ci(0.411, 1000)
+    assert change.pvalue == ss.compare_proportions(0.487, 1000, 0.411, 1000).pvalue
+    assert one.confidence_interval(0.9) == ss.proportion_ci(0.411, 1000, confidence_level=0.9).ci
