@@ -87,6 +87,15 @@ def _add_level(parser):
     )
 
 
+def _add_population(parser):
+    parser.add_argument(
+        "--population",
+        default=None,
+        metavar="N",
+        help="population size for the finite population correction",
+    )
+
+
 def _add_design(parser, two=False):
     parser.add_argument(
         "--deff",
@@ -510,12 +519,7 @@ surveystats demo"""),
     )
     _add_level(p)
     _add_design(p)
-    p.add_argument(
-        "--population",
-        default=None,
-        metavar="N",
-        help="population size for the finite population correction",
-    )
+    _add_population(p)
     _add_output(p, check=False)
     p.set_defaults(run=_cmd_ci)
 
@@ -586,12 +590,7 @@ surveystats demo"""),
     )
     _add_level(p)
     _add_design(p)
-    p.add_argument(
-        "--population",
-        default=None,
-        metavar="N",
-        help="population size for the finite population correction",
-    )
+    _add_population(p)
     _add_output(p, check=False)
     p.set_defaults(run=_cmd_sample_size)
 
