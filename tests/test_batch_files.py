@@ -7,7 +7,9 @@ the file version must not differ from it, whatever the chunk size.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import importlib.util
 import io
 import subprocess
 import sys
@@ -346,3 +348,235 @@ def test_percent_verdict_is_the_same_in_every_layer(values, chunksize):
     file_verdict = raises(lambda: compare_waves_csv(io.StringIO(text), io.StringIO(),
                                                     chunksize=chunksize))  # fmt: skip
     assert file_verdict == looks
+
+
+# ------------------------------------------------------------------------ the fast writer
+# The rows of a part are written by pyarrow's kernels (batch/_csvtext.py) where that gives
+# the bytes pandas' to_csv gives, and by to_csv otherwise.  The reference in every test below
+# is to_csv itself (numpy's repr of each float through Python's csv module: the old writer),
+# and Python's repr for the float text; each test runs the pyarrow path and the fallback.
+from surveystats.batch import _csvtext  # noqa: E402
+
+
+@pytest.fixture(params=["arrow", "pandas"])
+def writer_path(request, monkeypatch):
+    """Run the test with the pyarrow writer, then as if pyarrow were not installed (hidden
+    from the writer only: pandas itself may hold pyarrow-backed text), so that the
+    fallback to pandas is taken."""
+    _csvtext.arrow_writes_as_pandas.cache_clear()
+    if request.param == "arrow":
+        pytest.importorskip("pyarrow")
+        assert _csvtext.arrow_writes_as_pandas()
+    else:
+        monkeypatch.setattr(_csvtext, "_have_pyarrow", lambda: False)
+        assert not _csvtext.arrow_writes_as_pandas()
+    yield request.param
+    _csvtext.arrow_writes_as_pandas.cache_clear()
+
+
+TRICKY_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.5, 1813.0, 0.1 + 0.2, 1e-4, 9.999e-5, 1e-5, 1.5e-6,
+                 1e-6, -1e-7, 1e-9, 1e-10, 3.4745091753832707e-81, 5e-324, -2.2250738585072014e-308,
+                 1.7976931348623157e308, 1e12, 1.25e13, 472522389958906.56, -1e15,
+                 9999999999999998.0, 1e16, 1.5e16, 1e22, 2.0**53, 2.0**53 + 2, 123456789.125,
+                 np.inf, -np.inf, np.nan]  # fmt: skip
+
+
+def _varied_frame(rows=2000, seed=3):
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 2**63, rows, dtype=np.uint64).view(np.float64)  # any finite or NaN
+    floats = np.concatenate([TRICKY_FLOATS, bits[: rows - len(TRICKY_FLOATS)]])
+    texts = np.array(
+        ["plain", "a,b", 'say "hi"', '"', "two\nlines", "sécurité", "日本語", "emoji 🗳", "",
+         " spaced ", "'quoted'", "tab\there", "=1+1", "-5"], dtype=object,
+    )  # fmt: skip
+    text = texts[rng.integers(0, texts.size, rows)]
+    text[rng.random(rows) < 0.1] = None
+    flags = pd.array(rng.random(rows) < 0.5, dtype="boolean")
+    flags[rng.random(rows) < 0.1] = pd.NA
+    counts = pd.array(rng.integers(-(2**62), 2**62, rows), dtype="Int64")
+    counts[rng.random(rows) < 0.1] = pd.NA
+    frame = pd.DataFrame(
+        {
+            "text": text,
+            "label": pd.Series(text, dtype="string"),
+            "float": floats,
+            "uniform": rng.uniform(-1, 1, rows) * 10.0 ** rng.integers(-12, 18, rows),
+            "rounded": np.round(rng.uniform(0, 1, rows), 3),
+            "int": rng.integers(-(2**63), 2**63 - 1, rows),
+            "uint": rng.integers(0, 2**64 - 1, rows, dtype=np.uint64),
+            "Int64": counts,
+            "bool": rng.random(rows) < 0.5,
+            "boolean": flags,
+        }
+    )
+    if importlib.util.find_spec("pyarrow") is not None:  # pyarrow-backed pandas columns too
+        frame["arrow_int"] = frame["Int64"].astype("int64[pyarrow]")
+        frame["arrow_text"] = frame["text"].astype("string[pyarrow]")
+    return frame
+
+
+def test_fast_rows_are_pandas_bytes_on_a_varied_frame(writer_path):
+    frame = _varied_frame()
+    out = io.StringIO()
+    assert _csvtext.write_rows(out, frame) == (writer_path == "arrow")
+    if writer_path == "arrow":
+        assert out.getvalue() == frame.to_csv(header=False, index=False)
+
+
+@pytest.mark.parametrize("escape_formulas", [False, True])
+def test_the_batch_writer_writes_what_to_csv_wrote(writer_path, escape_formulas):
+    from surveystats.batch._output import CsvWriter, neutralise_formulas
+
+    frame = _varied_frame().rename(columns={"boolean": "significant", "text": "problem"})
+    frame["problem"] = frame["problem"].fillna("")
+    written = io.StringIO()
+    writer = CsvWriter(written, frame.columns, escape_formulas=escape_formulas)
+    for part in (frame.iloc[:700], frame.iloc[700:700], frame.iloc[700:]):
+        writer.write(part)
+    if escape_formulas:
+        frame = frame.apply(neutralise_formulas)
+    assert written.getvalue() == frame.to_csv(index=False)  # the old writer: to_csv
+    assert writer.rows == len(frame)
+
+
+def test_float_text_is_pythons_repr():
+    # the reference is Python's repr (shortest round-trip digits, its own layout) of random
+    # bit patterns (every finite magnitude) and of decimal-looking and whole numbers
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(11)
+    values = np.concatenate(
+        [
+            rng.integers(0, 2**64, 100_000, dtype=np.uint64).view(np.float64),
+            np.round(rng.uniform(-1, 1, 50_000), 3) * 10.0 ** rng.integers(-8, 20, 50_000),
+            rng.integers(-(10**17), 10**17, 20_000).astype(float),
+            np.nextafter(10.0 ** np.arange(-20, 24), [[-np.inf], [np.inf]]).ravel(),
+            10.0 ** np.arange(-20, 24),
+            TRICKY_FLOATS,
+        ]
+    )
+    got = _csvtext._arrow_floats(values).to_pylist()
+    want = [None if v != v else repr(v) for v in values.tolist()]
+    wrong = [(w, g) for w, g in zip(want, got, strict=True) if w != g]
+    assert not wrong, wrong[:5]
+
+
+def test_columns_it_does_not_know_are_left_to_pandas(writer_path):
+    from surveystats.batch._output import CsvWriter
+
+    frames = [
+        pd.DataFrame({"when": pd.to_datetime(["2024-01-01", None]), "x": [1.5, 2.0]}),
+        pd.DataFrame({"mixed": ["a", 1], "x": [1.5, 2.0]}),  # an object column not all text
+        pd.DataFrame({"f32": np.float32([0.1, 3.0]), "x": [1.5, 2.0]}),
+        pd.DataFrame({"Float64": pd.array([0.1, None], dtype="Float64"), "x": [1.5, 2.0]}),
+        pd.DataFrame({"x": [1.5, 2.0]}),  # one column
+    ]
+    for frame in frames:
+        assert not _csvtext.write_rows(io.StringIO(), frame)
+        frame = frame.assign(significant=True, problem="")
+        out = io.StringIO()
+        CsvWriter(out, frame.columns, escape_formulas=False).write(frame)
+        assert out.getvalue() == frame.to_csv(index=False)
+
+
+def test_a_pyarrow_that_formats_otherwise_is_not_used(monkeypatch):
+    # another pyarrow release could lay floats out differently: the self-check on the probe
+    # numbers catches it and the writer falls back to pandas
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.compute as pc
+
+    monkeypatch.setattr(_csvtext, "_arrow_floats", lambda v: pc.cast(pa.array(v), pa.string()))
+    _csvtext.arrow_writes_as_pandas.cache_clear()
+    try:
+        assert not _csvtext.arrow_writes_as_pandas()
+        frame = _varied_frame(50)
+        assert not _csvtext.write_rows(io.StringIO(), frame)
+    finally:
+        _csvtext.arrow_writes_as_pandas.cache_clear()
+
+
+@contextlib.contextmanager
+def _pandas_writer_only():
+    """The batch writer as if pyarrow were not installed."""
+    saved = _csvtext._have_pyarrow
+    _csvtext._have_pyarrow = lambda: False
+    _csvtext.arrow_writes_as_pandas.cache_clear()
+    try:
+        yield
+    finally:
+        _csvtext._have_pyarrow = saved
+        _csvtext.arrow_writes_as_pandas.cache_clear()
+
+
+WAVES_VARIED = (
+    "group,question,wave,p,n\n"
+    'a,"nato, 2023",2023,0.569,1000\n'
+    'a,"nato, 2023",2024,0.487,1000\n'
+    'a,"nato, 2023",2025,,1000\n'
+    'a,"say ""no""",2023,0.5,1e9\n'
+    'a,"say ""no""",2024,0.5000001,1e9\n'
+    "a,sécurité 🗳,2023,1e-300,5\n"
+    "a,sécurité 🗳,2024,0.999999999,5\n"
+    'b,"two\nlines",2023,0.3,0\n'
+    'b,"two\nlines",2024,1.4,100\n'
+    "b,=1+1,2023,0.41,1000.5\n"
+    "b,=1+1,2024,0.42,1000.5\n"
+    "b,lone,2024,0.1,10\n"
+    ",,2024,0.2,10\n"
+)
+
+
+@pytest.mark.parametrize("chunksize", [1, 4, 1000])
+@pytest.mark.parametrize("options", [{}, {"adjust": None}, {"baseline": 2023}])
+def test_a_file_comes_out_the_same_on_both_writer_paths(tmp_path, chunksize, options):
+    pytest.importorskip("pyarrow")
+    source = write(tmp_path / "w.csv", WAVES_VARIED)
+    _csvtext.arrow_writes_as_pandas.cache_clear()
+    assert _csvtext.arrow_writes_as_pandas()
+    compare_waves_csv(source, tmp_path / "arrow.csv", by="group", chunksize=chunksize, **options)
+    with _pandas_writer_only():
+        compare_waves_csv(source, tmp_path / "pandas.csv", by="group", chunksize=chunksize,
+                          **options)  # fmt: skip
+    fast, old = (tmp_path / "arrow.csv").read_bytes(), (tmp_path / "pandas.csv").read_bytes()
+    assert fast == old
+    whole = pd.read_csv(source, dtype={"group": str, "question": str})
+    assert len(read(fast.decode())) == len(compare_waves(whole, by="group", **options))
+
+
+FUZZ_LABELS = st.text(alphabet=",\"\n\r\tab é🗳=+-@'0.", max_size=6)
+FUZZ_NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**20), 10**20),
+    st.sampled_from(["", "abc", "50%", "1e400", "-0"]),
+)
+
+
+@st.composite
+def wave_files(draw):
+    rows = draw(
+        st.lists(
+            st.tuples(FUZZ_LABELS, st.integers(2000, 2003), FUZZ_NUMBERS, FUZZ_NUMBERS),
+            max_size=10,
+        )
+    )
+    frame = pd.DataFrame(rows, columns=["question", "wave", "p", "n"], dtype=object)
+    return frame.sort_values("question", kind="stable").to_csv(index=False)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wave_files(), st.sampled_from([[], ["--adjust", "none"], ["--no-escape-formulas"]]),
+       st.sampled_from(["1", "3", "200000"]))  # fmt: skip
+def test_fuzz_batch_writer_paths(text, options, chunksize):
+    # a user's mistake exits 2 with one line, never a traceback; a success writes the same
+    # bytes whichever writer wrote the rows
+    argv = ["batch", "-", "-o", "-", "--chunksize", chunksize, *options]
+    _csvtext.arrow_writes_as_pandas.cache_clear()
+    fast = run(*argv, stdin=text)
+    with _pandas_writer_only():
+        old = run(*argv, stdin=text)
+    for proc in (fast, old):
+        assert proc.returncode in (0, 2), (text, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        if proc.returncode == 2:
+            assert len(proc.stderr.splitlines()) == 1, proc.stderr
+            assert proc.stderr.startswith("surveystats: error:")
+    assert (fast.returncode, fast.stdout, fast.stderr) == (old.returncode, old.stdout, old.stderr)
