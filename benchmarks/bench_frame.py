@@ -11,15 +11,20 @@
   10^6 and 10^7 rows;
 * ``compare_waves_csv`` on a 10^6-row CSV in chunks of 100,000 rows, against reading the
   whole file with pandas, each in its own process with ``/usr/bin/time -v`` (maximum
-  resident set size).
+  resident set size);
+* writing the output (issue #15.19): the candidate CSV writers on the 800,000 output rows
+  of 10^6 question-waves, interleaved, and ``surveystats batch`` end to end with the old
+  writer (pandas ``to_csv``) and the new one (``batch/_csvtext.py``) alternately.
 
 Writes ``benchmarks/results/frame.md``.  Run: ``.venv/bin/python benchmarks/bench_frame.py``
-(about 2 minutes; ``--quick`` skips 10^7 rows).
+(about 2 minutes on a quiet machine; ``--quick`` skips 10^7 rows; ``--writer`` runs only the
+writing section and replaces it in the results file).
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import os
 import re
 import subprocess
@@ -33,12 +38,16 @@ import numpy as np
 import pandas as pd
 from _timing import best, side_by_side
 
-from surveystats.batch import compare_waves
+from surveystats.batch import _csvtext, compare_waves
 from surveystats.compare import compare_proportions
 from surveystats.multiple import adjust_pvalues
 
 WAVES = 5
 RESULTS = Path(__file__).parent / "results" / "frame.md"
+WRITER_START, WRITER_END = (
+    "<!-- writer section: bench_frame.py --writer -->",
+    "<!-- end of writer section -->",
+)
 
 
 def make_table(n_rows, seed=0):
@@ -113,6 +122,158 @@ def max_rss(code):
     seconds = time.perf_counter() - start
     kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
     return seconds, kib / 1024
+
+
+# ---------------------------------------------------------------------------- writing the output
+def numpy_writer(part, handle):
+    """Candidate: every cell as text with numpy (floats by ``astype(str)``, numpy's repr,
+    which is what pandas writes), then one ``str.join`` over cells and separators instead of
+    pandas' row loop through the csv module.  Same bytes as ``to_csv`` for the columns of
+    ``compare_waves``; text cells quoted as the csv module would."""
+    cells = np.empty((len(part), 2 * part.shape[1]), dtype=object)
+    cells[:, 1::2] = ","
+    cells[:, -1] = "\n"
+    for i, name in enumerate(part.columns):
+        column = part[name]
+        missing = column.isna().to_numpy()
+        if column.dtype == np.float64:
+            text = column.to_numpy().astype(str).astype(object)
+        elif pd.api.types.is_bool_dtype(column.dtype):
+            text = np.where(column.to_numpy(dtype=bool, na_value=False), "True", "False")
+            text = text.astype(object)
+        elif pd.api.types.is_integer_dtype(column.dtype):
+            text = column.to_numpy(dtype=np.int64, na_value=0).astype(str).astype(object)
+        else:
+            text = column.to_numpy(dtype=object, na_value="").astype(str).astype(object)
+            quote = pd.Series(text).str.contains('[,"\n]').to_numpy()
+            text[quote] = ['"' + t.replace('"', '""') + '"' for t in text[quote]]
+        text[missing] = ""
+        cells[:, 2 * i] = text
+    handle.write("".join(cells.ravel().tolist()))
+
+
+def arrow_csv_writer(part, handle):
+    """Reference, not a candidate: ``pyarrow.csv.write_csv`` writes other text (every text
+    cell quoted, ``1`` for ``1.0``, ``1e-7``, ``true``)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    sink = io.BytesIO()
+    options = pacsv.WriteOptions(include_header=False)
+    pacsv.write_csv(pa.Table.from_pandas(part, preserve_index=False), sink, options)
+    handle.write(sink.getvalue().decode())
+
+
+WRITERS = {
+    "pandas `to_csv` (the old writer)": lambda part, h: part.to_csv(h, header=False, index=False),
+    "pandas `to_csv(chunksize=10_000)`": lambda part, h: part.to_csv(
+        h, header=False, index=False, chunksize=10_000
+    ),
+    "pandas `to_csv(float_format='%.17g')` (other text: 17 digits, not shortest)": lambda part, h: (
+        part.to_csv(h, header=False, index=False, float_format="%.17g")
+    ),
+    "numpy: cells by `astype(str)`, one `str.join`": numpy_writer,
+    "`pyarrow.csv.write_csv` (other text, for reference)": arrow_csv_writer,
+    "**`_csvtext.write_rows`** (pyarrow string kernels, Python's layout restored)": lambda part, h: (
+        _csvtext.write_rows(h, part)
+    ),
+}
+
+
+def writer_section(repeat=3):
+    """The candidate writers on the output of 10^6 question-waves, and the CLI end to end."""
+    frame = make_table(1_000_000)
+    output = compare_waves(frame)
+    del frame
+    parts = np.array_split(np.arange(len(output)), 5)  # as chunks of 200,000 input rows
+    parts = [output.iloc[rows[0] : rows[-1] + 1] for rows in parts]
+    reference = io.StringIO()
+    for part in parts:
+        part.to_csv(reference, header=False, index=False)
+    reference = reference.getvalue()
+
+    def run(writer):
+        def call():
+            with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as handle:
+                for part in parts:
+                    writer(part, handle)
+                handle.seek(0)
+                return handle.read() == reference
+
+        return call
+
+    assert _csvtext.arrow_writes_as_pandas()
+    timed = side_by_side([run(w) for w in WRITERS.values()], repeat, collect=True, stat=min)
+    base = timed[0][0]
+    lines = [
+        WRITER_START,
+        "## Writing the output CSV (issue #15.19)",
+        "",
+        f"The {len(output):,} output rows of `compare_waves` on 10^6 question-waves (8 float "
+        "columns, question text, two whole-number waves, a nullable boolean, the problem "
+        "text), written in 5 parts to a temporary file.  Best of "
+        f"{repeat}, the candidates interleaved (machine shared with other jobs: compare the "
+        "ratios, not the seconds).  'same bytes': the file equals the one `to_csv` writes.",
+        "",
+        "| writer | seconds | ratio to `to_csv` | same bytes |",
+        "| --- | ---: | ---: | :---: |",
+    ]
+    for name, (seconds, same) in zip(WRITERS, timed, strict=True):
+        lines.append(
+            f"| {name} | {seconds:.2f} | {seconds / base:.2f} | {'yes' if same else 'no'} |"
+        )
+        print(lines[-1], flush=True)
+    lines += ["", *cli_end_to_end(), WRITER_END]
+    return lines
+
+
+def cli_end_to_end(rounds=3):
+    """``surveystats batch`` on a 10^6-row CSV, old writer and new alternately, fresh processes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "waves.csv"
+        make_table(1_000_000).to_csv(source, index=False)
+        run_cli = (
+            "import sys\nfrom surveystats.cli.main import main\n"
+            f"sys.exit(main(['batch', {str(source)!r}, '-o', sys.argv[1]]))"
+        )
+        old = "from surveystats.batch import _csvtext\n_csvtext._have_pyarrow = lambda: False\n"
+        outs = {"old": Path(tmp) / "old.csv", "new": Path(tmp) / "new.csv"}
+        times = {"old": [], "new": []}
+        for _ in range(rounds):
+            for which, code in (("old", old + run_cli), ("new", run_cli)):
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", code, str(outs[which])], check=True,
+                               capture_output=True)  # fmt: skip
+                times[which].append(time.perf_counter() - start)
+        same = outs["old"].read_bytes() == outs["new"].read_bytes()
+    old_s, new_s = min(times["old"]), min(times["new"])
+    shown = {k: ", ".join(f"{t:.1f}" for t in v) for k, v in times.items()}
+    rows = [
+        "`surveystats batch waves.csv -o out.csv` on the 10^6-row CSV (chunks of 200,000, Holm "
+        f"over the file), in fresh processes, old and new writer alternately, {rounds} rounds:",
+        "",
+        "| writer | runs (s) | best (s) | ratio |",
+        "| --- | --- | ---: | ---: |",
+        f"| old: pandas `to_csv` | {shown['old']} | {old_s:.1f} | 1.00 |",
+        f"| new: `_csvtext.write_rows` | {shown['new']} | {new_s:.1f} | **{new_s / old_s:.2f}** |",
+        "",
+        f"Output files byte-identical: {'yes' if same else 'NO'}.",
+        "",
+    ]
+    print("\n".join(rows), flush=True)
+    return rows
+
+
+def replace_writer_section(lines):
+    """Put the writer section into the results file in place of the one there (or at its end)."""
+    text = RESULTS.read_text() if RESULTS.exists() else ""
+    block = "\n".join(lines)
+    if WRITER_START in text and WRITER_END in text:
+        head, rest = text.split(WRITER_START, 1)
+        text = head + block + rest.split(WRITER_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text)
 
 
 def main(quick=False):
@@ -246,10 +407,15 @@ def main(quick=False):
         "writing text (results are written unrounded), not into the two passes.",
         "",
     ]
+    lines += writer_section()
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text("\n".join(lines))
+    RESULTS.write_text("\n".join(lines) + "\n")
     print(f"wrote {RESULTS}")
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    if "--writer" in sys.argv:
+        replace_writer_section(writer_section())
+        print(f"wrote the writer section of {RESULTS}")
+    else:
+        main(quick="--quick" in sys.argv)

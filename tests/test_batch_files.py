@@ -402,6 +402,13 @@ def _varied_frame(rows=2000, seed=3):
             "float": floats,
             "uniform": rng.uniform(-1, 1, rows) * 10.0 ** rng.integers(-12, 18, rows),
             "rounded": np.round(rng.uniform(0, 1, rows), 3),
+            # whole numbers (sample sizes) up to 1e16, missing ones too; then with -0.0
+            "whole": np.where(
+                rng.random(rows) < 0.1,
+                np.nan,
+                rng.integers(-(10**16) + 1, 10**16, rows).astype(float),
+            ),
+            "whole_or_minus_zero": np.r_[-0.0, rng.integers(0, 3000, rows - 1).astype(float)],
             "int": rng.integers(-(2**63), 2**63 - 1, rows),
             "uint": rng.integers(0, 2**64 - 1, rows, dtype=np.uint64),
             "Int64": counts,
@@ -449,15 +456,18 @@ def test_float_text_is_pythons_repr():
             rng.integers(0, 2**64, 100_000, dtype=np.uint64).view(np.float64),
             np.round(rng.uniform(-1, 1, 50_000), 3) * 10.0 ** rng.integers(-8, 20, 50_000),
             rng.integers(-(10**17), 10**17, 20_000).astype(float),
+            rng.integers(2**53, 10**16, 20_000).astype(float),  # spacing 2 below 1e16
             np.nextafter(10.0 ** np.arange(-20, 24), [[-np.inf], [np.inf]]).ravel(),
             10.0 ** np.arange(-20, 24),
             TRICKY_FLOATS,
         ]
     )
-    got = _csvtext._arrow_floats(values).to_pylist()
-    want = [None if v != v else repr(v) for v in values.tolist()]
-    wrong = [(w, g) for w, g in zip(want, got, strict=True) if w != g]
-    assert not wrong, wrong[:5]
+    whole = rng.integers(-(2**53), 2**53, 20_000).astype(float)  # a column of whole numbers
+    for values in (values, whole, np.r_[whole, 2.0**53 + 2, 9999999999999998.0, np.nan]):
+        got = _csvtext._arrow_floats(values).to_pylist()
+        want = [None if v != v else repr(v) for v in values.tolist()]
+        wrong = [(w, g) for w, g in zip(want, got, strict=True) if w != g]
+        assert not wrong, wrong[:5]
 
 
 def test_columns_it_does_not_know_are_left_to_pandas(writer_path):

@@ -108,9 +108,20 @@ def _arrow_floats(values: np.ndarray) -> Any:
     import pyarrow.compute as pc
 
     missing = np.isnan(values)
-    text = pc.cast(pa.array(values, mask=missing if missing.any() else None), pa.large_string())
-    exponent = pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False)
+    mask = missing if missing.any() else None
     size = np.abs(values)
+    with np.errstate(invalid="ignore"):  # NaN (a signalling one warns): masked anyway
+        integral = (values == np.trunc(values)) & (size < 1e16)
+    if (integral | missing).all() and not np.signbit(values[values == 0]).any():
+        # whole numbers below 1e16 (sample sizes): repr is the integer's digits and '.0'
+        # (every integer below 2**53 is exact, and above it the spacing of 2 leaves no
+        # shorter decimal within reach), and formatting integers is far cheaper
+        whole_numbers = pa.array(np.where(missing, 0, values).astype(np.int64), mask=mask)
+        return pc.binary_join_element_wise(
+            pc.cast(whole_numbers, pa.large_string()), _large(".0"), _large("")
+        )
+    text = pc.cast(pa.array(values, mask=mask), pa.large_string())
+    exponent = pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(zero_copy_only=False)
     finite = ~missing & (size != np.inf)  # inf is 'inf' in both
     fixed = finite & (((size >= 1e-4) & (size < 1e16)) | (size == 0))
     scientific = finite & ~fixed
