@@ -13,9 +13,9 @@ that was 28 of 35 s.  pyarrow formats floats with the same shortest round-trip d
 (double-conversion) several times faster, but lays them out differently (``1`` for ``1.0``,
 ``0.00001`` for ``1e-05``, ``1e-7`` for ``1e-07``, ``1e+14`` for ``100000000000000.0``);
 :func:`_arrow_floats` puts them into Python's layout and leaves the few numbers whose
-layouts differ in kind to :func:`repr`.  Formatting in numpy instead is no faster than
-pandas (numpy's float to text is the Dragon4 that pandas already uses); see
-``benchmarks/bench_frame.py``, which measures the candidates.
+layouts differ in kind to :func:`repr`.  Formatting in numpy instead saves only pandas'
+row loop (numpy's float to text is the Dragon4 that pandas already uses); see
+``benchmarks/bench_frame.py``, which measures the candidates, and ``results/frame.md``.
 
 Does not live here: formula neutralisation, the choice of quoting and atomic files
 (``_output``).
