@@ -12,7 +12,15 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["pct", "points", "pvalue_text", "count_text", "level_text", "spreadsheet_cell"]
+__all__ = [
+    "pct",
+    "points",
+    "margin_text",
+    "pvalue_text",
+    "count_text",
+    "level_text",
+    "spreadsheet_cell",
+]
 
 
 def pct(p: float | None, digits: int = 1) -> str:
@@ -34,6 +42,27 @@ def points(d: float | None, digits: int = 1, signed: bool = True) -> str:
         value = 0.0
     text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
     return text.replace("-", "\u2212")
+
+
+def margin_text(moe: float | None) -> str:
+    """A margin of error in percentage points, never worded as zero: ``0.03`` -> ``'3.0'``.
+
+    One decimal, as :func:`points`, for a margin that has one; a smaller margin, which one
+    decimal would show as ``0.0`` (below 0.05 points), keeps two significant digits, so that
+    ``sample-size --moe 0.04pp`` does not promise a margin of "±0.0 points".
+
+    >>> margin_text(0.03), margin_text(0.0004), margin_text(0.00033), margin_text(1e-12)
+    ('3.0', '0.04', '0.033', '1e-10')
+    """
+    if moe is None or not math.isfinite(moe):
+        return "n/a"
+    value = 100 * moe
+    if value <= 0 or round(value, 1) != 0:
+        return points(moe, signed=False)
+    decimals = 1 - math.floor(math.log10(value))  # two significant digits
+    if decimals > 8:  # beyond a millionth of a point, digits in fixed notation stop reading
+        return f"{value:.2g}"
+    return f"{value:.{decimals}f}".rstrip("0")
 
 
 def pvalue_text(p: float | None) -> str:

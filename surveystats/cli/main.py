@@ -318,7 +318,8 @@ def _cmd_trend(args):
 
 def _cmd_sample_size(args):
     from .. import sample_size
-    from ._format import count_text, level_text, pct, points
+    from .._display import margin_text
+    from ._format import count_text, level_text, pct
 
     moe = parse_moe(args.moe)
     p = parse_share(args.p, "--p").p
@@ -331,7 +332,7 @@ def _cmd_sample_size(args):
     record = dict(n=n, moe=moe, p=p, confidence_level=level, deff=deff, population=population)
     human = (
         f"{count_text(n)} respondents for a margin of error of \u00b1"
-        f"{points(moe, signed=False)} points at {level_text(level)} confidence "
+        f"{margin_text(moe)} points at {level_text(level)} confidence "
         f"(share {pct(p, 0)}"
         + (f", design effect {deff:g}" if deff != 1 else "")
         + (f", population {count_text(population)}" if population else "")
