@@ -30,21 +30,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._internal.validation import check_alternative, check_choice, check_confidence_level
+from .._internal.validation import check_choice
 from ..exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
-from ._checks import (
-    FAMILIES,
-    SCALES,
-    PercentEvidence,
-    as_list,
-    check_adjust,
-    check_compare_options,
-    require_columns,
-)
+from ._checks import PercentEvidence, as_list
 from ._columns import adjust_families, significance
 from ._output import CsvWriter, atomic_output
 from ._sequence import group_codes
-from .waves import COMPARE_COLUMNS, compare_table, output_columns
+from .waves import (
+    checked_compare_options,
+    compare_table,
+    output_columns,
+    refuse_by_clash,
+    require_option_columns,
+)
 
 __all__ = ["compare_waves_csv", "BatchSummary"]
 
@@ -502,12 +500,8 @@ def compare_waves_csv(
     >>> print(out.getvalue().splitlines()[1][:36])
     nato,2023,2024,0.569,0.487,1000,1000
     """
-    level = check_confidence_level(confidence_level)
-    alternative = check_alternative(alternative)
-    scale = check_choice("scale", scale, tuple(SCALES))
-    family = check_choice("family", family, FAMILIES)
-    adjust = check_adjust(adjust)
-    check_compare_options(method, test)
+    options = checked_compare_options(locals())
+    level, adjust, family = options["confidence_level"], options["adjust"], options["family"]
     if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
         raise InvalidOptionError(f"chunksize={chunksize!r} must be a whole number >= 1")
     if progress is not None and not callable(progress):
@@ -519,27 +513,13 @@ def compare_waves_csv(
             "destination='-' is a file name here; pass sys.stdout to write to standard output"
         )
     codecs_name = _checked_encoding(encoding)
-    by = as_list(by, "by")
+    options["by"] = by = as_list(by, "by")
     keys = by + [question]
-    clash = [c for c in by if c in COMPARE_COLUMNS]
-    if clash:
-        raise InvalidOptionError(f"by={clash!r} collides with an output column; rename it")
-    evidence = PercentEvidence() if scale == "proportion" else None
-    options = dict(
-        question=question,
-        wave=wave,
-        p=p,
-        n=n,
-        deff=deff,
-        by=by,
-        baseline=baseline,
-        method=method,
-        test=test,
-        confidence_level=level,
-        alternative=alternative,
+    refuse_by_clash(by)
+    evidence = PercentEvidence() if options["scale"] == "proportion" else None
+    # parts are compared without adjustment, unless per question: the file is adjusted whole
+    options.update(
         adjust=adjust if family == "question" else None,
-        family=family,
-        scale=scale,
         strict_baseline=False,
         evidence=evidence,
     )
@@ -549,7 +529,7 @@ def compare_waves_csv(
         reader = (
             _ParquetReader(source, stack) if parquet else _CsvReader(source, codecs_name, stack)
         )
-        require_columns(reader.columns, question=question, wave=wave, p=p, n=n, deff=deff, by=by)
+        require_option_columns(reader.columns, options)
         chunks = _counted(reader.chunks(chunksize, keys + [wave]), tally, progress)
         if not parquet:
             chunks = map(_WaveKinds(wave), chunks)

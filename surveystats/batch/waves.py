@@ -80,6 +80,54 @@ TREND_COLUMNS = (
 )
 
 
+# the options of compare_waves that compare_table takes (the file version passes them on too)
+COMPARE_OPTIONS = (
+    "question",
+    "wave",
+    "p",
+    "n",
+    "deff",
+    "by",
+    "baseline",
+    "method",
+    "test",
+    "confidence_level",
+    "alternative",
+    "adjust",
+    "family",
+    "scale",
+)
+
+
+def checked_compare_options(given):
+    """The :data:`COMPARE_OPTIONS` of a call (``given``: its ``locals()``), checked, as
+    keyword arguments of :func:`compare_table`.  ``by`` is left as given: the callers turn
+    it into a list where their other checks leave room for its error."""
+    options = {name: given[name] for name in COMPARE_OPTIONS}
+    options.update(
+        confidence_level=check_confidence_level(options["confidence_level"]),
+        alternative=check_alternative(options["alternative"]),
+        scale=check_choice("scale", options["scale"], tuple(SCALES)),
+        family=check_choice("family", options["family"], FAMILIES),
+        adjust=check_adjust(options["adjust"]),
+    )
+    check_compare_options(options["method"], options["test"])
+    return options
+
+
+def require_option_columns(columns, options):
+    """The columns named by the options (question, wave, p, n, deff, by) must be there."""
+    names = ("question", "wave", "p", "n", "deff", "by")
+    require_columns(columns, **{name: options[name] for name in names})
+
+
+def refuse_by_clash(by):
+    """A ``by`` column may not share its name with an output column."""
+    clash = [c for c in by if c in COMPARE_COLUMNS]
+    if clash:
+        raise InvalidOptionError(f"by={clash!r} collides with an output column; rename it")
+
+
 def output_columns(by=()):
     """The columns of :func:`compare_waves` with ``by`` key columns after ``question``."""
     return (COMPARE_COLUMNS[0], *as_list(by, "by"), *COMPARE_COLUMNS[1:])
@@ -185,57 +233,18 @@ def compare_waves(
     >>> out.problem[2]
     'wave 2026: p=1.4 is outside [0, 1]'
     """
-    level = check_confidence_level(confidence_level)
-    alternative = check_alternative(alternative)
-    scale = check_choice("scale", scale, tuple(SCALES))
-    family = check_choice("family", family, FAMILIES)
-    adjust = check_adjust(adjust)
-    check_compare_options(method, test)
-    by = as_list(by, "by")
-    require_columns(frame.columns, question=question, wave=wave, p=p, n=n, deff=deff, by=by)
+    options = checked_compare_options(locals())
+    options["by"] = by = as_list(by, "by")
+    require_option_columns(frame.columns, options)
     keys = by + [question]
-    clash = [c for c in by if c in COMPARE_COLUMNS]
-    if clash:
-        raise InvalidOptionError(f"by={clash!r} collides with an output column; rename it")
+    refuse_by_clash(by)
 
     if is_dask(frame):
-        kwargs = dict(
-            question=question,
-            wave=wave,
-            p=p,
-            n=n,
-            deff=deff,
-            by=by or None,
-            baseline=baseline,
-            method=method,
-            test=test,
-            confidence_level=level,
-            alternative=alternative,
-            adjust=adjust,
-            family=family,
-            scale=scale,
-        )
         from ._dask import compare_waves_dask
 
-        return compare_waves_dask(frame, keys, compare_table, kwargs)
+        return compare_waves_dask(frame, keys, compare_table, dict(options, by=by or None))
 
-    return compare_table(
-        frame,
-        question=question,
-        wave=wave,
-        p=p,
-        n=n,
-        deff=deff,
-        by=by,
-        baseline=baseline,
-        method=method,
-        test=test,
-        confidence_level=level,
-        alternative=alternative,
-        adjust=adjust,
-        family=family,
-        scale=scale,
-    )
+    return compare_table(frame, **options)
 
 
 def compare_table(
