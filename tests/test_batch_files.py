@@ -463,9 +463,9 @@ def test_float_text_is_pythons_repr():
         ]
     )
     whole = rng.integers(-(2**53), 2**53, 20_000).astype(float)  # a column of whole numbers
-    for values in (values, whole, np.r_[whole, 2.0**53 + 2, 9999999999999998.0, np.nan]):
-        got = _csvtext._arrow_floats(values).to_pylist()
-        want = [None if v != v else repr(v) for v in values.tolist()]
+    for column in (values, whole, np.r_[whole, 2.0**53 + 2, 9999999999999998.0, np.nan]):
+        got = _csvtext._arrow_floats(column).to_pylist()
+        want = [None if v != v else repr(v) for v in column.tolist()]
         wrong = [(w, g) for w, g in zip(want, got, strict=True) if w != g]
         assert not wrong, wrong[:5]
 
