@@ -26,7 +26,8 @@ def load(name):
         return yaml.safe_load(handle)["snippets"]
 
 
-DEV, HELD, HELD2, CONTROLS = load("dev"), load("heldout"), load("heldout2"), load("controls")
+DEV, HELD, HELD2, HELD3 = load("dev"), load("heldout"), load("heldout2"), load("heldout3")
+CONTROLS = load("controls")
 
 
 def _poll_n(snippet):
@@ -38,11 +39,11 @@ def test_corpus_size_and_constructions():
     assert len(DEV) >= 80 and len(CONTROLS) >= 15 and len(HELD) + len(HELD2) >= 20
     seen = {c for s in DEV for c in s["c"]}
     assert seen == set(range(1, 13))  # every construction of issue 11 is in the dev set
-    ids = [s["id"] for s in DEV + HELD + HELD2 + CONTROLS]
+    ids = [s["id"] for s in DEV + HELD + HELD2 + HELD3 + CONTROLS]
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("snippet", DEV + HELD + HELD2, ids=lambda s: s["id"])
+@pytest.mark.parametrize("snippet", DEV + HELD + HELD2 + HELD3, ids=lambda s: s["id"])
 def test_listed_verdicts_agree_with_scipy(snippet):
     for expected in snippet["expect"]:
         want = ref.verdict(expected, _poll_n(snippet))
