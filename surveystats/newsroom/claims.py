@@ -87,13 +87,17 @@ def _series(doc: Document, mentions: Sequence[Mention], start: int, end: int) ->
     if not timed:
         return []
     top = max(distinct) if distinct else 0
+    # "41% now, against 49% a year ago and 57% in 2023": an undated earlier wave set against
+    # an undated current one falls between the dated waves and now; alone, before the last year
+    now = any(m.when != "earlier" and m.year is None for m in mentions)
+    earlier_slot = top + 0.5 if now else top - 0.5
 
     def key(item: tuple[int, Mention]) -> tuple[float, int]:
         position, m = item
         if m.year is not None:
             return (m.year, position)
         if m.when == "earlier":
-            return (top - 0.5 if distinct else 0, position)
+            return (earlier_slot if distinct else 0, position)
         return (top + 1 if distinct else 1, position)
 
     return [m for _, m in sorted(enumerate(mentions), key=key)]

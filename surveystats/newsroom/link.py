@@ -134,6 +134,8 @@ _YEAR_BEFORE = re.compile(
     r"(?:[\w']+\s+){0,3}$",
     _F,
 )
+# a year labelling a line or table row: "2023: 56.9%", "| 2023 | 56.9% |", "2023 \u2014 56.9%"
+_YEAR_LABEL = re.compile(r"[ \t|]*((?:19|20)\d{2})[ \t]*[:|\u2013\u2014-]?[ \t|]*$")
 _EARLIER_BEFORE = re.compile(
     r"(?:\b(?:from|since)\s+(?:the\s+)?|\bwhen\s+(?:[\w']+\s+){0,3}(?:had|was|were|said|stood|"
     r"recorded|at|on)\s+|\bfrom\s+(?:19|20)"
@@ -152,6 +154,16 @@ _EARLIER_AFTER = re.compile(
 )
 _LATER_BEFORE = re.compile(
     r"\bto\s+(?:" + _APPROX + r")?$|\b(?:now|currently|today)\s+(?:[\w']+\s+){0,3}$", _F
+)
+# "fell to 41.1% in November from 48.7%": a figure that a change moved *to* is the later one,
+# whatever month follows it
+_MOVED_TO_BEFORE = re.compile(
+    r"\b(?:rose|risen|rises|rising|fell|fallen|falls|falling|dropped|drops|declined|declines|"
+    r"climbed|climbs|slipped|slips|slid|increased|decreased|jumped|edged|ticked|grew|sank|"
+    r"dipped|shrank|rebounded|recovered|down|up)\s+(?:[\w.-]+\s+){0,3}?to\s+(?:"
+    + _APPROX
+    + r")?$",
+    _F,
 )
 _LATER_AFTER = re.compile(r"\s*,?\s*(?:this\s+(?:year|month|week|time)|now|today|currently)\b", _F)
 _PREVIOUS_BEFORE = re.compile(r"\bwas\s+(?:" + _APPROX + r")?$|\bwere\s+(?:" + _APPROX + r")?$", _F)
@@ -335,7 +347,8 @@ def _wave(
 ) -> tuple[int | None, str | None]:
     """(year, when) of a figure: 'earlier', 'later' or None."""
     limit = min(sentence.end, next_start, fig.end + 60)
-    after = text[fig.end : limit]
+    # "four in ten (41.1%) now ...": the bracket around a glossed figure does not end its phrase
+    after = re.sub(r"^\s*[)\]]", "", text[fig.end : limit])
     before = text[max(cursor, fig.start - 60) : fig.start]
     year = None
     m = _YEAR_AFTER.match(after)
@@ -343,10 +356,15 @@ def _wave(
         year = int(m.group(1) or m.group(2))
     else:
         b = _YEAR_BEFORE.search(before)
+        label = _YEAR_LABEL.match(text, text.rfind("\n", 0, fig.start) + 1, fig.start)
         if b:
             year = int(b.group(1))
+        elif label:
+            year = int(label.group(1))
     when = None
-    if _EARLIER_BEFORE.search(before) and not _PREVIOUS_BEFORE.search(before):
+    if _MOVED_TO_BEFORE.search(before):
+        when = "later"
+    elif _EARLIER_BEFORE.search(before) and not _PREVIOUS_BEFORE.search(before):
         when = "earlier"
     elif _EARLIER_AFTER.match(after):
         when = "earlier"

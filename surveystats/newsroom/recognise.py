@@ -302,6 +302,23 @@ POLL_WORDS = re.compile(
 )
 
 
+#: A share of people holding a view ("41.1% of Ukrainians say", "four in ten voters (41%) now
+#: rule out", "a plurality of Britons, 31 per cent, chose"): how opinion polls are reported,
+#: so a text written this way speaks of a poll even when it names none.
+OPINION_OF_PEOPLE = re.compile(
+    r"(?:\d{1,2}(?:\.\d)?\s?(?:%|per\s?cent\b|percent\b)|\b(?:one|two|three|four|five|six|seven|"
+    r"eight|nine)\s+in\s+(?:three|four|five|ten)\b|\b(?:a\s+)?(?:plurality|majority)\b|\bmost\b|"
+    r"\bhalf\b|\ba\s+(?:third|quarter|fifth)\b)"
+    r"(?:\s*\([^()]{1,24}\))?(?:\s+of)?(?:\s+the)?(?:\s+[\w-]+){0,2}?\s+" + _PEOPLE + r"(?:\s*\("
+    r"[^()]{1,24}\)|\s*,\s*[^,;()]{1,24},)?\s+(?:(?:now|still|also|generally|would|do|did|mostly|largely)\s+)?"
+    r"(?:say|said|says|think|thought|believe|believed|want|wanted|support|supported|oppose|"
+    r"opposed|back|backed|favou?r|favou?red|agree|agreed|disagree|approve|approved|disapprove|"
+    r"trust|prefer|preferred|chose|choose|picked|named|rule\s+out|ruled\s+out|reject|rejected|"
+    r"refuse|refused|expect|expected|fear|feared|see|saw|consider|considered|call|called)\b",
+    _F,
+)
+
+
 # --------------------------------------------------------------------------- helpers
 def _half_unit(number_text: str) -> float:
     return 0.5 * 10.0 ** -numwords.decimals(number_text)
@@ -699,5 +716,8 @@ def recognise(doc: Document) -> Document:
         sizes=tuple(sizes),
         margins=tuple(margins),
         phrases=tuple(_phrases(text, where)),
-        poll_text=bool(sizes or margins) or POLL_WORDS.search(text) is not None,
+        poll_text=bool(sizes or margins)
+        or POLL_WORDS.search(text) is not None
+        or OPINION_OF_PEOPLE.search(text) is not None,
+
     )
