@@ -64,6 +64,16 @@ _NOT_SHARE_BEFORE = re.compile(
     r"than|\bthreshold\s+of|\bneeds?)\s*(?:" + _APPROX + r")?$",
     _F,
 )
+# "at the 95% confidence level", "95 percent of the time": a level, not an answer's share
+_NOT_SHARE_AFTER = re.compile(
+    r"\s*(?:confidence|credibility|credible)\s+(?:level|interval)|\s+of\s+the\s+time\b", _F
+)
+# "likely between 28% and 34%": the ends of a range (an interval), neither of them a share
+_RANGE_START = re.compile(r"\bbetween\s+(?:" + _APPROX + r")?$", _F)
+_RANGE_END = re.compile(
+    r"\bbetween\s+(?:" + _APPROX + r")?\d{1,2}(?:\.\d+)?\s?(?:%|per\s?cent|percent)?\s+and\s+$",
+    _F,
+)
 _OTHER_POLL = re.compile(
     r"\b(?:another|a\s+separate|a\s+different|a\s+second|a\s+rival|other)\s+(?:[\w-]+\s+){0,2}"
     r"(?:poll|survey)\b",
@@ -400,10 +410,16 @@ def _attach_shifts(text: str, doc: Document, figures: Sequence[Figure]) -> dict[
                 target = i
             else:
                 j = bisect.bisect_right(starts, shift.start) - 1
+                # the sentence's only figure may sit further back: "Just 41.1% now say a
+                # concession is unacceptable, down 7.6 points from 2024"
+                alone = j >= 0 and (
+                    (j == 0 or figures[j - 1].sentence != shift.sentence)
+                    and (j + 1 == len(figures) or figures[j + 1].sentence != shift.sentence)
+                )
                 if (
                     j >= 0
                     and figures[j].sentence == shift.sentence
-                    and shift.start - figures[j].end <= 45
+                    and shift.start - figures[j].end <= (90 if alone else 45)
                     and ";" not in text[figures[j].end : shift.start]
                 ):
                     target = j
@@ -452,7 +468,10 @@ def link(doc: Document) -> Document:
             clause = text[here[0] : here[1]]
             if NOT_POLL.search(clause) or not _OPINION.search(clause):
                 continue
-        if _NOT_SHARE_BEFORE.search(text[max(fig.start - 30, 0) : fig.start]):
+        before = text[max(fig.start - 30, 0) : fig.start]
+        if _NOT_SHARE_BEFORE.search(before) or _NOT_SHARE_AFTER.match(text, fig.end):
+            continue
+        if _RANGE_START.search(before) or _RANGE_END.search(before):
             continue
         figures.append(fig)
     shifts = _attach_shifts(text, doc, figures)
@@ -499,7 +518,12 @@ def link(doc: Document) -> Document:
                 subgroup_n = float(stated.group(1).replace(",", ""))
         next_start = figures[k + 1].start if k + 1 < len(figures) else sentence.end
         year, when = _wave(text, sentence, fig, cursor, next_start)
-        mentions.append(Mention(fig, poll, subgroup, subgroup_n, year, when, shifts.get(k)))
+        shift = shifts.get(k)
+        if shift is not None and when == "earlier" and shift.form != "bracket":
+            # "slipped to 41.1% from 48.7%, a fall of 7.6pp": the amount describes the change
+            # the sentence states, never a move *to* its earlier figure
+            shift = None
+        mentions.append(Mention(fig, poll, subgroup, subgroup_n, year, when, shift))
         cursor = fig.end
     return dataclasses.replace(doc, polls=tuple(polls), mentions=tuple(mentions))
 

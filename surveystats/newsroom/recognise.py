@@ -194,6 +194,14 @@ _SIZE_RES = [
         False,
     ),
     (re.compile(_COUNT + r"\s+(?:(?:[A-Za-z-]+|(?:[A-Z]\.)+)[ \t]+){0,3}?" + _PEOPLE, _F), False),
+    (  # "its 1,000-person survey", "a 2,010-respondent online poll"
+        re.compile(
+            _COUNT + r"[-\u2010\u2011](?:person|people|respondent|adult|voter|member|household)"
+            r"\s+(?:[A-Za-z-]+\s+){0,2}?(?:\w*poll|survey|sample|study|panel)s?\b",
+            _F,
+        ),
+        True,
+    ),
     (
         re.compile(
             _COUNT + r"\s+(?:[A-Za-z-]+\s+){0,3}?[A-Za-z]{3,20}\s+(?:were\s+|was\s+)?"
