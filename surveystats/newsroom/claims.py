@@ -377,6 +377,7 @@ def make_claims(doc: Document) -> Document:
                 )
             )
             tested.setdefault(index, []).append(len(claims) - 1)
+            leads_of.setdefault(index, []).append(len(claims) - 1)
             used.update((id(a), id(b)))
         # subgroup differences
         in_groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
@@ -405,13 +406,21 @@ def make_claims(doc: Document) -> Document:
                 )
                 tested.setdefault(index, []).append(len(claims) - 1)
                 used.update((id(a), id(b)))
-    # leads stated only in points: "a 13-point lead"
+    # leads stated in points: checked against the lead of the two figures they describe, or,
+    # stated alone ("a 13-point lead"), tested at the split that gives the widest interval
+    figure_leads = {i for ids in leads_of.values() for i in ids}
+    lead_checks: list[tuple[LeadAmount, int]] = []
     for amount in doc.leads:
         index = amount.sentence
         paragraph = doc.sentences[index].paragraph
         near = [k for k in (index, index - 1, index + 1) if 0 <= k < len(doc.sentences)]
-        if any(k in leads_of and doc.sentences[k].paragraph == paragraph for k in near):
-            continue  # "a seven-point lead. Reform is on 31%, Labour on 24%": the same lead
+        near = [k for k in near if doc.sentences[k].paragraph == paragraph]
+        if any(k in leads_of for k in near):
+            # "a seven-point lead. Reform is on 31%, Labour on 24%": the same lead
+            described = [i for k in near for i in leads_of.get(k, []) if i in figure_leads]
+            if described:
+                lead_checks.append((amount, described[0]))
+            continue
         mentions = by_sentence.get(index, [])
         if not is_poll_sentence(
             doc.text, doc.sentences[index], doc.poll_text, doc.options.n is not None
@@ -441,6 +450,20 @@ def make_claims(doc: Document) -> Document:
         tested.setdefault(index, []).append(len(claims) - 1)
         leads_of.setdefault(index, []).append(len(claims) - 1)
         del mentions
+    for amount, about in lead_checks:
+        add(
+            Claim(
+                "wording",
+                (amount.start, amount.end),
+                (),
+                None,
+                1.0,
+                "text",
+                amount.sentence,
+                details={"claim": "amount", "lead": amount},
+                about=about,
+            )
+        )
     # claims in words, checked against the test they are about
     for shift, subject in wording_pending:
         if isinstance(subject, int):

@@ -154,10 +154,22 @@ _LEAD_RES = [
     re.compile(
         r"\b(?P<num>" + _N + r")" + _PTS + r"\s+(?:[\w'-]+\s+)?(?:lead|advantage|edge|gap)\b", _F
     ),
-    re.compile(r"\b(?:lead|advantage|edge|gap)\s+(?:of|to)\s+(?P<num>" + _N + r")" + _PTS, _F),
     re.compile(
-        r"\b(?:ahead|leads?|led|leading|up)\s+by\s+(?P<num>" + _N + r")(?:" + _PTS + r")?"
-        r"(?!\s*(?:%|per\s?cent|percent)|\w)",
+        r"\b(?:lead|advantage|edge|gap)\s+(?:of|to)\s+(?P<approx>" + _APPROX + r")?(?P<num>"
+        + _N
+        + r")"
+        + _PTS,
+        _F,
+    ),
+    re.compile(
+        r"\b(?:ahead|leads?|led|leading|up)\s+by\s+(?P<approx>" + _APPROX + r")?(?P<num>" + _N
+        + r")(?:" + _PTS + r")?(?!\s*(?:%|per\s?cent|percent)|\w)",
+        _F,
+    ),
+    # "Nuclear weapons lead NATO membership by 9 points": the trailer named in between
+    re.compile(
+        r"\b(?:leads?|led|leading|tops?|topped|beats?|beat|outpaces?|outpaced)\s+"
+        r"(?:[\w'.-]+\s+){1,4}?by\s+(?P<approx>" + _APPROX + r")?(?P<num>" + _N + r")" + _PTS,
         _F,
     ),
     re.compile(r"\b(?P<num>" + _N + r")" + _PTS + r"\s+(?:ahead|clear)\b", _F),
@@ -449,7 +461,11 @@ def _lead_amounts(text: str, where: _Where, taken: _Taken) -> list[LeadAmount]:
             points = numwords.value(m.group("num"))
             if points is None or not 0 < points <= 60 or taken.overlaps(m.start(), m.end()):
                 continue
-            found.append(LeadAmount(m.start(), m.end(), points / 100, where(m.start()), m.group(0)))
+            approximate = "approx" in pattern.groupindex and m.group("approx")
+            half = 1.0 if approximate else _half_unit(m.group("num"))
+            found.append(
+                LeadAmount(m.start(), m.end(), points / 100, where(m.start()), m.group(0), half)
+            )
     found.sort(key=lambda a: a.start)
     kept: list[LeadAmount] = []
     for amount in found:
