@@ -36,6 +36,12 @@ _LEAD_CUE = re.compile(
     _F,
 )
 _JOINER = re.compile(r"\s*(?:to|-|\u2013|vs\.?|versus|against)\s*", _F)
+_RANK_CUE = re.compile(
+    r"\b(?:came|comes|finished|ranked|placed|was|were|is|are)\s+(?:a\s+(?:distant\s+|close\s+)?)?"
+    r"(?:second|third)\b|\bin\s+(?:second|third)\s+place\b|\brunners?-up\b|\bnext\s+(?:came|was|"
+    r"were)\b|\btrail(?:ed|s|ing)?\s+(?:at|on|with)\b",
+    _F,
+)
 _EACH = re.compile(r"\s*(?:each|apiece)\b", _F)
 _DIFFERENCE_CUE = re.compile(r"\b(?:than|but|compared|while|whereas|versus|vs|against)\b", _F)
 _CHANGE_WORDS = re.compile(
@@ -406,6 +412,36 @@ def make_claims(doc: Document) -> Document:
                 )
                 tested.setdefault(index, []).append(len(claims) - 1)
                 used.update((id(a), id(b)))
+    # a ranking across sentences: "... found 31.1% picked that option. NATO membership came
+    # second at 19.4%." sets the runner-up against the last figure of the sentence before
+    for index, mentions in by_sentence.items():
+        alone = [m for m in mentions if id(m) not in used and m.subgroup is None]
+        sentence = doc.sentences[index]
+        if len(alone) != 1 or not _RANK_CUE.search(text, sentence.start, sentence.end):
+            continue
+        before = [
+            m
+            for m in by_sentence.get(index - 1, [])
+            if id(m) not in used
+            and m.subgroup is None
+            and m.poll == alone[0].poll
+            and doc.sentences[index - 1].paragraph == sentence.paragraph
+        ]
+        if not before:
+            continue
+        a, b = before[-1], alone[0]
+        if a.figure.value < b.figure.value or a.figure.value + b.figure.value > 1 + 1e-9:
+            continue
+        used.update((id(a), id(b)))
+        i = tested_claim(
+            "lead",
+            _span(a.figure, b.figure),
+            (a.figure.value, b.figure.value),
+            [a, b],
+            index,
+            {"assumed_split": False, "named_first": a.figure.text},
+        )
+        leads_of.setdefault(index, []).append(i)
     # leads stated in points: checked against the lead of the two figures they describe, or,
     # stated alone ("a 13-point lead"), tested at the split that gives the widest interval
     figure_leads = {i for ids in leads_of.values() for i in ids}

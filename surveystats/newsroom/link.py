@@ -44,7 +44,8 @@ _MONTHS = (
 NOT_POLL = re.compile(
     r"\b(?:inflation|interest\s+rates?|GDP|gross\s+domestic|growth|economists?|forecasts?|"
     r"unemployment|jobless|wages?|salar(?:y|ies)|prices?|yields?|index|stocks?|shares\s+of|"
-    r"bonds?|mortgages?|battery|capacity|efficiency|effective|vaccine|trial|"
+    r"bonds?|mortgages?|battery|capacity|efficiency|effective|vaccine|trial|imports?|exports?|"
+    r"shipments|industrial\s+output|"
     r"hospitali[sz]ation|precincts|turnout|(?:of\s+the\s+)?(?:national|popular)\s+vote|"
     r"of\s+the\s+vote|election\s+results?|seats|market|from\s+the\s+field|from\s+three|"
     r"third\s+downs|home\s+games|won|beat|serve|affordable|revenue|profits?|sales|tax(?:es)?|"

@@ -302,7 +302,9 @@ _PHRASE_RES = [
     (
         "majority",
         re.compile(
-            r"\b(?:most|(?:the|a)\s+majority)\b(?:\s+of)?(?:\s+[\w'.-]+){0,6}?\s*(?:\(|,|:|\u2014)"
+            # "the most common answer (31.1%)" is a superlative, not a claim of a majority
+            r"(?<!the\s)(?<!at\s)\b(?:most|(?:the|a)\s+majority)\b(?:\s+of)?(?:\s+[\w'.-]+){0,10}?"
+            r"\s*(?:\(|,|:|\u2014)"
             r"\s*(?=(?:" + _APPROX + r")?" + _N + _PCT + ")",
             _F,
         ),
