@@ -109,6 +109,76 @@ def _series(doc: Document, mentions: Sequence[Mention], start: int, end: int) ->
     return [m for _, m in sorted(enumerate(mentions), key=key)]
 
 
+def _score_lines(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+    """The bare score lines of a sentence ("48-41"), as (first, second) figure pairs."""
+    lines = []
+    k = 0
+    while k + 1 < len(mentions):
+        a, b = mentions[k], mentions[k + 1]
+        if (
+            a.figure.form == "pair"
+            and b.figure.form == "pair"
+            and a.subgroup == b.subgroup
+            and re.fullmatch(r"\s?[-\u2013]\s?", text[a.figure.end : b.figure.start])
+        ):
+            lines.append((a, b))
+            k += 2
+        else:
+            k += 1
+    return lines
+
+
+def _score_line_waves(
+    lines: list[tuple[Mention, Mention]],
+    sentence: int,
+    used: set[int],
+    tested_claim: _AddTested,
+    leads_of: dict[int, list[int]],
+) -> None:
+    """Two score lines of one sentence, one of them dated earlier ("leads 48-41, up from
+    46-37 in March"): each is a lead within its poll, and each side's move is a change."""
+    if len(lines) < 2:
+        return
+
+    def wave(line: tuple[Mention, Mention]) -> tuple[float, str | None]:
+        year = line[0].year or line[1].year
+        when = "earlier" if "earlier" in (line[0].when, line[1].when) else None
+        return (year if year is not None else (-0.5 if when == "earlier" else 0.0)), when
+
+    waves = [wave(line) for line in lines]
+    if len({w for w, _ in waves}) < 2:
+        return  # two races of one poll ("Biden 48-41, Harris 47-45"), not two waves
+    ordered = [line for _, line in sorted(zip(waves, lines, strict=True), key=lambda x: x[0][0])]
+    for line in ordered:
+        a, b = line
+        leader, trailer = (a, b) if a.figure.value >= b.figure.value else (b, a)
+        i = tested_claim(
+            "lead",
+            _span(a.figure, b.figure),
+            (leader.figure.value, trailer.figure.value),
+            [a, b],
+            sentence,
+            {"assumed_split": False, "named_first": a.figure.text},
+        )
+        leads_of.setdefault(sentence, []).append(i)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for side in (0, 1):
+            e, lt = earlier[side], later[side]
+            tested_claim(
+                "change",
+                _span(e.figure, lt.figure),
+                (e.figure.value, lt.figure.value),
+                [e, lt],
+                sentence,
+                {
+                    "years": [y for y in (e.year, lt.year) if y],
+                    "earlier_inferred": False,
+                    "half_units": (e.figure.half_unit, lt.figure.half_unit),
+                },
+            )
+    used.update(id(m) for line in lines for m in line)
+
+
 def _span(*pieces: _Spanned) -> tuple[int, int]:
     return (min(p.start for p in pieces), max(p.end for p in pieces))
 
@@ -211,8 +281,15 @@ def make_claims(doc: Document) -> Document:
     for index, mentions in by_sentence.items():
         sentence = doc.sentences[index]
         series_of_clause = []
+        lines = _score_lines(text, mentions)
+        in_lines = {id(m) for line in lines for m in line}
+        _score_line_waves(lines, index, used, tested_claim, leads_of)
         for c_start, c_end in clauses(text, sentence.start, sentence.end):
-            inside = [m for m in mentions if c_start <= m.figure.start < c_end and m.shift is None]
+            inside = [
+                m
+                for m in mentions
+                if c_start <= m.figure.start < c_end and m.shift is None and id(m) not in in_lines
+            ]
             by_group: dict[str | None, list[Mention]] = {}
             for m in inside:
                 by_group.setdefault(m.subgroup, []).append(m)

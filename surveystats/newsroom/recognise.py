@@ -62,6 +62,14 @@ _PAIR_CUE_RE = re.compile(
     r"over|say|said|approve|disapprove)\b[^.;:!?\d]{0,30}$",
     _F,
 )
+_EARLIER_SCORE_BEFORE = re.compile(
+    r"\b(?:from|against|compared\s+(?:with|to)|versus|vs\.?|than|was|were|had)\s+$", _F
+)
+_EARLIER_SCORE_AFTER = re.compile(
+    r"\s+(?:in\s+" + _MONTHS + r"|last\s+(?:month|week|year|time)|a\s+(?:month|week|year)\s+"
+    r"(?:earlier|ago|before)|in\s+(?:the\s+)?(?:previous|last|prior|earlier)\b)",
+    _F,
+)
 _NOT_PAIR_AFTER_RE = re.compile(r"^\s*(?:" + _MONTHS + r"|years?\b|minutes?\b|days?\b)", _F)
 _FRACTION_WORDS = {
     "half": 1 / 2,
@@ -610,15 +618,24 @@ def _pair_figures(text: str, where: _Where, taken: _Taken) -> list[Figure]:
                 _half_unit(m.group("a")) / 100,
             )
         )
+    scored: set[int] = set()  # sentences with a score line read by its cue
     for m in _PAIR_BARE_RE.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
         if not (0 < a and 0 < b and a + b <= 100) or taken.overlaps(m.start(), m.end()):
             continue
-        if not _PAIR_CUE_RE.search(text[max(m.start() - 40, 0) : m.start()]):
-            continue
+        s = where(m.start())
+        if _PAIR_CUE_RE.search(text[max(m.start() - 40, 0) : m.start()]):
+            scored.add(s)
+        elif not (
+            s in scored
+            and (
+                _EARLIER_SCORE_BEFORE.search(text[max(m.start() - 20, 0) : m.start()])
+                or _EARLIER_SCORE_AFTER.match(text, m.end())
+            )
+        ):
+            continue  # "leads 48-41, up from 46-37 in March": a second score line, a wave
         if _NOT_PAIR_AFTER_RE.match(text[m.end() : m.end() + 12]):
             continue
-        s = where(m.start())
         figures.append(
             Figure(m.start("a"), m.end("a"), a / 100, m.group("a"), s, "pair", False, 0.005)
         )
