@@ -75,6 +75,13 @@ _RANGE_END = re.compile(
     r"\bbetween\s+(?:" + _APPROX + r")?\d{1,2}(?:\.\d+)?\s?(?:%|per\s?cent|percent)?\s+and\s+$",
     _F,
 )
+_REMAINDER = re.compile(
+    r"\s*(?:(?:are|were|is|was|remain|remained|say\s+they\s+are|said\s+they\s+were)\s+)?"
+    r"(?:still\s+)?(?:undecided|unsure|not\s+sure|don't\s+know|do\s+not\s+know|have\s+no\s+"
+    r"opinion|had\s+no\s+opinion|no\s+opinion|would\s+not\s+say|refused|someone\s+else|"
+    r"another\s+candidate|other\s+candidates|neither)\b",
+    _F,
+)
 _OTHER_POLL = re.compile(
     r"\b(?:another|a\s+separate|a\s+different|a\s+second|a\s+rival|other)\s+(?:[\w-]+\s+){0,2}"
     r"(?:poll|survey)\b",
@@ -513,6 +520,17 @@ def link(doc: Document) -> Document:
         size = polls[poll].size
         population = size.population if size is not None else ""
         subgroup, subgroup_n = _subgroup(text, fig, sentence, population)
+        previous = mentions[-1] if mentions else None
+        if (
+            subgroup is None
+            and previous is not None
+            and previous.subgroup is not None
+            and previous.figure.sentence == fig.sentence
+            and _REMAINDER.match(text, fig.end, min(sentence.end, fig.end + 40))
+        ):
+            # "Biden has 8 percent among Democratic primary voters, while 12 percent are
+            # undecided": the rest of a distribution has the base of its other answers
+            subgroup, subgroup_n = previous.subgroup, previous.subgroup_n
         if subgroup is not None and subgroup_n is None:
             stated = _SUBGROUP_N.match(text, fig.end)
             if stated:
