@@ -563,7 +563,7 @@ def make_claims(doc: Document) -> Document:
         tested.setdefault(index, []).append(len(claims) - 1)
         leads_of.setdefault(index, []).append(len(claims) - 1)
         del mentions
-    for amount, about in lead_checks:
+    for amount, described_lead in lead_checks:
         add(
             Claim(
                 "wording",
@@ -574,7 +574,7 @@ def make_claims(doc: Document) -> Document:
                 "text",
                 amount.sentence,
                 details={"claim": "amount", "lead": amount},
-                about=about,
+                about=described_lead,
             )
         )
     # claims in words, checked against the test they are about

@@ -178,9 +178,7 @@ _LATER_BEFORE = re.compile(
 _MOVED_TO_BEFORE = re.compile(
     r"\b(?:rose|risen|rises|rising|fell|fallen|falls|falling|dropped|drops|declined|declines|"
     r"climbed|climbs|slipped|slips|slid|increased|decreased|jumped|edged|ticked|grew|sank|"
-    r"dipped|shrank|rebounded|recovered|down|up)\s+(?:[\w.-]+\s+){0,3}?to\s+(?:"
-    + _APPROX
-    + r")?$",
+    r"dipped|shrank|rebounded|recovered|down|up)\s+(?:[\w.-]+\s+){0,3}?to\s+(?:" + _APPROX + r")?$",
     _F,
 )
 _LATER_AFTER = re.compile(r"\s*,?\s*(?:this\s+(?:year|month|week|time)|now|today|currently)\b", _F)

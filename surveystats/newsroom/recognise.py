@@ -163,15 +163,22 @@ _LEAD_RES = [
         r"\b(?P<num>" + _N + r")" + _PTS + r"\s+(?:[\w'-]+\s+)?(?:lead|advantage|edge|gap)\b", _F
     ),
     re.compile(
-        r"\b(?:lead|advantage|edge|gap)\s+(?:of|to)\s+(?P<approx>" + _APPROX + r")?(?P<num>"
+        r"\b(?:lead|advantage|edge|gap)\s+(?:of|to)\s+(?P<approx>"
+        + _APPROX
+        + r")?(?P<num>"
         + _N
         + r")"
         + _PTS,
         _F,
     ),
     re.compile(
-        r"\b(?:ahead|leads?|led|leading|up)\s+by\s+(?P<approx>" + _APPROX + r")?(?P<num>" + _N
-        + r")(?:" + _PTS + r")?(?!\s*(?:%|per\s?cent|percent)|\w)",
+        r"\b(?:ahead|leads?|led|leading|up)\s+by\s+(?P<approx>"
+        + _APPROX
+        + r")?(?P<num>"
+        + _N
+        + r")(?:"
+        + _PTS
+        + r")?(?!\s*(?:%|per\s?cent|percent)|\w)",
         _F,
     ),
     # "Nuclear weapons lead NATO membership by 9 points": the trailer named in between
@@ -762,5 +769,4 @@ def recognise(doc: Document) -> Document:
         poll_text=bool(sizes or margins)
         or POLL_WORDS.search(text) is not None
         or OPINION_OF_PEOPLE.search(text) is not None,
-
     )
