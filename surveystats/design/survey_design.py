@@ -153,6 +153,12 @@ class SurveyDesign(WeightingMethods):
         """Degrees of freedom of the design: first-stage PSUs minus strata (R ``degf``)."""
         return self._structure.degf
 
+    def _domain_degf(self, domain, n_domains):
+        """Degrees of freedom of each domain (R ``degf`` of the domain's subset design)."""
+        from ._structure import domain_degf
+
+        return domain_degf(self._structure, domain, n_domains)
+
     def _replace(self, *, weights=None, weighting_steps=None):
         """A new design with other weights and/or weighting steps (same data and structure)."""
         new = object.__new__(SurveyDesign)
