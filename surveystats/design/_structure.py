@@ -376,10 +376,9 @@ def domain_degf(structure, domain, n_domains):
     if first_stratum is None:
         n_strata = (n_psu > 0).astype(np.int64)
     else:
-        n_strata = _distinct_per_group(
-            domain, n_domains, first_stratum, structure.n_first_strata
-        )
+        n_strata = _distinct_per_group(domain, n_domains, first_stratum, structure.n_first_strata)
     return (n_psu - n_strata).astype(np.int64)
+
 
 def _lonely_scale(option, lonely, psu_stratum, scale, centre, stage_psu, s, n_strata, stratum):
     """Scale factors for lonely PSUs, as R's ``onestrat`` (survey 4.1.1).
