@@ -161,9 +161,7 @@ def test_weight_bounds_are_refused_on_replicates():
 def test_trimming_a_replicate_that_cannot_fit_names_it():
     # at upper = 40 two raked JK1 replicates have a mean weight above 40
     with pytest.raises(ss.SurveyStatsError, match="replicate"):
-        clus1().replicate("jk1").rake(MARGINS, tolerance=1e-12).trim_weights(
-            upper=40, strict=True
-        )
+        clus1().replicate("jk1").rake(MARGINS, tolerance=1e-12).trim_weights(upper=40, strict=True)
 
 
 def test_rows_outside_a_replicate_keep_weight_zero_after_trimming():
