@@ -109,6 +109,23 @@ class ReplicateDesign(WeightingMethods):
     9.4089
     """
 
+    _data: Any
+    _weights: np.ndarray
+    _type: str
+    _scale: float
+    _rscales: np.ndarray
+    _rho: float | None
+    _mse: bool
+    _factors: ReplicateFactors | None
+    _row_psu: Any  # PSU code of every row (None for user-supplied weights)
+    _columns: Any  # replicate weight columns (None for replicates made from factors)
+    _kept: np.ndarray | None
+    _cache: dict
+    _base_weights: np.ndarray
+    _weighting_steps: tuple
+    _reweighting: tuple
+    _fixed_degf: int | None
+
     __slots__ = (
         "_data",
         "_weights",
@@ -872,7 +889,7 @@ class _ColumnsEstimand(Estimand):
     """Totals of several plain columns (one domain): used to fit steps on the replicates."""
 
     @property
-    def m0(self):  # type: ignore[override]
+    def m0(self):
         return self.variables.shape[1]
 
     def value(self, totals):
