@@ -731,6 +731,8 @@ class _LogitEstimand(RatioEstimand):
 _REWEIGHT_CELLS = 2**23
 #: replicates per block at most
 _REWEIGHT_BLOCK = 64
+#: cells of the dense (PSUs x joint cells x totals) sums of the units path: 128 MiB
+_DENSE_CELLS = 2**24
 
 
 def _replicate_blocks(n_replicates: int, n_units: int, most: int = _REWEIGHT_BLOCK):
@@ -782,11 +784,67 @@ def _unit_factors(design, cells, unit_psu, unit_cells, start, stop) -> np.ndarra
     return a
 
 
+def _joint_cells(design, cells):
+    """The crossed cells of every cell step: a code per row and each joint cell's step cells."""
+    key = ("joint cells", len(cells))
+    cached = design._cache.get(key)
+    if cached is None:
+        codes = np.zeros(design.n_rows, dtype=np.int64)
+        n_joint = 1
+        step_cells: list[np.ndarray] = []
+        for step in cells:
+            present, codes = _compress(codes * step.n_cells + step.cells, n_joint * step.n_cells)
+            previous, cell = np.divmod(present, step.n_cells)
+            step_cells = [c[previous] for c in step_cells] + [cell]
+            n_joint = present.size
+        cached = design._cache[key] = (np.asarray(codes, dtype=np.int64), n_joint, step_cells)
+    return cached
+
+
+def _dense_totals(design, estimand, cells, linear):
+    """The units path through PSU x joint-cell sums: ``sum_c G[c, r] (F.T @ S[:, c])``.
+
+    With the sums of every (PSU, joint cell) as a dense (PSUs, cells * m) array, the PSU
+    factors enter through one product (the jackknife's closed form, or F.T @ S), and the cell
+    factors through a small contraction: no units x replicates gather.  None when that array
+    would be too large (many PSUs times many cells): the caller takes the units path.
+    """
+    joint, n_joint, step_cells = _joint_cells(design, cells)
+    factors = design._factors
+    n_psu, m = factors.n_psu, estimand.n_columns
+    if n_psu * n_joint * m * (1 + (0 if linear is None else linear.x.shape[1])) > _DENSE_CELLS:
+        return None
+    codes = design._row_psu * n_joint + joint
+    w = design._base_weights
+    parts = [w] + ([] if linear is None else [w * x for x in linear.x.T])
+    sums = [
+        estimand.group_totals(v, codes, n_psu * n_joint).reshape(n_psu, n_joint * m) for v in parts
+    ]
+    n_rep = design.n_replicates
+    out = np.empty((n_rep, m))
+    with np.errstate(invalid="ignore", over="ignore"):
+        for a, b in _replicate_blocks(n_rep, n_joint * m * len(parts), most=256):
+            g = np.ones((n_joint, b - a))
+            for step, cell in zip(cells, step_cells, strict=True):
+                g *= step.table[cell, a:b]
+            block = np.einsum(
+                "rcm,cr->rm", factors.totals(sums[0], a, b).reshape(-1, n_joint, m), g
+            )
+            for j, s1 in enumerate(sums[1:]):
+                t1 = factors.totals(s1, a, b).reshape(-1, n_joint, m)
+                block += linear.lam[j, a:b, None] * np.einsum("rcm,cr->rm", t1, g)
+            out[a:b] = block
+    return out
+
+
 def reweighted_totals(design, estimand) -> np.ndarray:
     """Totals (n_replicates, m) of the estimand's columns under the re-weighted replicates."""
     cells, linear = _unit_form(design)
     n_rep = design.n_replicates
     if cells or (linear is not None):
+        dense = _dense_totals(design, estimand, cells, linear)
+        if dense is not None:
+            return dense
         codes, n_units, unit_psu, unit_cells = _units(design, cells)
         w = design._base_weights
         sums = estimand.group_totals(w, codes, n_units)
