@@ -919,9 +919,17 @@ def reweighted_rank(design) -> int:
         # W_ir = w_i A[u_i, r]: W'W = A' diag(sum of w^2 in each unit) A
         codes, n_units, unit_psu, unit_cells = _units(design, cells)
         s = np.bincount(codes, weights=design._base_weights**2, minlength=n_units)
-        a = _unit_factors(design, cells, unit_psu, unit_cells, 0, n_rep)
-        a = np.where(np.isfinite(a), a, 0.0)
-        return user_weights_rank(a.T @ (s[:, None] * a))
+        f = design._factors.factors()
+        gram = np.zeros((n_rep, n_rep))
+        step = max(1, _REWEIGHT_CELLS // max(n_rep, 1))
+        for start in range(0, n_units, step):  # units a block at a time: bounded memory
+            units = slice(start, min(start + step, n_units))
+            a = f[unit_psu[units]]
+            for cell_step, cell in zip(cells, unit_cells, strict=True):
+                a *= cell_step.table[cell[units]]
+            a = np.where(np.isfinite(a), a, 0.0)
+            gram += a.T @ (s[units, None] * a)
+        return user_weights_rank(gram)
     gram = np.zeros((n_rep, n_rep))
     if not all(s.row_local for s in design._reweighting):
         # a trimming in the chain: blocks of whole columns, every pair of blocks (rare: R
