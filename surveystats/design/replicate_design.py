@@ -107,6 +107,17 @@ class ReplicateDesign(WeightingMethods):
     ...                           type="jkn", rscales=rd.rscales)
     >>> round(back.mean("api00").se, 4)
     9.4089
+
+    The weighting methods re-weight the full-sample weights and every replicate with the same
+    targets, as R's ``postStratify``, ``rake`` and ``calibrate`` on a replicate design; the
+    standard error comes from the re-weighted replicates (apistrat is stratified by school
+    type, so it is post-stratified to ``sch.wide``; R gives SE 9.3133 and degf 198):
+
+    >>> ps = rd.poststratify({"sch.wide": {"No": 1072, "Yes": 5122}})
+    >>> ps
+    ReplicateDesign(200 rows, type='jkn', 200 replicates, degf=198, 1 weighting step(s))
+    >>> round(ps.mean("api00").se, 4)
+    9.3133
     """
 
     _data: Any
@@ -316,9 +327,11 @@ class ReplicateDesign(WeightingMethods):
         return degf
 
     def __repr__(self):
+        steps = self._weighting_steps
+        weighted = f", {len(steps)} weighting step(s)" if steps else ""
         return (
             f"ReplicateDesign({self.n_rows} rows, type={self._type!r}, "
-            f"{self.n_replicates} replicates, degf={self.degf})"
+            f"{self.n_replicates} replicates, degf={self.degf}{weighted})"
         )
 
     # -- helpers the estimators use (same meaning as SurveyDesign's) ------------------------
