@@ -107,7 +107,35 @@ class ReplicateDesign(WeightingMethods):
     ...                           type="jkn", rscales=rd.rscales)
     >>> round(back.mean("api00").se, 4)
     9.4089
+
+    The weighting methods re-weight the full-sample weights and every replicate with the same
+    targets, as R's ``postStratify``, ``rake`` and ``calibrate`` on a replicate design; the
+    standard error comes from the re-weighted replicates (apistrat is stratified by school
+    type, so it is post-stratified to ``sch.wide``; R gives SE 9.3133 and degf 198):
+
+    >>> ps = rd.poststratify({"sch.wide": {"No": 1072, "Yes": 5122}})
+    >>> ps
+    ReplicateDesign(200 rows, type='jkn', 200 replicates, degf=198, 1 weighting step(s))
+    >>> round(ps.mean("api00").se, 4)
+    9.3133
     """
+
+    _data: Any
+    _weights: np.ndarray
+    _type: str
+    _scale: float
+    _rscales: np.ndarray
+    _rho: float | None
+    _mse: bool
+    _factors: ReplicateFactors | None
+    _row_psu: Any  # PSU code of every row (None for user-supplied weights)
+    _columns: Any  # replicate weight columns (None for replicates made from factors)
+    _kept: np.ndarray | None
+    _cache: dict
+    _base_weights: np.ndarray
+    _weighting_steps: tuple
+    _reweighting: tuple
+    _fixed_degf: int | None
 
     __slots__ = (
         "_data",
@@ -299,9 +327,11 @@ class ReplicateDesign(WeightingMethods):
         return degf
 
     def __repr__(self):
+        steps = self._weighting_steps
+        weighted = f", {len(steps)} weighting step(s)" if steps else ""
         return (
             f"ReplicateDesign({self.n_rows} rows, type={self._type!r}, "
-            f"{self.n_replicates} replicates, degf={self.degf})"
+            f"{self.n_replicates} replicates, degf={self.degf}{weighted})"
         )
 
     # -- helpers the estimators use (same meaning as SurveyDesign's) ------------------------
@@ -714,6 +744,8 @@ class _LogitEstimand(RatioEstimand):
 _REWEIGHT_CELLS = 2**23
 #: replicates per block at most
 _REWEIGHT_BLOCK = 64
+#: cells of the dense (PSUs x joint cells x totals) sums of the units path: 128 MiB
+_DENSE_CELLS = 2**24
 
 
 def _replicate_blocks(n_replicates: int, n_units: int, most: int = _REWEIGHT_BLOCK):
@@ -765,11 +797,67 @@ def _unit_factors(design, cells, unit_psu, unit_cells, start, stop) -> np.ndarra
     return a
 
 
+def _joint_cells(design, cells):
+    """The crossed cells of every cell step: a code per row and each joint cell's step cells."""
+    key = ("joint cells", len(cells))
+    cached = design._cache.get(key)
+    if cached is None:
+        codes = np.zeros(design.n_rows, dtype=np.int64)
+        n_joint = 1
+        step_cells: list[np.ndarray] = []
+        for step in cells:
+            present, codes = _compress(codes * step.n_cells + step.cells, n_joint * step.n_cells)
+            previous, cell = np.divmod(present, step.n_cells)
+            step_cells = [c[previous] for c in step_cells] + [cell]
+            n_joint = present.size
+        cached = design._cache[key] = (np.asarray(codes, dtype=np.int64), n_joint, step_cells)
+    return cached
+
+
+def _dense_totals(design, estimand, cells, linear):
+    """The units path through PSU x joint-cell sums: ``sum_c G[c, r] (F.T @ S[:, c])``.
+
+    With the sums of every (PSU, joint cell) as a dense (PSUs, cells * m) array, the PSU
+    factors enter through one product (the jackknife's closed form, or F.T @ S), and the cell
+    factors through a small contraction: no units x replicates gather.  None when that array
+    would be too large (many PSUs times many cells): the caller takes the units path.
+    """
+    joint, n_joint, step_cells = _joint_cells(design, cells)
+    factors = design._factors
+    n_psu, m = factors.n_psu, estimand.n_columns
+    if n_psu * n_joint * m * (1 + (0 if linear is None else linear.x.shape[1])) > _DENSE_CELLS:
+        return None
+    codes = design._row_psu * n_joint + joint
+    w = design._base_weights
+    parts = [w] + ([] if linear is None else [w * x for x in linear.x.T])
+    sums = [
+        estimand.group_totals(v, codes, n_psu * n_joint).reshape(n_psu, n_joint * m) for v in parts
+    ]
+    n_rep = design.n_replicates
+    out = np.empty((n_rep, m))
+    with np.errstate(invalid="ignore", over="ignore"):
+        for a, b in _replicate_blocks(n_rep, n_joint * m * len(parts), most=256):
+            g = np.ones((n_joint, b - a))
+            for step, cell in zip(cells, step_cells, strict=True):
+                g *= step.table[cell, a:b]
+            block = np.einsum(
+                "rcm,cr->rm", factors.totals(sums[0], a, b).reshape(-1, n_joint, m), g
+            )
+            for j, s1 in enumerate(sums[1:]):
+                t1 = factors.totals(s1, a, b).reshape(-1, n_joint, m)
+                block += linear.lam[j, a:b, None] * np.einsum("rcm,cr->rm", t1, g)
+            out[a:b] = block
+    return out
+
+
 def reweighted_totals(design, estimand) -> np.ndarray:
     """Totals (n_replicates, m) of the estimand's columns under the re-weighted replicates."""
     cells, linear = _unit_form(design)
     n_rep = design.n_replicates
     if cells or (linear is not None):
+        dense = _dense_totals(design, estimand, cells, linear)
+        if dense is not None:
+            return dense
         codes, n_units, unit_psu, unit_cells = _units(design, cells)
         w = design._base_weights
         sums = estimand.group_totals(w, codes, n_units)
@@ -844,9 +932,17 @@ def reweighted_rank(design) -> int:
         # W_ir = w_i A[u_i, r]: W'W = A' diag(sum of w^2 in each unit) A
         codes, n_units, unit_psu, unit_cells = _units(design, cells)
         s = np.bincount(codes, weights=design._base_weights**2, minlength=n_units)
-        a = _unit_factors(design, cells, unit_psu, unit_cells, 0, n_rep)
-        a = np.where(np.isfinite(a), a, 0.0)
-        return user_weights_rank(a.T @ (s[:, None] * a))
+        f = design._factors.factors()
+        gram = np.zeros((n_rep, n_rep))
+        step = max(1, _REWEIGHT_CELLS // max(n_rep, 1))
+        for start in range(0, n_units, step):  # units a block at a time: bounded memory
+            units = slice(start, min(start + step, n_units))
+            a = f[unit_psu[units]]
+            for cell_step, cell in zip(cells, unit_cells, strict=True):
+                a *= cell_step.table[cell[units]]
+            a = np.where(np.isfinite(a), a, 0.0)
+            gram += a.T @ (s[units, None] * a)
+        return user_weights_rank(gram)
     gram = np.zeros((n_rep, n_rep))
     if not all(s.row_local for s in design._reweighting):
         # a trimming in the chain: blocks of whole columns, every pair of blocks (rare: R
@@ -872,7 +968,7 @@ class _ColumnsEstimand(Estimand):
     """Totals of several plain columns (one domain): used to fit steps on the replicates."""
 
     @property
-    def m0(self):  # type: ignore[override]
+    def m0(self):
         return self.variables.shape[1]
 
     def value(self, totals):

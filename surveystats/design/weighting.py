@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +30,9 @@ from ._raking import poststratify_weights, rake_weights
 from ._targets import Margin, build_targets, check_same_total, read_targets
 from ._trimming import TrimmingStep, trim_weights_array
 from .weight_summary import WeightSummary, summarize_weights
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["WeightingMethods", "read_targets"]
 
@@ -77,6 +81,18 @@ class WeightingMethods:
     """
 
     __slots__ = ()
+
+    if TYPE_CHECKING:  # what the design classes supply
+
+        @property
+        def data(self) -> pd.DataFrame: ...
+
+        @property
+        def weights(self) -> np.ndarray: ...
+
+        _weighting_steps: tuple
+
+        def _replace(self, *, weights: Any = None, weighting_steps: Any = None) -> Any: ...
 
     def _with_step(self, weights, step):
         """A new design with ``weights`` and ``step`` appended to the weighting steps.

@@ -178,3 +178,20 @@ def test_weight_summary_after_poststratify_reports_its_margin():
     np.testing.assert_allclose(frame["achieved"], [4421, 755, 1018], rtol=1e-12)
     counts = API["stype"].value_counts().reindex(["E", "H", "M"]).to_numpy()
     np.testing.assert_allclose(frame["share_before"], counts / counts.sum(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        lambda d: d.rake(MARGINS, tolerance=1e-12),
+        lambda d: d.poststratify(STYPE).calibrate(CAL),
+        lambda d: d.calibrate(STYPE | SCHWIDE, method="logit", bounds=(0.4, 2.5)),
+    ],
+)
+def test_units_path_equals_the_dense_path(monkeypatch, step):
+    # the same replicate totals with the (PSU x cell) sums dense and gathered per unit
+    want = step(boot()).mean("api00", by="comp.imp")
+    monkeypatch.setattr(rdmod, "_DENSE_CELLS", 0)
+    got = step(boot()).mean("api00", by="comp.imp")
+    np.testing.assert_allclose(got.se, want.se, rtol=1e-11)
+    np.testing.assert_allclose(got.estimate, want.estimate, rtol=1e-12)
