@@ -266,7 +266,7 @@ def finish_cells(
     """
     from .._internal.validation import check_choice, check_confidence_level
     from . import estimators
-    from ._estimand import RatioEstimand, TotalEstimand
+    from ._estimand import Estimand, RatioEstimand, TotalEstimand
     from ._intervals import PROPORTION_METHODS
     from .survey_design import SurveyDesign
     from .variance import taylor_covariance
@@ -318,6 +318,7 @@ def finish_cells(
     domain = np.where(has_answers, codes, -1)
     with np.errstate(divide="ignore", invalid="ignore"):
         cell_mean = np.where(has_answers, wy / np.where(w > 0, w, 1.0), 0.0)
+    estimand: Estimand
     if spec.statistic == "total":
         # z = [y]: the cell's sum of w y is its weight times 1 (the weights carry it)
         estimand = TotalEstimand(variables=np.ones((len(w), 1)), domain=domain, n_domains=n_domains)
@@ -337,7 +338,13 @@ def finish_cells(
 
     safe = np.where(domain >= 0, domain, 0)
     n = np.bincount(safe, weights=np.where(domain >= 0, answered, 0.0), minlength=n_domains)
-    n_missing = np.bincount(codes, weights=cells[_ROWS].to_numpy() - answered, minlength=n_domains)
+    outside = codes < 0  # cells whose by value is missing: in no domain, as in memory
+    rows = cells[_ROWS].to_numpy()
+    n_missing = np.bincount(
+        np.where(outside, 0, codes),
+        weights=np.where(outside, 0.0, rows - answered),
+        minlength=n_domains,
+    )
     empty = n == 0
     if empty.any():  # a domain without answers has no estimate and no variance, as in memory
         covariance[empty, :] = np.nan
@@ -353,6 +360,9 @@ def finish_cells(
         n_missing=n_missing,
         labels=labels,
         by=by_names,
+        codes=codes,  # every cell, answered or not: a domain's degf counts its PSUs
+        n_domains=n_domains,
+        n_missing_by=int(rows[outside].sum()),
     )
     statistic = "proportion" if spec.statistic == "proportion" else spec.statistic
     return estimators._result(
