@@ -486,7 +486,7 @@ def compare_waves_csv(
     or ``adjust=None`` one pass suffices.
 
     The output holds unrounded numbers, each as Python's ``repr`` (the shortest text that
-    reads back to the same float), as :meth:`pandas.DataFrame.to_csv` writes them.  Where
+    reads back to the same float), as pandas' ``DataFrame.to_csv`` writes them.  Where
     pyarrow is installed the rows are made by its string kernels, byte for byte the same
     text and several times faster (writing was most of the time of a large file).
 
