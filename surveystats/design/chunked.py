@@ -333,7 +333,7 @@ def finish_cells(
         cell_weights = w
     totals = estimand.totals(cell_weights)
     estimate = estimand.value(totals)
-    covariance = taylor_covariance(design, estimand.scores(cell_weights, totals))
+    covariance = taylor_covariance(design, estimand.scores(cell_weights, totals), domain)
     variance = np.diag(covariance).copy()
 
     safe = np.where(domain >= 0, domain, 0)

@@ -241,9 +241,17 @@ def _result(design, parts, method, confidence_level, statistic, variable, level)
     problem = np.where(n == 0, "no answers in this domain", "").astype(object)
     problem = np.where(
         (n > 0) & (df < 1),
-        "no degrees of freedom (the domain's PSUs minus its strata is 0): no interval",
+        "no degrees of freedom (PSUs minus strata is 0): no interval",
         problem,
     )
+    if getattr(getattr(design, "_structure", None), "lonely_psu", None) == "average":
+        problem = np.where(
+            (n > 0) & np.isnan(se),
+            "lonely_psu='average': every stratum this estimate touches (in the design, or "
+            "in a cluster of the stage above) has one PSU, so there is nothing to average "
+            "(R gives NaN too)",
+            problem,
+        )
     if statistic == "proportion":
         problem = np.where(
             (n > 0) & ((estimate == 0) | (estimate == 1)),

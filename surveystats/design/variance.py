@@ -43,7 +43,7 @@ class DomainScores:
         return out
 
 
-def taylor_covariance(design, scores):
+def taylor_covariance(design, scores, domain=None):
     """Covariance ``(k, k)`` of the estimates whose linearization scores are ``scores``.
 
     Parameters
@@ -51,6 +51,11 @@ def taylor_covariance(design, scores):
     design : SurveyDesign
         Supplies ``_weighting_steps`` and ``_structure``.
     scores : ndarray (n_rows, k) or DomainScores
+    domain : ndarray of int64, optional
+        Domain code (column of ``scores``) of each row, -1 for a row in no estimate: only
+        ``lonely_psu="average"`` reads it (its factor counts the strata a domain touches).
+        Ignored after weighting steps, where R's subset keeps every row (a calibrated
+        design's domain has zero weights outside, not fewer rows).
     """
     steps = design._weighting_steps
     if steps:
@@ -58,7 +63,8 @@ def taylor_covariance(design, scores):
             scores = scores.dense()
         for step in steps:
             scores = step.adjust_scores(scores)
-    return structure_covariance(design._structure, scores)
+        domain = None
+    return structure_covariance(design._structure, scores, domain)
 
 
 def estimand_totals_and_covariance(design, estimand):
@@ -95,18 +101,24 @@ def estimand_covariance(design, estimand, totals, first_group=None):
         if stage.psu is None:
             if row_scores is None:
                 row_scores = estimand.scores(weights, totals)
-            covariance += _stage_covariance(stage, row_scores, k)
+            covariance += _stage_covariance(stage, row_scores, k, estimand.domain)
         else:
             if first_group is not None and stage is design._structure.stages[0]:
                 group = first_group
             else:
                 group = estimand.group_totals(weights, stage.psu, stage.n_psu)
-            covariance += _centred_covariance(stage, estimand.group_scores(group, totals), k)
+            psu_scores = estimand.group_scores(group, totals)
+            if stage.average is not None:
+                factor = _average_factors(stage, estimand.domain, k)
+                psu_group = stage.average.stratum_group[stage.psu_stratum]
+                psu_scores = psu_scores * np.sqrt(factor[psu_group])
+            covariance += _centred_covariance(stage, psu_scores, k)
     return covariance
 
 
-def structure_covariance(structure, scores):
-    """Sum of the stage covariances of ``scores`` over the stages of ``structure``."""
+def structure_covariance(structure, scores, domain=None):
+    """Sum of the stage covariances of ``scores`` over the stages of ``structure``
+    (``domain``: as :func:`taylor_covariance`)."""
     if isinstance(scores, DomainScores):
         k = scores.n_columns
     else:
@@ -116,8 +128,37 @@ def structure_covariance(structure, scores):
         k = scores.shape[1]
     covariance = np.zeros((k, k))
     for stage in structure.stages:
-        covariance += _stage_covariance(stage, scores, k)
+        covariance += _stage_covariance(stage, scores, k, domain)
     return covariance
+
+
+def _row_stratum(stage):
+    return stage.psu_stratum if stage.psu is None else stage.psu_stratum[stage.psu]
+
+
+def _average_factors(stage, domain, k):
+    """``lonely_psu="average"``'s factor per (group, domain) of this stage, (n_groups, k)
+    (one column, broadcast over the k estimates, when ``domain`` is None)."""
+    if domain is None:
+        return stage.average.factors(None, None, 1)
+    return stage.average.factors(_row_stratum(stage), np.asarray(domain), k)
+
+
+def _averaged_rows(stage, scores, k, domain):
+    """Row scores times the square root of their (group, domain) factor (R ``onestage``'s
+    ``* nstrat / nokstrat``, applied to squares, so to each score as a square root)."""
+    factor = _average_factors(stage, domain, k)
+    row_group = stage.average.stratum_group[_row_stratum(stage)]
+    if isinstance(scores, DomainScores):
+        if domain is None:
+            root = np.sqrt(factor[row_group, 0])
+        else:
+            # a row in no estimate has score 0 under column 0: leave it 0 (factor 1), so a
+            # NaN factor of domain 0 does not reach it
+            inside = np.asarray(domain) >= 0
+            root = np.where(inside, np.sqrt(factor[row_group, scores.column]), 1.0)
+        return DomainScores(values=scores.values * root, column=scores.column, n_columns=k)
+    return scores * np.sqrt(factor[row_group])
 
 
 def _psu_totals(stage, scores, k):
@@ -132,7 +173,9 @@ def _psu_totals(stage, scores, k):
     return out
 
 
-def _stage_covariance(stage, scores, k):
+def _stage_covariance(stage, scores, k, domain=None):
+    if stage.average is not None:
+        scores = _averaged_rows(stage, scores, k, domain)
     if stage.psu is None and isinstance(scores, DomainScores):
         return _sparse_rows_covariance(stage, scores, k)
     totals = scores if stage.psu is None else _psu_totals(stage, scores, k)
