@@ -156,6 +156,7 @@ class DesignStructure:
     n_first_psu: int = 0
     first_stratum: np.ndarray | None = None
     n_first_strata: int = 1
+    row_counts: np.ndarray | None = None
 
 
 def _as_list(name, value):
@@ -242,8 +243,12 @@ def _fpc_values(data, fpc_names):
     return values, as_population
 
 
-def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
+def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu, row_counts=None):
     """Factorize the design columns and precompute every stage (see the module docstring).
+
+    ``row_counts`` (private, for designs of summed cells: :mod:`.chunked`): without
+    clusters, row i of ``data`` stands for ``row_counts[i]`` respondents, each its own PSU,
+    so the PSU counts n_h, the degrees of freedom and the lonely-PSU rules count them.
 
     Returns the structure and the weights implied by the FPC (None when none can be implied).
     """
@@ -298,7 +303,13 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
         stage_stratum.append((stratum, n_stratum))
         previous_psu = (psu, n_psu)
 
-    if stage_psu[0][1] == 1 and not (nest and strata_codes):
+    counts = None
+    if row_counts is not None:
+        if cluster_codes:
+            raise InvalidOptionError("row_counts is for designs without clusters only")
+        counts = np.asarray(row_counts, dtype=float)
+    n_units = n if counts is None else float(counts.sum())  # first-stage PSUs
+    if (stage_psu[0][1] == 1 if counts is None else n_units <= 1) and not (nest and strata_codes):
         raise InvalidValueError("the design has only one primary sampling unit (clusters)")
 
     first_psu, n_first_psu = stage_psu[0]
@@ -323,7 +334,7 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
         stratum, n_strata = stage_stratum[s]
         first_row = _first_row_of_group(psu, n_psu)
         psu_stratum = stratum[first_row]
-        n_h = np.bincount(psu_stratum, minlength=n_strata).astype(float)
+        n_h = np.bincount(psu_stratum, weights=counts, minlength=n_strata).astype(float)
         sample_rows = n_h[stratum]
         if s < len(fpc_values):
             values = fpc_values[s]
@@ -387,15 +398,16 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
         if population_rows is not None:
             fractions_above = fractions_above * (sample_rows / population_rows)
 
-    degf = int(n_first_psu - n_first_strata)
+    degf = int((n_first_psu if counts is None else n_units) - n_first_strata)
     structure = DesignStructure(
         n_rows=n,
         stages=tuple(stages),
         degf=degf,
         lonely_psu=lonely_psu,
         has_fpc=bool(fpc_values),
+        row_counts=counts,
         first_psu=None if n_first_psu == n else first_psu,
-        n_first_psu=int(n_first_psu),
+        n_first_psu=int(n_first_psu if counts is None else n_units),
         first_stratum=first_stratum,
         n_first_strata=int(n_first_strata),
     )
@@ -427,8 +439,9 @@ def domain_degf(structure, domain, n_domains):
     """
     domain = np.asarray(domain, dtype=np.int64)
     inside = domain >= 0
-    if structure.first_psu is None:  # every row its own PSU
-        n_psu = np.bincount(domain[inside], minlength=n_domains)
+    if structure.first_psu is None:  # every row its own PSU (or row_counts of them)
+        counts = None if structure.row_counts is None else structure.row_counts[inside]
+        n_psu = np.bincount(domain[inside], weights=counts, minlength=n_domains).astype(np.int64)
     else:
         n_psu = _distinct_per_group(domain, n_domains, structure.first_psu, structure.n_first_psu)
     first_stratum = structure.first_stratum

@@ -87,7 +87,12 @@ def domain_codes(design, by):
 
 
 def _numeric_answers(design, variable):
-    column = design._column(variable, "variable")
+    return numeric_values(design._column(variable, "variable"), variable)
+
+
+def numeric_values(column, variable):
+    """A column as floats (NaN for missing); a column that is not numeric raises, naming it
+    (shared with the chunked designs, which read a chunk's column)."""
     try:
         values = column.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:

@@ -21,6 +21,7 @@ import numpy as np
 
 __all__ = [
     "DomainScores",
+    "RowGroupScores",
     "taylor_covariance",
     "structure_covariance",
     "estimand_covariance",
@@ -41,6 +42,19 @@ class DomainScores:
         out = np.zeros((len(self.values), self.n_columns))
         out[np.arange(len(self.values)), self.column] = self.values
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class RowGroupScores:
+    """Scores of groups of rows that are each their own PSU, one domain per group (a cell of
+    :mod:`.chunked`): per group the sum and the sum of squares of its rows' scores, which is
+    all the with-replacement stage variance needs (the structure's ``row_counts`` say how
+    many rows, so PSUs, each group holds)."""
+
+    sums: np.ndarray
+    squares: np.ndarray
+    column: np.ndarray
+    n_columns: int
 
 
 def taylor_covariance(design, scores, domain=None):
@@ -119,6 +133,12 @@ def estimand_covariance(design, estimand, totals, first_group=None):
 def structure_covariance(structure, scores, domain=None):
     """Sum of the stage covariances of ``scores`` over the stages of ``structure``
     (``domain``: as :func:`taylor_covariance`)."""
+    if isinstance(scores, RowGroupScores):
+        k = scores.n_columns
+        covariance = np.zeros((k, k))
+        for stage in structure.stages:
+            covariance += _row_group_covariance(stage, scores, k, structure.row_counts, domain)
+        return covariance
     if isinstance(scores, DomainScores):
         k = scores.n_columns
     else:
@@ -130,6 +150,34 @@ def structure_covariance(structure, scores, domain=None):
     for stage in structure.stages:
         covariance += _stage_covariance(stage, scores, k, domain)
     return covariance
+
+
+def _row_group_covariance(stage, scores, k, counts, domain):
+    """The stage covariance of :class:`RowGroupScores` (every row its own PSU), by moments:
+    ``_sparse_rows_covariance`` with each group's sum of squares for its rows' squares and
+    its row count in n_h and in C."""
+    if stage.psu is not None or counts is None:
+        raise ValueError("RowGroupScores need a structure without clusters, with row_counts")
+    sums, squares, column = scores.sums, scores.squares, scores.column
+    if stage.average is not None:
+        factor = _average_factors(stage, domain, k)
+        row_group = stage.average.stratum_group[stage.psu_stratum]
+        inside = np.ones(len(column), dtype=bool) if domain is None else np.asarray(domain) >= 0
+        square = np.where(inside, factor[row_group, column if domain is not None else 0], 1.0)
+        sums, squares = sums * np.sqrt(square), squares * square
+    h, s = stage.psu_stratum, stage.scale
+    n_strata = stage.n_strata
+    codes = h * k + column
+    n_h = np.bincount(h, weights=counts, minlength=n_strata)
+    stratum_sums = np.bincount(codes, weights=sums, minlength=n_strata * k).reshape(n_strata, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.where(stage.centre[:, None], stratum_sums / n_h[:, None], 0.0)
+    b = np.bincount(codes, weights=s * sums, minlength=n_strata * k).reshape(n_strata, k)
+    c = np.bincount(h, weights=s * counts, minlength=n_strata)
+    cross = np.einsum("hi,hj->ij", means, b)
+    out = np.einsum("hi,h,hj->ij", means, c, means) - cross - cross.T
+    out[np.diag_indices(k)] += np.bincount(column, weights=s * squares, minlength=k)
+    return out
 
 
 def _row_stratum(stage):
