@@ -276,6 +276,24 @@ def _stacked_ginv(gram: np.ndarray) -> np.ndarray:
     return np.linalg.pinv(gram / outer, rcond=1e-12, hermitian=True) / outer
 
 
+#: rows of the model matrix handled together when forming per-replicate Gram matrices
+_GRAM_ROWS = 2**15
+
+
+def _weighted_grams(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``x' diag(v_k) x`` for every column k of ``v``: (k, p, p), by BLAS products over blocks
+    of rows (an (rows, k, p) block at a time, so memory does not grow with the rows)."""
+    n, p = x.shape
+    k = v.shape[1]
+    gram = np.zeros((k, p, p))
+    for start in range(0, n, _GRAM_ROWS):  # blocks of rows: each one BLAS tensordot
+        stop = min(start + _GRAM_ROWS, n)
+        xs = x[start:stop]
+        weighted = xs[:, None, :] * v[start:stop, :, None]  # (rows, k, p)
+        gram += np.tensordot(weighted, xs, axes=([0], [0]))
+    return gram
+
+
 def newton_columns(method, x, d, targets, *, lower, upper, max_iter, tolerance):
     """Calibrate every column of ``d`` (units x k starting weights) to ``targets``.
 
@@ -305,7 +323,7 @@ def newton_columns(method, x, d, targets, *, lower, upper, max_iter, tolerance):
         cols = np.flatnonzero(active)
         da, ga, dga = d[:, cols], g[:, cols], dg[:, cols]
         misfit = t - x.T @ (da * ga)
-        gram = np.einsum("up,uk,uq->kpq", x, da * dga, x)
+        gram = _weighted_grams(x, da * dga)
         step = np.einsum("kpq,qk->pk", _stacked_ginv(gram), misfit)
         new_eta = eta[:, cols] + step
         ga, dga = distance(x @ new_eta, lower, upper)

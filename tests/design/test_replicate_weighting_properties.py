@@ -195,3 +195,19 @@ def test_units_path_equals_the_dense_path(monkeypatch, step):
     got = step(boot()).mean("api00", by="comp.imp")
     np.testing.assert_allclose(got.se, want.se, rtol=1e-11)
     np.testing.assert_allclose(got.estimate, want.estimate, rtol=1e-12)
+
+
+def test_rank_after_linear_calibration_from_unit_sums_equals_row_blocks(monkeypatch):
+    # degf from the per-unit moments of (1, x) equals the rank of the rows x replicates weights
+    step = lambda d: d.poststratify(STYPE).calibrate(CAL)  # noqa: E731
+    fast = step(ss.SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc").replicate("jkn"))
+    monkeypatch.setattr(rdmod, "_linear_gram", lambda *args: None)
+    slow = step(ss.SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc").replicate("jkn"))
+    assert fast.degf == slow.degf
+    assert (
+        fast.degf
+        == rdmod.user_weights_rank(
+            fast.replicate_weights().to_numpy().T @ fast.replicate_weights().to_numpy()
+        )
+        - 1
+    )
