@@ -36,6 +36,7 @@ from ._replicate_steps import (
     calibrate_cells,
     check_converged,
     linear_lambda,
+    model_grams,
     newton_columns,
     poststratify_cells,
     rake_cells,
@@ -1083,9 +1084,10 @@ def _fit_calibration(design, step):
         lam = linear_lambda(gram, totals[:, j.size :], targets)
         return ModelFactors("linear", x, lam)
     lam = np.empty((p, design.n_replicates))
+    grams = model_grams(model)
     for a, b in _replicate_blocks(design.n_replicates, design.n_rows):
         w = weight_block(design, a, b)
-        eta, _, converged, errors = newton_columns(method, x, w, targets, **options)
+        eta, _, converged, errors = newton_columns(method, x, w, targets, grams=grams, **options)
         check_converged(method, converged, errors, step.max_iter, step.tolerance, offset=a)
         lam[:, a:b] = eta
     return ModelFactors(method, x, lam, float(lower), float(upper))
