@@ -265,7 +265,9 @@ def rake_cells(counts, cell_levels, margins, *, max_iter, tolerance):
                     f"a margin is off by a relative {worst[r]:.3g} (tolerance {tolerance:g}); "
                     "a replicate may lack respondents in a crossed cell, or need more max_iter"
                 )
-        return table / counts, passes
+        # a cell with no weight in a replicate (its PSUs left out) keeps weight 0 there: its
+        # factor is 0, not 0 / 0 (which would make the whole replicate NaN)
+        return np.where(counts > 0, table / np.where(counts > 0, counts, 1.0), 0.0), passes
 
 
 def _stacked_ginv(gram: np.ndarray) -> np.ndarray:
