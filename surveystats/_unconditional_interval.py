@@ -182,48 +182,65 @@ def _pmf(log_choose, n, p):
     s = np.arange(log_choose.shape[1])
     rest = np.maximum(np.asarray(n, dtype=float)[:, None] - s, 0.0)[:, None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        log_pmf = (
-            log_choose[:, None, :]
-            + _sc.xlogy(s, p[:, :, None])
-            + _sc.xlog1py(rest, -p[:, :, None])
-        )
-    return np.exp(log_pmf)
+        # s log p + (n - s) log(1 - p) with 0 log 0 = 0 (p = 0 or 1 at the ends of the range);
+        # plain products, about twice as fast as xlogy/xlog1py
+        successes = s * np.log(p)[:, :, None]
+        successes[:, :, 0] = 0.0
+        failures = np.where(rest == 0.0, 0.0, rest * np.log1p(-p)[:, :, None])
+        return np.exp(log_choose[:, None, :] + successes + failures)
 
 
 def _region_sums(pmf1, pmf2, low_cut, high_cut):
     """``sum_i pmf1(i) P(X2 <= low_cut(i) or X2 >= high_cut(i))`` over the last axis, with
     pmf arrays (rows, points, width) and cuts (rows, width1)."""
-    rows, points, width2 = pmf2.shape
-    zero = np.zeros((rows, points, 1))
-    below = np.concatenate([zero, np.cumsum(pmf2, axis=-1)], axis=-1)  # F2(k) at k + 1
-    above = np.concatenate([np.cumsum(pmf2[..., ::-1], axis=-1)[..., ::-1], zero], axis=-1)
-    lo_idx = np.broadcast_to((low_cut + 1)[:, None, :], (rows, points, low_cut.shape[1]))
-    hi_idx = np.broadcast_to(high_cut[:, None, :], lo_idx.shape)
-    covered = np.take_along_axis(below, np.clip(lo_idx, 0, width2), axis=-1) + np.take_along_axis(
-        above, np.clip(hi_idx, 0, width2), axis=-1
-    )
-    covered = np.where((low_cut >= high_cut)[:, None, :], 1.0, np.minimum(covered, 1.0))
-    return np.einsum("kgi,kgi->kg", pmf1, covered)
+    return np.einsum("kgi,kgi->kg", pmf1, _covered(pmf2, low_cut, high_cut))
+
+
+def _covered(pmf2, low_cut, high_cut):
+    """``P(X2 <= low_cut(i) or X2 >= high_cut(i))`` for every row i of each table (the region
+    of row i), from the second sample's probabilities (..., width2) and the cuts (rows,
+    width1); a side without a cut (-1, or n2 + 1) is skipped."""
+    width2 = pmf2.shape[-1]
+    shape = pmf2.shape[:-1] + (low_cut.shape[-1],)
+    extra = (slice(None),) + (None,) * (pmf2.ndim - 2) + (slice(None),)
+    covered = np.zeros(shape)
+    if np.any(low_cut >= 0):
+        below = np.cumsum(pmf2, axis=-1)  # F2(k)
+        idx = np.broadcast_to(np.clip(low_cut, 0, width2 - 1)[extra], shape)
+        covered += np.where((low_cut >= 0)[extra], np.take_along_axis(below, idx, axis=-1), 0.0)
+    if np.any(high_cut < width2):
+        above = np.cumsum(pmf2[..., ::-1], axis=-1)[..., ::-1]  # S2(k)
+        idx = np.broadcast_to(np.clip(high_cut, 0, width2 - 1)[extra], shape)
+        inside = (high_cut < width2)[extra]
+        covered += np.where(inside, np.take_along_axis(above, idx, axis=-1), 0.0)
+    return np.where((low_cut >= high_cut)[extra], 1.0, np.minimum(covered, 1.0))
 
 
 def _nuisance_range(delta):
     return np.maximum(0.0, -delta), np.minimum(1.0, 1.0 - delta)
 
 
-def _grid_points(n1, n2):
-    # about four points per standard deviation of the smaller sample's proportion at 1/2
-    return int(24 + 8 * np.ceil(np.sqrt(max(int(np.max(n1)), int(np.max(n2)), 1))))
+def _grid_points(n1, n2, density=8.0, base=24.0):
+    """Grid points over pi for each row, from its own sizes (so that a table gets the same
+    grid alone or in a batch): ``base + density * sqrt(max(n1, n2))``, about four points per
+    standard deviation of the larger sample's proportion at 1/2 by default."""
+    size = np.maximum(np.maximum(n1, n2), 1)
+    return (base + density * np.ceil(np.sqrt(size))).astype(np.int64)
 
 
 def _evaluate_grid(n1, n2, delta, cuts, lc1, lc2, points, r_grid):
     """Tail probabilities on a grid of pi per row: (rows, points) and the grid."""
     lo, hi = _nuisance_range(delta)
-    t = np.arange(points) / (points - 1.0)
+    if not r_grid:
+        # each row's own grid, padded by repeating its last point
+        width = int(points.max())
+        t = np.minimum(np.arange(width)[None, :], points[:, None] - 1) / (points[:, None] - 1.0)
+        points = width
     if r_grid:
         # R: seq(p1min, p1max, length = nPgrid), from + (0:(n - 1)) * by
         grid = lo[:, None] + np.arange(points)[None, :] * ((hi - lo) / (points - 1.0))[:, None]
     else:
-        grid = lo[:, None] + t[None, :] * (hi - lo)[:, None]
+        grid = lo[:, None] + t * (hi - lo)[:, None]
     grid = np.clip(grid, lo[:, None], hi[:, None])
     p2 = np.clip(grid + delta[:, None], 0.0, 1.0)
     pmf1 = _pmf(lc1, n1, grid)
@@ -252,12 +269,16 @@ def _refine(n1, n2, delta, cuts, lc1, lc2, low, high):
         return p2, b1, b2
 
     def gather(values):
+        # the same region sums for any per-outcome values (the pmf or its derivatives)
         zero = np.zeros((values.shape[0], 1))
-        below = np.concatenate([zero, np.cumsum(values, axis=-1)], axis=-1)
-        above = np.concatenate([np.cumsum(values[:, ::-1], axis=-1)[:, ::-1], zero], axis=-1)
-        return np.take_along_axis(below, lo_idx, axis=-1) + np.take_along_axis(
-            above, hi_idx, axis=-1
-        )
+        out = np.zeros(low_cut.shape)
+        if np.any(low_cut >= 0):
+            below = np.concatenate([zero, np.cumsum(values, axis=-1)], axis=-1)
+            out += np.take_along_axis(below, lo_idx, axis=-1)
+        if np.any(high_cut < width2):
+            above = np.concatenate([np.cumsum(values[:, ::-1], axis=-1)[:, ::-1], zero], axis=-1)
+            out += np.take_along_axis(above, hi_idx, axis=-1)
+        return out
 
     with np.errstate(divide="ignore", invalid="ignore"):
         for _ in range(_NEWTON_STEPS):
@@ -287,13 +308,15 @@ def _refine(n1, n2, delta, cuts, lc1, lc2, low, high):
     return np.clip(np.nan_to_num(value), 0.0, 1.0)
 
 
-def tail_probability(x1, n1, x2, n2, delta, statistic, side, nuisance_grid=None):
+def tail_probability(x1, n1, x2, n2, delta, statistic, side, nuisance_grid=None, screen=False):
     """``max_pi P(outcome at least as extreme as (x1, x2))`` under ``p1 = pi``,
     ``p2 = pi + delta``, for 1-D integer arrays (one ``delta`` per table).
 
     statistic: 'score' or 'simple'; side: 'upper' (``T >= t_obs``), 'lower' or 'square'.
     ``nuisance_grid``: None for the grid-and-Newton maximum, or an integer for R's rule (the
-    best of that many equally spaced values of pi, no refinement).
+    best of that many equally spaced values of pi, no refinement).  ``screen``: a cheap lower
+    estimate instead (the best of a grid of about 1.5 points per standard deviation), within
+    a few percent of the maximum.
     """
     x1, n1, x2, n2 = (np.asarray(a, dtype=np.int64) for a in (x1, n1, x2, n2))
     delta = np.asarray(delta, dtype=float)
@@ -310,21 +333,33 @@ def tail_probability(x1, n1, x2, n2, delta, statistic, side, nuisance_grid=None)
         rows = order[start:end]
         start = end
         out[rows] = _tail_block(
-            x1[rows], n1[rows], x2[rows], n2[rows], delta[rows], statistic, side, nuisance_grid
+            x1[rows],
+            n1[rows],
+            x2[rows],
+            n2[rows],
+            delta[rows],
+            statistic,
+            side,
+            nuisance_grid,
+            screen,
         )
     return out
 
 
-def _tail_block(x1, n1, x2, n2, delta, statistic, side, nuisance_grid):
+def _tail_block(x1, n1, x2, n2, delta, statistic, side, nuisance_grid, screen):
     width1, width2 = int(n1.max()) + 1, int(n2.max()) + 1
     cuts = _thresholds(statistic, x1, n1, x2, n2, delta, side, width1, width2)
     lc1, lc2 = _log_choose(n1, width1), _log_choose(n2, width2)
     if nuisance_grid is not None:
         values, _ = _evaluate_grid(n1, n2, delta, cuts, lc1, lc2, int(nuisance_grid), True)
         return values.max(axis=1)
+    if screen:
+        points = _grid_points(n1, n2, density=3.0, base=8.0)
+        values, _ = _evaluate_grid(n1, n2, delta, cuts, lc1, lc2, points, False)
+        return values.max(axis=1)
     points = _grid_points(n1, n2)
     values, grid = _evaluate_grid(n1, n2, delta, cuts, lc1, lc2, points, False)
-    best = np.argmax(values, axis=1)
+    best = np.argmax(values, axis=1)  # the first of equal values: never in the padding
     rows = np.arange(len(best))
     top = values[rows, best]
     low = grid[rows, np.maximum(best - 1, 0)]
@@ -334,12 +369,13 @@ def _tail_block(x1, n1, x2, n2, delta, statistic, side, nuisance_grid):
 
 
 # --------------------------------------------------------------------------- inversion in delta
-_DELTA_XATOL = 1e-11  # bracket width at which a bound is accepted (R's own step: 3.8e-9)
+_DELTA_XATOL = 1e-10  # bracket width at which a bound is accepted (R's own step: 3.8e-9)
 _SCAN_BATCH = 8  # grid values of delta per table per pass of the scan
 # The scan beyond the innermost crossing stops once the tail probability falls below this
 # fraction of its target: between the rejected and the accepted values of delta that R's scan
 # meets, the tail probability was never seen below 0.2 of the target (900 tables, n <= 40)
 _SCAN_STOP = 0.01
+_SCREEN_MARGIN = 0.7  # the screening estimate is within a few percent of the maximum
 
 
 def _root_in(func, args, low, high):
@@ -372,7 +408,7 @@ def _bound(x1, n1, x2, n2, target, statistic, side, which, nuisance_grid, scan):
     # falls to 0 at delta = +1.  ``excess`` is signed to increase in delta in both cases.
     sign = 1.0 if which == "low" else -1.0
 
-    def excess(delta, x1, n1, x2, n2, target):
+    def excess(delta, x1, n1, x2, n2, target, screen=False):
         shape = delta.shape
         flat = [np.ravel(np.broadcast_to(a, shape)) for a in (x1, n1, x2, n2, target)]
         tail = tail_probability(
@@ -381,6 +417,7 @@ def _bound(x1, n1, x2, n2, target, statistic, side, which, nuisance_grid, scan):
             statistic,
             side,
             nuisance_grid,
+            screen,
         )
         return (sign * (tail - flat[4])).reshape(shape)
 
@@ -398,17 +435,19 @@ def _bound(x1, n1, x2, n2, target, statistic, side, which, nuisance_grid, scan):
     args = (x1[todo], n1[todo], x2[todo], n2[todo], target[todo])
     root = _root_in(excess, args, lo, hi)
     if scan:
-        root = _scan_outwards(root, excess, args, sign)
+        root = _scan_outwards(root, excess, args, sign, nuisance_grid is None)
     bound[todo] = root
     return bound
 
 
-def _scan_outwards(root, excess, args, sign):
+def _scan_outwards(root, excess, args, sign, screening):
     """R's rule for a tail probability that is not monotone in delta: the bound is the
     outermost value of R's grid ``seq(-1, 1, length = 500)`` that is not rejected, refined
     inside the grid cell beyond it (``exact2x2`` scans the whole grid from the end; here the
     scan starts at the crossing found and walks outwards until the tail probability falls
-    below ``_SCAN_STOP`` of its target)."""
+    below ``_SCAN_STOP`` of its target).  With ``screening``, each value of delta is first
+    judged by the cheap lower estimate of the tail probability, and only those within
+    ``_SCREEN_MARGIN`` below the target are computed in full."""
     grid = np.linspace(-1.0, 1.0, R_NCIGRID)
     # first grid index outside the root (below it for 'low', above for 'high')
     if sign > 0:
@@ -427,8 +466,15 @@ def _scan_outwards(root, excess, args, sign):
         valid = (idx >= 0) & (idx < R_NCIGRID)
         safe = np.clip(idx, 0, R_NCIGRID - 1)
         a_args = [a[active][:, None] for a in args]
-        f = excess(grid[safe], *a_args)
-        tail = sign * f + target[active][:, None]
+        goal = target[active][:, None]
+        tail = sign * excess(grid[safe], *a_args, screen=screening) + goal
+        if screening:
+            # the estimate is at most the maximum: above the target it is accepted for sure
+            unsure = valid & (tail <= goal) & (tail >= _SCREEN_MARGIN * goal)
+            if unsure.any():
+                rows, cols = np.nonzero(unsure)
+                sure = excess(grid[safe][rows, cols], *(a[rows, 0] for a in a_args))
+                tail[rows, cols] = sign * sure + goal[rows, 0]
         accepted = valid & (tail > target[active][:, None])
         low_tail = valid & (tail < _SCAN_STOP * target[active][:, None])
         # outermost accepted index in this batch
@@ -437,7 +483,9 @@ def _scan_outwards(root, excess, args, sign):
         hit = accepted.any(axis=1)
         best[active] = np.where(
             hit,
-            np.minimum(best[active], outermost) if sign > 0 else np.maximum(best[active], outermost),
+            np.minimum(best[active], outermost)
+            if sign > 0
+            else np.maximum(best[active], outermost),
             best[active],
         )
         nxt[active] = nxt[active] + _SCAN_BATCH * step
@@ -473,6 +521,16 @@ def exact_difference_interval(x1, n1, x2, n2, a_lo, a_hi, method, nuisance_grid=
     ``alpha / 2`` each for a two-sided central interval).  For 'agresti-min' (one two-sided
     test) the test's level is ``a_lo + a_hi`` and both bounds invert it.  Returns
     ``(low, high)``.
+
+    Examples
+    --------
+    Two small groups, 2 of 7 and 6 of 13 (the StatXact example of R ``exact2x2``), and an
+    all-or-nothing table, in one call:
+
+    >>> low, high = exact_difference_interval([2, 0], [7, 7], [6, 13], [13, 13],
+    ...                                       0.025, 0.025, "chan-zhang")
+    >>> low.round(4), high.round(4)
+    (array([-0.3108,  0.5904]), array([0.5787, 1.    ]))
     """
     statistic, central, scan = _METHODS[method]
     x1, n1, x2, n2 = (np.asarray(a, dtype=np.int64).ravel() for a in (x1, n1, x2, n2))
