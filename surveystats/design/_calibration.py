@@ -349,6 +349,7 @@ def calibrate_weights(
         max_error,
         converged=converged,
         n_trimmed=n_trimmed,
+        trim=None if trim is None else (float(trim[0]), float(trim[1])),
     )
     return new, step
 
@@ -379,6 +380,14 @@ class CalibrationResiduals:
     converged: bool = True
     #: g-weights set to a bound by ``trim=``
     n_trimmed: int = 0
+    #: R's ``trim`` bounds on the g-weights, applied after calibrating (None: none)
+    trim: tuple[float, float] | None = None
+    #: the options of the call, so that the same calibration can be run on every replicate
+    bounds: tuple[float, float] | None = None
+    weight_bounds: tuple[float, float] | None = None
+    max_iter: int = 50
+    tolerance: float = 1e-10
+    start_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def adjust_scores(self, scores):
         """Scores (n, k) replaced by their residuals on the calibration model."""

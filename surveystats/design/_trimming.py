@@ -25,7 +25,11 @@ import numpy as np
 
 from ..exceptions import InvalidOptionError, SurveyStatsError
 
-__all__ = ["TrimmingStep", "trim_weights_array"]
+__all__ = ["R_PASSES", "TrimmingStep", "trim_weights_array"]
+
+#: passes the replicate trimming (``_replicate_steps.trim_columns``) makes as R does them
+#: before finishing a column with :func:`trim_weights_array`'s exact limit
+R_PASSES = 100
 
 
 @dataclass(frozen=True)

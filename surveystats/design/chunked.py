@@ -354,6 +354,8 @@ def finish_cells(
         n_missing=n_missing,
         labels=labels,
         by=by_names,
+        codes=codes,  # every cell, answered or not: a domain's degf counts its PSUs
+        n_domains=n_domains,
     )
     statistic = "proportion" if spec.statistic == "proportion" else spec.statistic
     return estimators._result(

@@ -137,3 +137,10 @@ def test_bad_options_are_named(kwargs, message):
 def test_trim_with_every_g_weight_outside_is_an_error():
     with pytest.raises(SurveyStatsError, match="every g-weight is outside the trim bounds"):
         base().calibrate(CALIBRATION, bounds=(0.6, 1.8), max_iter=100, trim=(1.9, 2.0))
+
+
+def test_trim_and_unconverged_force_are_refused_on_replicates():
+    # every replicate would need the same trimming / the same unconverged iterate: not replayed
+    for d in (design("trim_linear"), design("force_linear")):
+        with pytest.raises(InvalidOptionError, match="not available on a replicate design"):
+            d.replicate("jk1")
