@@ -21,7 +21,8 @@ rows 3..900 of the target and 3..90 of the sample.  The first rows equal those t
 tutorial prints (target row 0: Male, 45+, income 10.183951, happiness 61.706333).  The legacy
 ``RandomState`` stream is fixed by numpy's compatibility policy, so these are balance's rows.
 
-The figures are printed to 3 decimals (1 for the ESS): the tolerance is half a unit there.
+The figures are printed to 3 decimals (1 for the ESS): the tolerance is half a unit there,
+except for the raked mean (see the test).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def test_raking_balances_tutorial_gives_its_design_effect_ess_and_mean():
     summary = raked.weight_summary()
     np.testing.assert_allclose(summary.kish_deff, 2.103, atol=5e-4)  # balance: Deff 2.103
     np.testing.assert_allclose(summary.effective_n, 475.6, atol=5e-2)  # balance: ESS 475.6
-    # balance: happiness weighted mean 55.484 after raking, 48.559 unadjusted
-    np.testing.assert_allclose(raked.mean("happiness").estimate, 55.484, atol=5e-4)
+    # balance: happiness weighted mean 55.484 after raking, 48.559 unadjusted.  Raked to
+    # convergence the mean is 55.48459; balance stops its raking earlier (its own printout
+    # leaves the age-group margins off by an ASMD of up to 3.0e-5), hence 1e-3 here
+    np.testing.assert_allclose(raked.mean("happiness").estimate, 55.484, atol=1e-3)
     np.testing.assert_allclose(design.mean("happiness").estimate, 48.559, atol=5e-4)
