@@ -32,7 +32,9 @@ class DesignResult(Result):
     low, high : float or ndarray
         Interval bounds at ``confidence_level``.
     df : float or ndarray
-        Degrees of freedom of the t quantile (the design's ``degf``).
+        Degrees of freedom of the t quantile: the design's ``degf``, except for a
+        proportion by domain, where each domain's own (R ``svyby(..., svyciprop)``: its
+        first-stage PSUs minus its strata).
     n : int or ndarray
         Rows that answered (in the domain); ``n_missing``: rows with no answer.
     method : str
@@ -46,6 +48,10 @@ class DesignResult(Result):
         Domain labels with ``by=`` (tuples for crossed domains); ``by``: the column names.
     covariance : ndarray
         Covariance matrix of the estimates (k x k; not shown).
+    n_missing_by : int
+        Rows whose ``by`` value is missing: in no domain, so in no estimate (as R's
+        ``svyby``, which forms no group for NA), but still in the design's variance.
+        0 without ``by``.
     """
 
     estimate: Any
@@ -65,6 +71,7 @@ class DesignResult(Result):
     domain: Any = field(default=None, repr=False)
     by: Any = field(default=None, repr=False)
     covariance: Any = field(default=None, repr=False, compare=False)
+    n_missing_by: int = 0
 
     @property
     def ci(self):

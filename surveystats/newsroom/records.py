@@ -15,6 +15,9 @@ wording     -> ``findings``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from .finding import Finding
 
 __all__ = [
     "Options",
@@ -90,6 +93,8 @@ class LeadAmount:
     points: float
     sentence: int
     text: str
+    #: rounding of the amount as written, in points: 0.5 for "9", 1 for "almost 12"
+    half_unit: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,7 @@ class Claim:
     n_source: str
     sentence: int
     figures: tuple[Figure, ...] = ()
-    details: dict = field(default_factory=dict, compare=False)
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
     about: int | None = None  # a wording claim: index of the claim it is about
 
 
@@ -177,7 +182,7 @@ class Answer:
     moe: float | None = None
     pvalue: float | None = None
     significant: bool | None = None
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
     problem: str = ""
 
 
@@ -197,4 +202,4 @@ class Document:
     mentions: tuple[Mention, ...] = ()
     claims: tuple[Claim, ...] = ()
     tests: tuple[Answer, ...] = ()
-    findings: tuple = ()
+    findings: tuple[Finding, ...] = ()
