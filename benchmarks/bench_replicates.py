@@ -256,6 +256,46 @@ REWEIGHT_CHILD = textwrap.dedent(
     """
 )
 
+# The steps without a factor form, processed in blocks of replicates: time and peak memory
+# (tracemalloc: numpy's allocations) of the step and of a proportion with SE after it.
+CHUNKED_CHILD = textwrap.dedent(
+    r"""
+    import json, sys, time, tracemalloc
+    import numpy as np, pandas as pd
+    import surveystats as ss
+    case, reps, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    rng = np.random.default_rng(12345)
+    n_psu = 2000
+    psu = rng.integers(0, n_psu, size=rows)
+    weight = rng.uniform(50, 150, size=rows)
+    answer = np.where(rng.random(rows) < rng.uniform(0.3, 0.6, n_psu)[psu], "Yes", "No")
+    sizes = {"m2": 2, "m6": 6, "m10": 10}
+    margins = {n: rng.integers(0, k, size=rows) for n, k in sizes.items()}
+    x = rng.normal(50, 10, size=rows)
+    total = weight.sum()
+    share = {k: np.linspace(1, 2, k) / np.linspace(1, 2, k).sum() for k in sizes.values()}
+    targets = {n: {v: total * share[k][v] for v in range(k)} for n, k in sizes.items()}
+    frame = pd.DataFrame(dict(stratum=psu % 50, psu=psu, weight=weight, answer=answer, x=x,
+                              **margins))
+    d = ss.SurveyDesign(frame, weights="weight", strata="stratum", clusters="psu")
+    rd = d.replicate("bootstrap", replicates=reps, seed=7)
+    totals = {"m2": targets["m2"], "m6": targets["m6"], "x": float((weight * x).sum() * 1.01)}
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    if case == "rake_trim":
+        w = rd.rake(targets).trim_weights(upper=160)
+    elif case == "linear_numeric":
+        w = rd.calibrate(totals)
+    else:
+        w = rd.calibrate(totals, method="logit", bounds=(0.5, 2.0))
+    t1 = time.perf_counter()
+    r = w.proportion("answer", level="Yes")
+    t2 = time.perf_counter()
+    _, peak = tracemalloc.get_traced_memory()
+    print(json.dumps(dict(step=t1 - t0, estimate_time=t2 - t1, peak=peak / 2**20, se=r.se)))
+    """
+)
+
 R_REWEIGHT_CHILD = textwrap.dedent(
     r"""
     suppressMessages(library(survey))
@@ -297,6 +337,19 @@ R_REWEIGHT_CHILD = textwrap.dedent(
 # A case whose resident memory passes this is stopped (the machine is shared): svy and R hold
 # rows x replicates weights, 16 GB at 2,000 replicates of 10^6 rows.
 MEMORY_CAP_MIB = 6144
+# R at 500 replicates needs about 14 GiB (28 bytes per row x replicate: the analysis weights
+# and their copies), so it gets its own cap; any case is also stopped when the machine's
+# available memory falls under MIN_AVAILABLE_MIB, so that it never starves other jobs.
+R_MEMORY_CAP_MIB = 16384
+MIN_AVAILABLE_MIB = 2048
+
+
+def _available_mib():
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024.0
+    return float("inf")
 
 
 def _rss_mib(pid):
@@ -310,17 +363,22 @@ def _rss_mib(pid):
     return 0.0
 
 
-def _watched(cmd, timeout):
-    """Run ``cmd``; stop it if its resident memory passes MEMORY_CAP_MIB or time runs out."""
+def _watched(cmd, timeout, cap=MEMORY_CAP_MIB):
+    """Run ``cmd``; stop it if its resident memory passes ``cap`` MiB, the machine runs short
+    of memory, or time runs out."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.perf_counter()
     highest = 0.0
     while proc.poll() is None:
         highest = max(highest, _rss_mib(proc.pid))
-        if highest > MEMORY_CAP_MIB:
+        if highest > cap:
             proc.kill()
             proc.communicate()
-            return {"error": f"stopped above the {MEMORY_CAP_MIB} MiB memory cap"}
+            return {"error": f"stopped above the {cap} MiB memory cap"}
+        if _available_mib() < MIN_AVAILABLE_MIB:
+            proc.kill()
+            proc.communicate()
+            return {"error": f"stopped at {highest:.0f} MiB: the machine ran short of memory"}
         if time.perf_counter() - started > timeout:
             proc.kill()
             proc.communicate()
@@ -340,7 +398,9 @@ def run_r(kind, reps, rows, timeout=1800, child=R_CHILD):
     path = HERE / "_bench_replicates_child.R"
     path.write_text(child)
     try:
-        return _watched(["Rscript", str(path), kind, str(reps), str(rows)], timeout)
+        return _watched(
+            ["Rscript", str(path), kind, str(reps), str(rows)], timeout, R_MEMORY_CAP_MIB
+        )
     finally:
         path.unlink(missing_ok=True)
 
@@ -354,9 +414,9 @@ def main():
     parser.add_argument(
         "--r-max-reps",
         type=int,
-        default=100,
+        default=500,
         help="largest replicate count tried in R (its rows x replicates matrix "
-        "needs 8 bytes x rows x replicates: 16 GB at 2,000)",
+        "needs 8 bytes x rows x replicates, 28 with its copies: 14 GB at 500, 56 GB at 2,000)",
     )
     parser.add_argument("--reweight", action="store_true", help="the re-weighted replicates")
     parser.add_argument("--kinds", nargs="*", default=["jk1", "bootstrap"])
@@ -424,6 +484,31 @@ def reweight(args, tools, have_r):
             f"{res['estimate_time']:.3f} | {total:.3f} | {res['peak']:.0f} | "
             f"{res['peak'] - base:.0f} | {res.get('se', '')} |"
         )
+    out += [
+        "",
+        "## Steps without a factor form (bootstrap, processed in blocks of replicates)",
+        "",
+        "The same bootstrap design; rake then trim (upper 160), linear calibration to two",
+        "margins and a numeric total (factor form 1 + x'lambda_r), logit calibration to them",
+        "with g-bounds (0.5, 2) (Newton on every row, blocks of replicates). Peak = tracemalloc's",
+        "(numpy allocations during the step and the estimate), surveystats only.",
+        "",
+        "| step | replicates | step s | proportion + SE s | peak MiB | SE |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for case in ("rake_trim", "linear_numeric", "logit_numeric"):
+        for reps in args.reps:
+            res = _watched(
+                [sys.executable, "-c", CHUNKED_CHILD, case, str(reps), str(args.rows)], 1800
+            )
+            print(case, reps, res, flush=True)
+            if "error" in res:
+                out.append(f"| {case} | {reps} | failed: {res['error'][:80]} | | | |")
+                continue
+            out.append(
+                f"| {case} | {reps} | {res['step']:.2f} | {res['estimate_time']:.2f} | "
+                f"{res['peak']:.0f} | {res['se']} |"
+            )
     out += ["", "## Summary", ""]
     cell = {(k, r, t): res for k, r, t, res in lines if "error" not in res}
     for kind, reps, tool, res in lines:
@@ -455,7 +540,8 @@ def write(lines, rows):
         "run (tens of seconds each). Peak = the process's resident high-water mark (VmHWM), added = peak",
         "minus the resident size once the data frame existed. floor = bare numpy: PSU sums and",
         "one (replicates x PSUs) @ (PSUs x 2) product with random factors. A case is stopped",
-        f"when its resident memory passes {MEMORY_CAP_MIB:,} MiB (the machine is shared).",
+        f"when its resident memory passes {MEMORY_CAP_MIB:,} MiB (R: {R_MEMORY_CAP_MIB:,} MiB) or",
+        f"the machine's available memory falls under {MIN_AVAILABLE_MIB:,} MiB (it is shared).",
         "",
         "| type | replicates | tool | create s | estimate s | create+estimate s | peak MiB | added MiB | SE |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
