@@ -134,7 +134,7 @@ def main():
             exact_peer += bool(np.isclose(ref[m], exact, rtol=1e-9, atol=0))
         lines.append(
             f"| {test} | {t_ours:.3f} | {1e6 * t_ours / TABLES:.0f} | {t_peer:.0f} | "
-            f"{1e6 * t_sub / SUBSET:.0f} | {t_peer / t_ours:.0f}x | {t_ours / floor:.0f}x | "
+            f"{1e6 * t_sub / SUBSET:.0f} | {t_peer / t_ours:.0f}x | {t_ours / floor:.1f}x | "
             f"{agree.sum()} of {SUBSET} | {exact_ours} / {exact_peer} of {(~agree).sum()} |"
         )
         print(lines[-1], flush=True)
