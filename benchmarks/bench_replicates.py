@@ -11,8 +11,17 @@ process's own high-water mark (``VmHWM``, which also sees svy's Rust and polars 
 that ``tracemalloc`` cannot); "added" is the peak minus the resident size once the data frame
 was built. A floor is the same replicate totals in bare numpy (PSU sums, one matrix product).
 
+Re-weighted replicates (``--reweight``): the replicate design is raked to three margins (2, 6
+and 10 levels) -- every replicate re-weighted, as R's ``rake`` on a replicate design -- and a
+proportion with its replicate SE is estimated on it: surveystats (``rd.rake``), svy
+(``sample.weighting.rake``, which rakes its rows x replicates matrix), R (``rake`` on
+``as.svrepdesign``) and a bare-numpy floor (per PSU x cell sums, the cells x replicates table
+raked, one product).  Tolerance 1e-10 relative on every margin level for surveystats and svy;
+R ``control = list(maxit = 100, epsilon = 1e-10)`` (relative to the weight sum).
+
 Run:  .venv/bin/python benchmarks/bench_replicates.py [--rows 1000000] [--no-r] [--no-svy]
-Writes benchmarks/results/replicates.md.
+      .venv/bin/python benchmarks/bench_replicates.py --reweight [--reps 100]
+Writes benchmarks/results/replicates.md (``--reweight``: replicates_reweighted.md).
 """
 
 from __future__ import annotations
@@ -136,6 +145,155 @@ R_CHILD = textwrap.dedent(
 )
 
 
+REWEIGHT_CHILD = textwrap.dedent(
+    r"""
+    import json, sys, time
+    import numpy as np
+
+    def rss(field):
+        for line in open("/proc/self/status"):
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024.0  # MiB
+        return float("nan")
+
+    tool, kind, reps, rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    rng = np.random.default_rng(12345)
+    n_strata, n_psu = (1, reps) if kind == "jk1" else (50, 40 * 50)
+    psu = rng.integers(0, n_psu, size=rows)
+    stratum = psu % n_strata
+    weight = rng.uniform(50, 150, size=rows)
+    p_psu = rng.uniform(0.3, 0.6, size=n_psu)
+    answer = np.where(rng.random(rows) < p_psu[psu], "Yes", "No")
+    sizes = {"m2": 2, "m6": 6, "m10": 10}
+    margins = {name: rng.integers(0, k, size=rows) for name, k in sizes.items()}
+    total = float(weight.sum())
+    # population shares tilted away from the sample's, so raking has work to do
+    targets = {}
+    for name, k in sizes.items():
+        share = np.linspace(1.0, 2.0, k)
+        targets[name] = {int(v): float(total * share[v] / share.sum()) for v in range(k)}
+    columns = dict(stratum=stratum, psu=psu, weight=weight, answer=answer, **margins)
+    out = {}
+    if tool == "surveystats":
+        import pandas as pd
+        import surveystats as ss
+        frame = pd.DataFrame(columns)
+        base = rss("VmRSS:")
+        strata = None if kind == "jk1" else "stratum"
+        best = (float("inf"), float("inf"), float("inf"))
+        for _ in range(3):  # best of 3 from scratch (the machine is shared)
+            t0 = time.perf_counter()
+            d = ss.SurveyDesign(frame, weights="weight", strata=strata, clusters="psu")
+            rd = d.replicate(kind, replicates=None if kind == "jk1" else reps, seed=7)
+            t1 = time.perf_counter()
+            raked = rd.rake(targets, tolerance=1e-10)
+            t2 = time.perf_counter()
+            r = raked.proportion("answer", level="Yes")
+            t3 = time.perf_counter()
+            if t3 - t0 < sum(best):
+                best = (t1 - t0, t2 - t1, t3 - t2)
+        create, rake, estimate = best
+        out.update(estimate=r.estimate, se=r.se)
+    elif tool == "svy":
+        import polars as pl
+        import svy
+        frame = pl.DataFrame(columns)
+        base = rss("VmRSS:")
+        t0 = time.perf_counter()
+        design = svy.Design(stratum=None if kind == "jk1" else "stratum", psu="psu", wgt="weight")
+        sample = svy.Sample(frame, design)
+        if kind == "jk1":
+            sample = sample.weighting.create_jk_wgts()
+        else:
+            sample = sample.weighting.create_bs_wgts(n_reps=reps, rstate=7)
+        t1 = time.perf_counter()
+        sample = sample.weighting.rake(controls=targets, tol=1e-10, max_iter=1000)
+        t2 = time.perf_counter()
+        est = sample.estimation.prop("answer", method="replication")
+        t3 = time.perf_counter()
+        table = est.to_polars()
+        row = table.filter(pl.col(table.columns[0]).cast(pl.Utf8) == "Yes")
+        out.update(estimate=float(row["est"][0]), se=float(row["se"][0]))
+        create, rake, estimate = t1 - t0, t2 - t1, t3 - t2
+    elif tool == "floor":
+        # the same computation in bare numpy: (PSU, cell) sums, a cells x replicates table
+        # raked, one product for the proportion's replicate totals (no degrees of freedom)
+        base = rss("VmRSS:")
+        t0 = time.perf_counter()
+        factors = rng.random((n_psu, reps)) * 2.0
+        t1 = time.perf_counter()
+        y = (answer == "Yes").astype(float)
+        cells = (margins["m2"] * 6 + margins["m6"]) * 10 + margins["m10"]
+        unit = psu * 120 + cells
+        n_units = n_psu * 120
+        s_w = np.bincount(unit, weights=weight, minlength=n_units)
+        s_y = np.bincount(unit, weights=weight * y, minlength=n_units)
+        # replicate cell counts: F.T @ (PSU x cell sums), one product
+        counts = (factors.T @ s_w.reshape(n_psu, 120)).T  # cells x replicates
+        table = counts.copy()
+        cell = np.arange(120)
+        levels = [cell // 60, (cell // 10) % 6, cell % 10]
+        indicator = [(lv[None, :] == np.arange(lv.max() + 1)[:, None]).astype(float) for lv in levels]
+        goals = [np.array(list(targets[n].values())) for n in ("m2", "m6", "m10")]
+        for _ in range(1000):
+            for lv, ind, goal in zip(levels, indicator, goals):
+                table *= (goal[:, None] / (ind @ table))[lv]
+            worst = max(np.max(np.abs(ind @ table - goal[:, None]) / goal[:, None])
+                        for ind, goal in zip(indicator, goals))
+            if worst < 1e-10:
+                break
+        g = table / counts
+        t2 = time.perf_counter()
+        num = np.einsum("rc,cr->r", (factors.T @ s_y.reshape(n_psu, 120)), g)
+        den = np.einsum("rc,cr->r", (factors.T @ s_w.reshape(n_psu, 120)), g)
+        est = num / den
+        se = float(np.sqrt(np.var(est, ddof=1)))
+        t3 = time.perf_counter()
+        create, rake, estimate = t1 - t0, t2 - t1, t3 - t2
+        out.update(se=se)
+    out.update(create=create, rake=rake, estimate_time=estimate, peak=rss("VmHWM:"), base=base)
+    print(json.dumps(out))
+    """
+)
+
+R_REWEIGHT_CHILD = textwrap.dedent(
+    r"""
+    suppressMessages(library(survey))
+    args <- commandArgs(TRUE); kind <- args[1]; reps <- as.integer(args[2]); rows <- as.integer(args[3])
+    set.seed(12345)
+    if (kind == "jk1") { n_strata <- 1; n_psu <- reps } else { n_strata <- 50; n_psu <- 2000 }
+    psu <- sample.int(n_psu, rows, replace = TRUE)
+    df <- data.frame(psu = psu, stratum = psu %% n_strata, weight = runif(rows, 50, 150),
+                     answer = as.numeric(runif(rows) < runif(n_psu, 0.3, 0.6)[psu]),
+                     m2 = sample.int(2, rows, TRUE), m6 = sample.int(6, rows, TRUE),
+                     m10 = sample.int(10, rows, TRUE))
+    total <- sum(df$weight)
+    pop <- function(name, k) {
+      share <- seq(1, 2, length.out = k)
+      out <- data.frame(seq_len(k), Freq = total * share / sum(share)); names(out)[1] <- name; out
+    }
+    t0 <- proc.time()[["elapsed"]]
+    if (kind == "jk1") {
+      d <- svydesign(id = ~psu, weights = ~weight, data = df)
+      rd <- as.svrepdesign(d, type = "JK1")
+    } else {
+      d <- svydesign(id = ~psu, strata = ~stratum, weights = ~weight, data = df)
+      rd <- as.svrepdesign(d, type = "subbootstrap", replicates = reps)
+    }
+    t1 <- proc.time()[["elapsed"]]
+    rk <- rake(rd, list(~m2, ~m6, ~m10), list(pop("m2", 2), pop("m6", 6), pop("m10", 10)),
+               control = list(maxit = 100, epsilon = 1e-10))
+    t2 <- proc.time()[["elapsed"]]
+    m <- svymean(~answer, rk)
+    t3 <- proc.time()[["elapsed"]]
+    status <- readLines("/proc/self/status")
+    peak <- as.numeric(strsplit(trimws(sub("VmHWM:", "", grep("^VmHWM", status, value = TRUE))), " ")[[1]][1]) / 1024
+    cat(sprintf('{"create": %f, "rake": %f, "estimate_time": %f, "peak": %f, "se": %.10g, "estimate": %.10g}\n',
+                t1 - t0, t2 - t1, t3 - t2, peak, SE(m), coef(m)))
+    """
+)
+
+
 # A case whose resident memory passes this is stopped (the machine is shared): svy and R hold
 # rows x replicates weights, 16 GB at 2,000 replicates of 10^6 rows.
 MEMORY_CAP_MIB = 6144
@@ -174,13 +332,13 @@ def _watched(cmd, timeout):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def run_python(tool, kind, reps, rows, timeout=1800):
-    return _watched([sys.executable, "-c", CHILD, tool, kind, str(reps), str(rows)], timeout)
+def run_python(tool, kind, reps, rows, timeout=1800, child=CHILD):
+    return _watched([sys.executable, "-c", child, tool, kind, str(reps), str(rows)], timeout)
 
 
-def run_r(kind, reps, rows, timeout=1800):
+def run_r(kind, reps, rows, timeout=1800, child=R_CHILD):
     path = HERE / "_bench_replicates_child.R"
-    path.write_text(R_CHILD)
+    path.write_text(child)
     try:
         return _watched(["Rscript", str(path), kind, str(reps), str(rows)], timeout)
     finally:
@@ -200,9 +358,14 @@ def main():
         help="largest replicate count tried in R (its rows x replicates matrix "
         "needs 8 bytes x rows x replicates: 16 GB at 2,000)",
     )
+    parser.add_argument("--reweight", action="store_true", help="the re-weighted replicates")
+    parser.add_argument("--kinds", nargs="*", default=["jk1", "bootstrap"])
     args = parser.parse_args()
     tools = ["surveystats", "floor"] + ([] if args.no_svy else ["svy"])
     have_r = not args.no_r and shutil.which("Rscript") is not None
+    if args.reweight:
+        reweight(args, tools, have_r)
+        return
     lines = []
     for kind in ("jk1", "bootstrap"):
         for reps in args.reps:
@@ -217,6 +380,67 @@ def main():
                 lines.append((kind, reps, "R survey", res))
                 print(kind, reps, "R", res, flush=True)
     write(lines, args.rows)
+
+
+def reweight(args, tools, have_r):
+    """Rake every replicate to three margins, then a proportion with SE; interleaved runs."""
+    lines = []
+    for kind in args.kinds:
+        for reps in args.reps:
+            for tool in tools:  # one tool after another in each case: interleaved
+                res = run_python(tool, kind, reps, args.rows, child=REWEIGHT_CHILD)
+                lines.append((kind, reps, tool, res))
+                print(kind, reps, tool, res, flush=True)
+            if have_r and reps <= args.r_max_reps:
+                res = run_r(kind, reps, args.rows, child=R_REWEIGHT_CHILD)
+                lines.append((kind, reps, "R survey", res))
+                print(kind, reps, "R", res, flush=True)
+    out = [
+        "# Re-weighted replicates: rake every replicate, then a proportion with SE",
+        "",
+        f"`benchmarks/bench_replicates.py --reweight`, {args.rows:,} rows, margins of 2, 6 and 10",
+        "levels, every replicate raked (as R's `rake` on a replicate design), then one proportion",
+        "with its replicate SE. Tolerance 1e-10 relative on every margin level (surveystats, svy,",
+        "floor); R `control = list(maxit = 100, epsilon = 1e-10)`. JK1: 100 PSUs, one stratum;",
+        "bootstrap: 50 strata x 40 PSUs (R: `subbootstrap`, the same Rao-Wu n_h - 1 draws).",
+        f"Machine: {platform.machine()}, Python {platform.python_version()}; 2 cores **shared with",
+        "other jobs while it ran** (tools interleaved case by case), so times are indicative.",
+        "Each cell in a fresh process; surveystats best of 3 from scratch, svy and R one run.",
+        "Peak = resident high-water mark (VmHWM); added = peak minus the resident size once the",
+        "data frame existed. floor = the same algorithm in bare numpy (PSU x cell sums, the",
+        "cells x replicates table raked, one product).",
+        "",
+        "| type | replicates | tool | create s | rake s | estimate s | total s | peak MiB | added MiB | SE |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for kind, reps, tool, res in lines:
+        if "error" in res:
+            out.append(f"| {kind} | {reps} | {tool} | failed: {res['error'][:80]} | | | | | | |")
+            continue
+        base = res.get("base", float("nan"))
+        total = res["create"] + res["rake"] + res["estimate_time"]
+        out.append(
+            f"| {kind} | {reps} | {tool} | {res['create']:.3f} | {res['rake']:.3f} | "
+            f"{res['estimate_time']:.3f} | {total:.3f} | {res['peak']:.0f} | "
+            f"{res['peak'] - base:.0f} | {res.get('se', '')} |"
+        )
+    out += ["", "## Summary", ""]
+    cell = {(k, r, t): res for k, r, t, res in lines if "error" not in res}
+    for kind, reps, tool, res in lines:
+        ours = cell.get((kind, reps, "surveystats"))
+        if tool == "surveystats" or ours is None or "error" in res:
+            continue
+        mine = ours["create"] + ours["rake"] + ours["estimate_time"]
+        theirs = res["create"] + res["rake"] + res["estimate_time"]
+        rake_ratio = res["rake"] / ours["rake"]
+        out.append(
+            f"- {kind}, {reps} replicates: {tool} / surveystats = {theirs / mine:.2f} (total), "
+            f"{rake_ratio:.2f} (rake); peak {res['peak']:.0f} MiB vs {ours['peak']:.0f} MiB."
+        )
+    path = RESULTS.with_name("replicates_reweighted.md")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(out) + "\n")
+    print(f"wrote {path}")
 
 
 def write(lines, rows):

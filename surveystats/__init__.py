@@ -21,8 +21,6 @@ from .proportion import (
     sample_size,
 )
 
-# design-exports
-
 # Everything beyond the single-proportion core loads on first use, so that `import
 # surveystats` and one-figure CLI commands import only what they call.  name -> submodule.
 _LAZY = {

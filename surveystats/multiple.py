@@ -4,7 +4,7 @@ Lives here: :func:`adjust_pvalues` and its registry ``ADJUST_METHODS``: Bonferro
 Hochberg, Hommel, Benjamini-Hochberg and Benjamini-Yekutieli as R's ``p.adjust``; Sidak and
 Holm-Sidak; Benjamini-Hochberg with an estimated null proportion (Storey's q-values).
 Does not live here: the tests producing the p-values (``compare.py``, ``trend.py``), the
-grouping of comparisons into families (``frame.py``).
+grouping of comparisons into families (the ``batch/`` subpackage, ``compare_waves``).
 
 Every method works on the p-values of one family sorted in increasing order,
 ``p_(1) <= ... <= p_(m)``, with ``m`` the number of non-missing p-values of that family

@@ -5,7 +5,8 @@ chi-square test of homogeneity across the waves as R's ``prop.test(correct = FAL
 the slope of the weighted least-squares line through the wave proportions) and its result
 class :class:`TrendResult`.
 Does not live here: comparisons of two waves (``compare.py``), one row per question from a
-data frame (``frame.py``), p-value adjustment across questions (``multiple.py``).
+data frame (``trend_by_question`` in the ``batch/`` subpackage), p-value adjustment across
+questions (``multiple.py``).
 
 The waves lie along one axis; every other axis indexes independent questions, so a table of
 10,000 questions by 5 waves is one call.  With ``k`` waves, counts ``x_i = p_i n_i``,

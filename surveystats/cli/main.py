@@ -112,17 +112,50 @@ def _add_design(parser, two=False):
         )
 
 
-def _n_option(parser, required=True, nargs=None):
-    parser.add_argument(
-        "--n",
-        required=required,
-        nargs=nargs,
-        metavar="N",
-        help="sample size (respondents), e.g. 1000 or 1,000",
-    )
+def _n_option(
+    parser: argparse.ArgumentParser,
+    required: bool = True,
+    nargs: str | None = None,
+    help: str = "sample size (respondents), e.g. 1000 or 1,000",
+) -> None:
+    parser.add_argument("--n", required=required, nargs=nargs, metavar="N", help=help)
+
+
+def _n2_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--n2", default=None, metavar="N", help=help)
+
+
+def _two_shares(parser: argparse.ArgumentParser, first: str, second: str) -> None:
+    """The positional ``first`` and ``second`` shares of a two-share command."""
+    parser.add_argument("first", help=first)
+    parser.add_argument("second", help=second)
+
+
+def _method_option(
+    parser: argparse.ArgumentParser, default: str, help: str, choices: list[str] | None = None
+) -> None:
+    parser.add_argument("--method", default=default, choices=choices, metavar="METHOD", help=help)
+
+
+def _encoding_option(
+    parser: argparse.ArgumentParser, default: str | None, help: str, metavar: str | None = None
+) -> None:
+    parser.add_argument("--encoding", default=default, metavar=metavar, help=help)
+
+
+def _column_options(parser: argparse.ArgumentParser, **columns: str) -> None:
+    """``--NAME`` options naming the input's columns: ``NAME="what it holds"``."""
+    for name, what in columns.items():
+        parser.add_argument(f"--{name}", default=name, help=f"{what} column (default {name})")
 
 
 # --------------------------------------------------------------------------- helpers
+def _population_value(args: argparse.Namespace) -> float | None:
+    if args.population is None:
+        return None
+    return parse_positive(args.population, "--population")
+
+
 def _shares(texts, name="share"):
     return [parse_share(t, name) for t in texts]
 
@@ -179,9 +212,7 @@ def _cmd_ci(args):
     shares = _shares(args.share)
     level = parse_level(args.confidence)
     deff = parse_positive(args.deff, "--deff")
-    population = (
-        None if args.population is None else parse_positive(args.population, "--population")
-    )
+    population = _population_value(args)
     lines, records = [], []
     for share in shares:
         n = _sample_size_for(share, args.n)
@@ -324,9 +355,7 @@ def _cmd_sample_size(args):
     p = parse_share(args.p, "--p").p
     level = parse_level(args.confidence)
     deff = parse_positive(args.deff, "--deff")
-    population = (
-        None if args.population is None else parse_positive(args.population, "--population")
-    )
+    population = _population_value(args)
     n = sample_size(moe, p=p, confidence_level=level, deff=deff, population=population)
     record = dict(n=n, moe=moe, p=p, confidence_level=level, deff=deff, population=population)
     human = (
@@ -510,12 +539,11 @@ surveystats demo"""),
     )
     p.add_argument("share", nargs="+", help="share(s): 19.4%%, 0.194 or 194/1000")
     _n_option(p, required=False)
-    p.add_argument(
-        "--method",
-        default="wilson",
+    _method_option(
+        p,
+        "wilson",
+        "interval method: " + ", ".join(INTERVAL_METHODS) + " (default wilson)",
         choices=list(INTERVAL_METHODS),
-        metavar="METHOD",
-        help="interval method: " + ", ".join(INTERVAL_METHODS) + " (default wilson)",
     )
     _add_level(p)
     _add_design(p)
@@ -529,18 +557,10 @@ surveystats demo"""),
         "surveystats change 48.7% 41.1% --n 1000\n"
         "surveystats change 56.9% 41.1% --n 1000 --n2 1012 --check",
     )
-    p.add_argument("first", help="earlier share, e.g. 48.7%%")
-    p.add_argument("second", help="later share, e.g. 41.1%%")
+    _two_shares(p, "earlier share, e.g. 48.7%%", "later share, e.g. 41.1%%")
     _n_option(p, required=False)
-    p.add_argument(
-        "--n2", default=None, metavar="N", help="sample size of the second wave (default: --n)"
-    )
-    p.add_argument(
-        "--method",
-        default="newcombe",
-        metavar="METHOD",
-        help="interval for the difference (default newcombe)",
-    )
+    _n2_option(p, "sample size of the second wave (default: --n)")
+    _method_option(p, "newcombe", "interval for the difference (default newcombe)")
     p.add_argument(
         "--test", default="z-pooled", metavar="TEST", help="significance test (default z-pooled)"
     )
@@ -555,8 +575,9 @@ surveystats demo"""),
         "surveystats lead 31.1% 19.4% --n 1000\n"
         "surveystats lead 48% 46% --n 1200 --deff 1.3 --check",
     )
-    p.add_argument("first", help="share of the first answer, e.g. 31.1%%")
-    p.add_argument("second", help="share of the second answer, e.g. 19.4%%")
+    _two_shares(
+        p, "share of the first answer, e.g. 31.1%%", "share of the second answer, e.g. 19.4%%"
+    )
     _n_option(p, required=False)
     _add_level(p)
     _add_design(p)
@@ -603,7 +624,7 @@ surveystats demo"""),
     )
     p.add_argument("share", nargs="+", help="baseline share, and optionally the later share")
     _n_option(p, required=False)
-    p.add_argument("--n2", default=None, metavar="N", help="second sample size (default --n)")
+    _n2_option(p, "second sample size (default --n)")
     p.add_argument(
         "--power", default="80", metavar="POWER", help="target power, e.g. 80 or 0.8 (default 80)"
     )
@@ -623,11 +644,8 @@ surveystats demo"""),
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="output CSV ('-' for standard output)"
     )
-    p.add_argument("--question", default="question", help="question column (default question)")
-    p.add_argument("--wave", default="wave", help="wave column (default wave)")
-    p.add_argument("--p", default="p", help="share column (default p)")
-    p.add_argument("--n", default="n", help="sample size column (default n)")
-    p.add_argument("--method", default="newcombe", help="interval method (default newcombe)")
+    _column_options(p, question="question", wave="wave", p="share", n="sample size")
+    _method_option(p, "newcombe", "interval method (default newcombe)")
     p.add_argument("--adjust", default="holm", help="p-value adjustment (default holm)")
     p.add_argument(
         "--scale",
@@ -636,7 +654,7 @@ surveystats demo"""),
         help="shares as proportions (0.194) or percent (19.4)",
     )
     p.add_argument("--chunksize", type=int, default=200_000, help="rows read at a time")
-    p.add_argument("--encoding", default="utf-8", help="text encoding of the input (default utf-8)")
+    _encoding_option(p, "utf-8", "text encoding of the input (default utf-8)")
     _add_formula_option(p)
     _add_level(p)
     p.set_defaults(run=_cmd_batch)
@@ -649,9 +667,7 @@ surveystats demo"""),
         "surveystats annotate article.txt --chart shares.png",
     )
     p.add_argument("file", help="text file ('-' for standard input)")
-    p.add_argument(
-        "--n", default=None, metavar="N", help="sample size when the text does not state one"
-    )
+    _n_option(p, required=False, help="sample size when the text does not state one")
     p.add_argument(
         "--format",
         default="markdown",
@@ -660,11 +676,11 @@ surveystats demo"""),
     )
     p.add_argument("--json", action="store_true", help="same as --format json")
     p.add_argument("--chart", default=None, metavar="PATH", help="also draw a chart (.png/.svg)")
-    p.add_argument(
-        "--encoding",
-        default=None,
+    _encoding_option(
+        p,
+        None,
+        "text encoding of the file (default: its byte-order mark, else UTF-8)",
         metavar="NAME",
-        help="text encoding of the file (default: its byte-order mark, else UTF-8)",
     )
     _add_level(p)
     _add_design(p)

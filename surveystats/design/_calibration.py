@@ -303,6 +303,12 @@ class CalibrationResiduals:
     iterations: int = 0
     max_error: float = 0.0
     kind: str = "calibrate"
+    #: the options of the call, so that the same calibration can be run on every replicate
+    bounds: tuple[float, float] | None = None
+    weight_bounds: tuple[float, float] | None = None
+    max_iter: int = 50
+    tolerance: float = 1e-10
+    start_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def adjust_scores(self, scores):
         """Scores (n, k) replaced by their residuals on the calibration model."""

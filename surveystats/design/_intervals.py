@@ -1,8 +1,9 @@
 """Confidence intervals of design-based estimates, one private function per method.
 
-Every method reads the same stored inputs: the estimate, its standard error, the design's
-degrees of freedom ``df`` (t quantiles, as ``svyciprop`` and ``confint(..., df = degf)``) and
-the answered count ``n`` of the domain.  Results recompute their interval at another level
+Every method reads the same stored inputs: the estimate, its standard error, the degrees of
+freedom ``df`` of its t quantile (a proportion's: its domain's own, as ``svyciprop`` inside
+``svyby``; a mean's or total's: the design's, as ``confint(..., df = degf(design))``) and the
+answered count ``n`` of the domain.  Results recompute their interval at another level
 by calling :func:`interval` again with these fields (no closure is stored).
 
 Proportion methods follow R's ``svyciprop`` (survey 4.1.1); ``wilson`` is Wilson's score
@@ -21,10 +22,12 @@ __all__ = ["PROPORTION_METHODS", "interval", "t_quantile"]
 
 
 def t_quantile(confidence_level, df):
-    """Two-sided t quantile ``qt(1 - (1 - level) / 2, df)`` (normal for infinite df)."""
+    """Two-sided t quantile ``qt(1 - (1 - level) / 2, df)`` (normal for infinite df; NaN for
+    df <= 0, as R's ``qt``: a domain inside one PSU of one stratum has no interval)."""
     tail = (1.0 - confidence_level) / 2.0
     df = np.asarray(df, dtype=float)
-    return np.where(np.isinf(df), -_sc.ndtri(tail), _sc.stdtrit(np.where(df > 0, df, 1), 1 - tail))
+    quantile = _sc.stdtrit(np.where(df > 0, df, 1), 1 - tail)
+    return np.where(np.isinf(df), -_sc.ndtri(tail), np.where(df > 0, quantile, np.nan))
 
 
 def _wald(estimate, se, df, n, confidence_level):

@@ -65,6 +65,9 @@ class PostStratumSweep:
     kind: str = "poststratify"
     iterations: int = 0
     max_error: float = 0.0
+    #: the weights before the step, kept on a design's first step only (``replicate()`` of a
+    #: weighted design replays the steps from them)
+    start_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def margins(self):
@@ -125,6 +128,10 @@ class RakingSweeps:
     iterations: int = 0
     max_error: float = 0.0
     kind: str = "rake"
+    #: the options of the call, so that the same raking can be run on every replicate
+    max_iter: int = 1000
+    tolerance: float = 1e-10
+    start_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def adjust_scores(self, scores):
         """Scores (n, k) after R's ten cycles of raking sweeps."""

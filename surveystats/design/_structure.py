@@ -27,7 +27,14 @@ import numpy as np
 
 from ..exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
 
-__all__ = ["LONELY_PSU", "DesignStructure", "Stage", "build_structure", "LonelyPSUError"]
+__all__ = [
+    "LONELY_PSU",
+    "DesignStructure",
+    "Stage",
+    "build_structure",
+    "domain_degf",
+    "LonelyPSUError",
+]
 
 #: R's ``survey.lonely.psu`` options (see :func:`_lonely_scale`).
 LONELY_PSU = ("fail", "remove", "certainty", "adjust", "average")
@@ -78,6 +85,9 @@ class DesignStructure:
 
     ``stages`` holds the stages that enter the variance (one unless an FPC is given with
     several cluster columns).  ``degf`` is R's ``degf``: PSUs minus strata at stage 1.
+    ``first_psu`` and ``first_stratum`` are the stage-1 codes of each row (``first_psu`` is
+    None when every row is its own PSU), kept for the degrees of freedom of a domain
+    (:func:`domain_degf`).
     """
 
     n_rows: int
@@ -85,6 +95,10 @@ class DesignStructure:
     degf: int
     lonely_psu: str
     has_fpc: bool
+    first_psu: np.ndarray | None = None
+    n_first_psu: int = 0
+    first_stratum: np.ndarray | None = None
+    n_first_strata: int = 1
 
 
 def _as_list(name, value):
@@ -321,8 +335,49 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
         degf=degf,
         lonely_psu=lonely_psu,
         has_fpc=bool(fpc_values),
+        first_psu=None if n_first_psu == n else first_psu,
+        n_first_psu=int(n_first_psu),
+        first_stratum=first_stratum,
+        n_first_strata=int(n_first_strata),
     )
     return structure, implied_weights
+
+
+def _distinct_per_group(group, n_groups, item, n_items):
+    """Number of distinct ``item`` codes among the rows of each group (rows with group -1 are
+    in no group).  A presence table over (group, item) pairs where it is small, else a sort."""
+    inside = group >= 0
+    if not inside.all():
+        group, item = group[inside], item[inside]
+    joint = group * n_items + item
+    size = n_groups * n_items
+    if size <= 4 * len(joint) + 1024:
+        present = np.flatnonzero(np.bincount(joint, minlength=size))
+    else:
+        present = np.unique(joint)
+    return np.bincount(present // n_items, minlength=n_groups)
+
+
+def domain_degf(structure, domain, n_domains):
+    """Degrees of freedom of each domain: its first-stage PSUs minus its strata.
+
+    R's ``degf`` of the domain's subset design (survey 4.1.1, ``degf.survey.design2`` on
+    ``design[in_domain, ]``): distinct stage-1 clusters minus distinct stage-1 strata among
+    the rows with a non-zero sampling weight, which in a subset are the domain's rows.  Rows
+    with ``domain`` -1 belong to no domain.  Two group counts, no loop over domains.
+    """
+    domain = np.asarray(domain, dtype=np.int64)
+    inside = domain >= 0
+    if structure.first_psu is None:  # every row its own PSU
+        n_psu = np.bincount(domain[inside], minlength=n_domains)
+    else:
+        n_psu = _distinct_per_group(domain, n_domains, structure.first_psu, structure.n_first_psu)
+    first_stratum = structure.first_stratum
+    if first_stratum is None:
+        n_strata = (n_psu > 0).astype(np.int64)
+    else:
+        n_strata = _distinct_per_group(domain, n_domains, first_stratum, structure.n_first_strata)
+    return (n_psu - n_strata).astype(np.int64)
 
 
 def _lonely_scale(option, lonely, psu_stratum, scale, centre, stage_psu, s, n_strata, stratum):

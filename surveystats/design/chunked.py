@@ -266,7 +266,7 @@ def finish_cells(
     """
     from .._internal.validation import check_choice, check_confidence_level
     from . import estimators
-    from ._estimand import RatioEstimand, TotalEstimand
+    from ._estimand import Estimand, RatioEstimand, TotalEstimand
     from ._intervals import PROPORTION_METHODS
     from .survey_design import SurveyDesign
     from .variance import taylor_covariance
@@ -318,6 +318,7 @@ def finish_cells(
     domain = np.where(has_answers, codes, -1)
     with np.errstate(divide="ignore", invalid="ignore"):
         cell_mean = np.where(has_answers, wy / np.where(w > 0, w, 1.0), 0.0)
+    estimand: Estimand
     if spec.statistic == "total":
         # z = [y]: the cell's sum of w y is its weight times 1 (the weights carry it)
         estimand = TotalEstimand(variables=np.ones((len(w), 1)), domain=domain, n_domains=n_domains)
@@ -353,6 +354,8 @@ def finish_cells(
         n_missing=n_missing,
         labels=labels,
         by=by_names,
+        codes=codes,  # every cell, answered or not: a domain's degf counts its PSUs
+        n_domains=n_domains,
     )
     statistic = "proportion" if spec.statistic == "proportion" else spec.statistic
     return estimators._result(

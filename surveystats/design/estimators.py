@@ -168,6 +168,8 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic, binary=False)
         n_missing=n_missing,
         labels=labels,
         by=by_names,
+        codes=codes,
+        n_domains=n_domains,
     )
 
 
@@ -185,15 +187,37 @@ def _design_effect(variance, spread, n, weight_sum, statistic, kind):
         return variance / srs
 
 
+def _degrees_of_freedom(design, parts, statistic):
+    """df of each estimate's t quantile, as R (survey 4.1.1).
+
+    A proportion's interval, R's ``svyby(~y, ~by, design, svyciprop)``, is ``svyciprop`` on
+    each domain's subset, whose ``df = degf(subset)`` counts the domain's own PSUs and strata
+    (:func:`~._structure.domain_degf`; rows of the domain that did not answer count, as in
+    R's subset).  A mean's or total's interval, ``confint(svyby(~y, ~by, design, svymean),
+    df = degf(design))``, has one df for every domain: the whole design's.  A design that
+    has no ``_domain_degf`` (replicate weights) uses its whole ``degf`` throughout.
+    """
+    shape = parts["estimate"].shape
+    domain_df = getattr(design, "_domain_degf", None)
+    if statistic != "proportion" or parts["labels"] is None or domain_df is None:
+        return np.full(shape, float(design.degf))
+    return domain_df(parts["codes"], parts["n_domains"]).astype(float)
+
+
 def _result(design, parts, method, confidence_level, statistic, variable, level):
     scalar = parts["labels"] is None
     estimate = parts["estimate"]
     with np.errstate(invalid="ignore"):
         se = np.sqrt(parts["variance"])
-    df = np.full(estimate.shape, float(design.degf))
+    df = _degrees_of_freedom(design, parts, statistic)
     n = parts["n"]
     low, high = interval(method, estimate, se, df, n, confidence_level)
     problem = np.where(n == 0, "no answers in this domain", "").astype(object)
+    problem = np.where(
+        (n > 0) & (df < 1),
+        "no degrees of freedom (the domain's PSUs minus its strata is 0): no interval",
+        problem,
+    )
     if statistic == "proportion":
         problem = np.where(
             (n > 0) & ((estimate == 0) | (estimate == 1)),

@@ -28,7 +28,19 @@ import numpy as np
 
 from .._internal.results import ConfidenceInterval
 from ..exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
-from ._estimand import RatioEstimand
+from ._estimand import Estimand, RatioEstimand, TotalEstimand
+from ._replicate_steps import (
+    CellFactors,
+    ModelFactors,
+    TrimFactors,
+    calibrate_cells,
+    check_converged,
+    linear_lambda,
+    newton_columns,
+    poststratify_cells,
+    rake_cells,
+)
+from ._targets import _compress
 from .replicates import (
     REPLICATE_TYPES,
     PsuLayout,
@@ -38,6 +50,7 @@ from .replicates import (
     user_weights_rank,
 )
 from .results import DesignResult
+from .weighting import WeightingMethods, start_weights
 
 __all__ = ["ReplicateDesign", "ReplicateProportionResult", "replicate_from_design"]
 
@@ -47,7 +60,7 @@ _CHUNK_CELLS = 2**22
 _KEEP_CELLS = 2**24
 
 
-class ReplicateDesign:
+class ReplicateDesign(WeightingMethods):
     """A design with replicate weights (R ``svrepdesign``, ``as.svrepdesign``).
 
     Parameters
@@ -96,6 +109,23 @@ class ReplicateDesign:
     9.4089
     """
 
+    _data: Any
+    _weights: np.ndarray
+    _type: str
+    _scale: float
+    _rscales: np.ndarray
+    _rho: float | None
+    _mse: bool
+    _factors: ReplicateFactors | None
+    _row_psu: Any  # PSU code of every row (None for user-supplied weights)
+    _columns: Any  # replicate weight columns (None for replicates made from factors)
+    _kept: np.ndarray | None
+    _cache: dict
+    _base_weights: np.ndarray
+    _weighting_steps: tuple
+    _reweighting: tuple
+    _fixed_degf: int | None
+
     __slots__ = (
         "_data",
         "_weights",
@@ -109,6 +139,10 @@ class ReplicateDesign:
         "_columns",
         "_kept",
         "_cache",
+        "_base_weights",
+        "_weighting_steps",
+        "_reweighting",
+        "_fixed_degf",
     )
 
     def __init__(
@@ -141,8 +175,30 @@ class ReplicateDesign:
         self._init(data, w, type, scale, rscales, rho, _check_mse(mse), None, None, columns)
         self._check_replicate_columns()
 
-    def _init(self, data, weights, type, scale, rscales, rho, mse, factors, row_psu, columns):
+    def _init(
+        self,
+        data,
+        weights,
+        type,
+        scale,
+        rscales,
+        rho,
+        mse,
+        factors,
+        row_psu,
+        columns,
+        base_weights=None,
+        steps=(),
+        reweighting=(),
+        fixed_degf=None,
+    ):
         set_ = object.__setattr__
+        # the full-sample weights before any weighting step: the replicate weights of a design
+        # made from factors are base_weights * factor, before the steps re-weight them
+        set_(self, "_base_weights", weights if base_weights is None else base_weights)
+        set_(self, "_weighting_steps", tuple(steps))
+        set_(self, "_reweighting", tuple(reweighting))
+        set_(self, "_fixed_degf", fixed_degf)
         set_(self, "_data", data)
         set_(self, "_weights", weights)
         set_(self, "_type", type)
@@ -157,11 +213,13 @@ class ReplicateDesign:
         set_(self, "_cache", {})
 
     @classmethod
-    def _from_factors(cls, design, factors: ReplicateFactors, row_psu: np.ndarray, mse: bool):
+    def _from_factors(
+        cls, data, weights: np.ndarray, factors: ReplicateFactors, row_psu: np.ndarray, mse: bool
+    ) -> ReplicateDesign:
         new = object.__new__(cls)
         new._init(
-            design.data,
-            design.weights,
+            data,
+            weights,
             factors.type,
             factors.scale,
             factors.rscales,
@@ -188,6 +246,10 @@ class ReplicateDesign:
             self._factors,
             self._row_psu,
             self._columns,
+            self._base_weights,
+            self._weighting_steps,
+            self._reweighting,
+            self._fixed_degf,
         )
         return (_rebuild, state)
 
@@ -242,11 +304,16 @@ class ReplicateDesign:
         """Rank of the replicate weights minus one (R ``degf`` of a replicate design)."""
         degf = self._cache.get("degf")
         if degf is None:
-            rank = self._factors.rank() if self._factors is not None else self._user_rank()
-            degf = self._cache["degf"] = int(rank - 1)
+            if self._fixed_degf is not None:
+                degf = self._fixed_degf
+            elif self._reweighting:
+                degf = reweighted_rank(self) - 1
+            elif self._factors is not None:
+                degf = self._factors.rank() - 1
+            else:
+                degf = self._user_rank() - 1
+            degf = self._cache["degf"] = int(degf)
         return degf
-
-    _weighting_steps = ()
 
     def __repr__(self):
         return (
@@ -283,6 +350,8 @@ class ReplicateDesign:
     # -- the variance: replicate estimates of an Estimand -----------------------------------
     def _replicate_totals(self, estimand) -> np.ndarray:
         """Totals of the estimand's columns in every replicate, (n_replicates, m)."""
+        if self._reweighting:
+            return reweighted_totals(self, estimand)
         if self._factors is not None:
             f = self._factors
             sums = estimand.group_totals(self._weights, self._row_psu, f.n_psu)
@@ -313,6 +382,49 @@ class ReplicateDesign:
         return replicate_variance(
             shares, full, scale=self._scale, rscales=self._rscales, mse=self._mse
         )
+
+    # -- weighting: every replicate is re-weighted (R's methods for svyrep.design) ----------
+    def _with_step(self, weights, step) -> ReplicateDesign:
+        """A new design: full-sample ``weights`` after ``step``, and every replicate re-weighted
+        by the same step with the same targets (R ``postStratify``, ``rake``, ``calibrate``,
+        ``trimWeights`` on a replicate design); the replicate variance then comes from the
+        re-weighted replicates, with no linearization of the step."""
+        replicate_step = fit_replicate_step(self, step)
+        # R recomputes degf (the rank of the analysis weights - 1) after postStratify, rake and
+        # the closed-form linear calibration (regcalibrate); calibrate's iterative path and
+        # trimWeights keep the design's degf
+        closed_form = step.kind in ("poststratify", "rake") or (
+            step.kind == "calibrate" and step.method == "linear" and step.bounds is None
+        )
+        fixed = None if closed_form else self.degf
+        new = object.__new__(ReplicateDesign)
+        w = np.array(weights, dtype=float)
+        w.flags.writeable = False
+        new._init(
+            self._data,
+            w,
+            self._type,
+            self._scale,
+            self._rscales,
+            self._rho,
+            self._mse,
+            self._factors,
+            self._row_psu,
+            self._columns,
+            self._base_weights,
+            self._weighting_steps + (step,),
+            self._reweighting + (replicate_step,),
+            fixed,
+        )
+        return new
+
+    def _user_columns(self, start, stop) -> np.ndarray:
+        """User-supplied replicate weights of every row, replicates start..stop-1."""
+        if self._kept is not None or self.n_rows * self.n_replicates <= _KEEP_CELLS:
+            for _, _, kept in self._weight_chunks():
+                return kept[:, start:stop]
+        block = self._data[list(self._columns[start:stop])]
+        return np.ascontiguousarray(block.to_numpy(dtype=np.float64, na_value=np.nan))
 
     # -- user-supplied weights, in row chunks -----------------------------------------------
     def _weight_chunks(self) -> Iterator[tuple[int, int, np.ndarray]]:
@@ -418,6 +530,9 @@ class ReplicateDesign:
             raise InvalidOptionError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
         names = self._names()
         index = self._data.index
+        if self._reweighting:
+            yield from self._iter_reweighted(chunk_rows, names, index)
+            return
         if self._factors is None:
             for start in range(0, self.n_rows, chunk_rows):
                 stop = min(start + chunk_rows, self.n_rows)
@@ -429,6 +544,24 @@ class ReplicateDesign:
             stop = min(start + chunk_rows, self.n_rows)
             values = factors[self._row_psu[start:stop]] * self._weights[start:stop, None]
             yield pd.DataFrame(values, index=index[start:stop], columns=names)
+
+    def _iter_reweighted(self, chunk_rows, names, index):
+        import pandas as pd
+
+        if all(step.row_local for step in self._reweighting):
+            for start in range(0, self.n_rows, chunk_rows):
+                stop = min(start + chunk_rows, self.n_rows)
+                values = row_block(self, start, stop)
+                yield pd.DataFrame(values, index=index[start:stop], columns=names)
+            return
+        # a trimming shares amounts over whole columns: the columns are made in blocks of
+        # replicates, so the full rows x replicates matrix is formed here (it is the output)
+        values = np.empty((self.n_rows, self.n_replicates))
+        for a, b in _replicate_blocks(self.n_replicates, self.n_rows):
+            values[:, a:b] = weight_block(self, a, b)
+        for start in range(0, self.n_rows, chunk_rows):
+            stop = min(start + chunk_rows, self.n_rows)
+            yield pd.DataFrame(values[start:stop], index=index[start:stop], columns=names)
 
     def _names(self):
         if self._columns is not None:
@@ -582,18 +715,342 @@ class _LogitEstimand(RatioEstimand):
 
 
 # ---------------------------------------------------------------------------------------------
+# Re-weighted replicates (R's postStratify / rake / calibrate / trimWeights on svyrep.design).
+# The replicate weights after the steps are never stored; they are, per row and replicate,
+#   factors:  base_w_i * F[psu_i, r] * (step factors)      user columns:  W_ir * (step factors)
+# and the totals come from one of three paths, cheapest first:
+#   units   every step is a CellFactors: W_ir = base_w_i * A[u_i, r] over the units u = (PSU,
+#           cell of every step), so totals are A.T @ unit_sums(w z): a units x replicates product;
+#   linear  the same, then one unbounded linear calibration: A.T @ (S0 + S1 lambda_r), with S1
+#           the unit sums of w z x' (R's regcalibrate makes g = 1 + x' lambda_r);
+#   blocks  anything else (a trimming, a calibration with numeric totals after another step,
+#           user-supplied columns): all rows x a block of at most _REWEIGHT_BLOCK replicates
+#           (and at most _REWEIGHT_CELLS cells) at a time, the steps replayed on the block.
+
+#: cells (rows x replicates, 8 bytes each) of a block of re-weighted replicate weights: 64 MiB
+_REWEIGHT_CELLS = 2**23
+#: replicates per block at most
+_REWEIGHT_BLOCK = 64
+#: cells of the dense (PSUs x joint cells x totals) sums of the units path: 128 MiB
+_DENSE_CELLS = 2**24
+
+
+def _replicate_blocks(n_replicates: int, n_units: int, most: int = _REWEIGHT_BLOCK):
+    """``(start, stop)`` ranges of replicates keeping ``n_units x width`` within the budget."""
+    width = int(max(1, min(most, _REWEIGHT_CELLS // max(n_units, 1))))
+    for start in range(0, n_replicates, width):
+        yield start, min(start + width, n_replicates)
+
+
+def _unit_form(design) -> tuple[list, Any]:
+    """(cell steps, final linear step or None) when the units path applies, else raise."""
+    steps = design._reweighting
+    cells = [s for s in steps if isinstance(s, CellFactors)]
+    if design._factors is None:
+        return [], None
+    if len(cells) == len(steps):
+        return cells, None
+    last = steps[-1]
+    if len(cells) == len(steps) - 1 and isinstance(last, ModelFactors) and last.linear:
+        return cells, last
+    return [], None
+
+
+def _units(design, cells):
+    """Units (PSU x cell of every step) of the rows: codes, each unit's PSU and cells."""
+    key = ("units", len(cells))
+    cached = design._cache.get(key)
+    if cached is not None:
+        return cached
+    codes = design._row_psu
+    n_units = design._factors.n_psu
+    unit_psu = np.arange(n_units)
+    unit_cells: list[np.ndarray] = []
+    for step in cells:
+        present, codes = _compress(codes * step.n_cells + step.cells, n_units * step.n_cells)
+        previous, cell = np.divmod(present, step.n_cells)
+        unit_psu = unit_psu[previous]
+        unit_cells = [c[previous] for c in unit_cells] + [cell]
+        n_units = present.size
+    cached = design._cache[key] = (np.asarray(codes, dtype=np.int64), n_units, unit_psu, unit_cells)
+    return cached
+
+
+def _unit_factors(design, cells, unit_psu, unit_cells, start, stop) -> np.ndarray:
+    """``A[u, r]`` for replicates start..stop-1: PSU factor times every step's cell factor."""
+    a = design._factors.factors(start, stop)[unit_psu]
+    for step, cell in zip(cells, unit_cells, strict=True):
+        a *= step.table[cell, start:stop]
+    return a
+
+
+def _joint_cells(design, cells):
+    """The crossed cells of every cell step: a code per row and each joint cell's step cells."""
+    key = ("joint cells", len(cells))
+    cached = design._cache.get(key)
+    if cached is None:
+        codes = np.zeros(design.n_rows, dtype=np.int64)
+        n_joint = 1
+        step_cells: list[np.ndarray] = []
+        for step in cells:
+            present, codes = _compress(codes * step.n_cells + step.cells, n_joint * step.n_cells)
+            previous, cell = np.divmod(present, step.n_cells)
+            step_cells = [c[previous] for c in step_cells] + [cell]
+            n_joint = present.size
+        cached = design._cache[key] = (np.asarray(codes, dtype=np.int64), n_joint, step_cells)
+    return cached
+
+
+def _dense_totals(design, estimand, cells, linear):
+    """The units path through PSU x joint-cell sums: ``sum_c G[c, r] (F.T @ S[:, c])``.
+
+    With the sums of every (PSU, joint cell) as a dense (PSUs, cells * m) array, the PSU
+    factors enter through one product (the jackknife's closed form, or F.T @ S), and the cell
+    factors through a small contraction: no units x replicates gather.  None when that array
+    would be too large (many PSUs times many cells): the caller takes the units path.
+    """
+    joint, n_joint, step_cells = _joint_cells(design, cells)
+    factors = design._factors
+    n_psu, m = factors.n_psu, estimand.n_columns
+    if n_psu * n_joint * m * (1 + (0 if linear is None else linear.x.shape[1])) > _DENSE_CELLS:
+        return None
+    codes = design._row_psu * n_joint + joint
+    w = design._base_weights
+    parts = [w] + ([] if linear is None else [w * x for x in linear.x.T])
+    sums = [
+        estimand.group_totals(v, codes, n_psu * n_joint).reshape(n_psu, n_joint * m) for v in parts
+    ]
+    n_rep = design.n_replicates
+    out = np.empty((n_rep, m))
+    with np.errstate(invalid="ignore", over="ignore"):
+        for a, b in _replicate_blocks(n_rep, n_joint * m * len(parts), most=256):
+            g = np.ones((n_joint, b - a))
+            for step, cell in zip(cells, step_cells, strict=True):
+                g *= step.table[cell, a:b]
+            block = np.einsum(
+                "rcm,cr->rm", factors.totals(sums[0], a, b).reshape(-1, n_joint, m), g
+            )
+            for j, s1 in enumerate(sums[1:]):
+                t1 = factors.totals(s1, a, b).reshape(-1, n_joint, m)
+                block += linear.lam[j, a:b, None] * np.einsum("rcm,cr->rm", t1, g)
+            out[a:b] = block
+    return out
+
+
+def reweighted_totals(design, estimand) -> np.ndarray:
+    """Totals (n_replicates, m) of the estimand's columns under the re-weighted replicates."""
+    cells, linear = _unit_form(design)
+    n_rep = design.n_replicates
+    if cells or (linear is not None):
+        dense = _dense_totals(design, estimand, cells, linear)
+        if dense is not None:
+            return dense
+        codes, n_units, unit_psu, unit_cells = _units(design, cells)
+        w = design._base_weights
+        sums = estimand.group_totals(w, codes, n_units)
+        cross = []
+        if linear is not None:
+            cross = [estimand.group_totals(w * x, codes, n_units) for x in linear.x.T]
+        out = np.empty((n_rep, sums.shape[1]))
+        with np.errstate(invalid="ignore", over="ignore"):
+            for a, b in _replicate_blocks(n_rep, n_units, most=256):
+                factors = _unit_factors(design, cells, unit_psu, unit_cells, a, b)
+                block = factors.T @ sums
+                if linear is not None:
+                    for j, s1 in enumerate(cross):
+                        block += (factors * linear.lam[j, a:b]).T @ s1
+                out[a:b] = block
+        return out
+    z = _estimand_matrix(estimand)  # sparse (m, n)
+    out = np.empty((n_rep, z.shape[0]))
+    for a, b in _replicate_blocks(n_rep, design.n_rows):
+        out[a:b] = (z @ weight_block(design, a, b)).T
+    return out
+
+
+def _estimand_matrix(estimand):
+    """The estimand's columns as a sparse (m, n_rows) matrix (rows in no domain left out)."""
+    from scipy import sparse
+
+    inside = np.flatnonzero(estimand.domain >= 0)
+    m0 = estimand.m0
+    rows = (estimand.domain[inside][:, None] * m0 + np.arange(m0)).ravel()
+    cols = np.repeat(inside, m0)
+    values = estimand.variables[inside, :m0].ravel()
+    return sparse.csr_matrix(
+        (values, (rows, cols)), shape=(estimand.n_columns, len(estimand.domain))
+    )
+
+
+def weight_block(design, start: int, stop: int) -> np.ndarray:
+    """Re-weighted replicate weights of every row for replicates start..stop-1 (rows x width)."""
+    if design._factors is not None:
+        f = design._factors.factors(start, stop)
+        w = design._base_weights[:, None] * f[design._row_psu]
+    else:
+        w = design._user_columns(start, stop)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        for step in design._reweighting:
+            w = step.apply(w, slice(None), start, stop)
+    return w
+
+
+def row_block(design, start: int, stop: int) -> np.ndarray:
+    """Re-weighted replicate weights of rows start..stop-1, every replicate (row-local steps)."""
+    n_rep = design.n_replicates
+    rows = slice(start, stop)
+    if design._factors is not None:
+        f = design._factors.factors()
+        w = design._base_weights[rows, None] * f[design._row_psu[rows]]
+    else:
+        w = design._read_rows(start, stop)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        for step in design._reweighting:
+            w = step.apply(w, rows, 0, n_rep)
+    return w
+
+
+def reweighted_rank(design) -> int:
+    """Rank of the re-weighted rows x replicates weights (R recomputes ``degf`` after
+    ``postStratify``, ``rake`` and ``calibrate``): from their Gram matrix ``W' W``."""
+    cells, linear = _unit_form(design)
+    n_rep = design.n_replicates
+    if cells and linear is None:
+        # W_ir = w_i A[u_i, r]: W'W = A' diag(sum of w^2 in each unit) A
+        codes, n_units, unit_psu, unit_cells = _units(design, cells)
+        s = np.bincount(codes, weights=design._base_weights**2, minlength=n_units)
+        a = _unit_factors(design, cells, unit_psu, unit_cells, 0, n_rep)
+        a = np.where(np.isfinite(a), a, 0.0)
+        return user_weights_rank(a.T @ (s[:, None] * a))
+    gram = np.zeros((n_rep, n_rep))
+    if not all(s.row_local for s in design._reweighting):
+        # a trimming in the chain: blocks of whole columns, every pair of blocks (rare: R
+        # recomputes degf only when a postStratify, rake or linear calibration follows it)
+        blocks = list(_replicate_blocks(n_rep, design.n_rows))
+        for i, (a, b) in enumerate(blocks):
+            wa = np.nan_to_num(weight_block(design, a, b), nan=0.0, posinf=0.0, neginf=0.0)
+            for c, e in blocks[i:]:
+                wc = np.nan_to_num(weight_block(design, c, e), nan=0.0, posinf=0.0, neginf=0.0)
+                gram[a:b, c:e] = wa.T @ wc
+                gram[c:e, a:b] = gram[a:b, c:e].T
+        return user_weights_rank(gram)
+    step = max(1, _REWEIGHT_CELLS // max(n_rep, 1))
+    for start in range(0, design.n_rows, step):
+        w = row_block(design, start, min(start + step, design.n_rows))
+        w = np.where(np.isfinite(w), w, 0.0)
+        gram += w.T @ w
+    return user_weights_rank(gram)
+
+
+@dataclass(frozen=True, eq=False)
+class _ColumnsEstimand(Estimand):
+    """Totals of several plain columns (one domain): used to fit steps on the replicates."""
+
+    @property
+    def m0(self):
+        return self.variables.shape[1]
+
+    def value(self, totals):
+        return np.asarray(totals, dtype=float)
+
+
+def _group_counts(design, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Weighted count of every group in every replicate, (n_groups, n_replicates)."""
+    estimand = TotalEstimand(
+        variables=np.ones((design.n_rows, 1)), domain=np.asarray(codes), n_domains=n_groups
+    )
+    return design._replicate_totals(estimand).T
+
+
+def fit_replicate_step(design, step):
+    """The replicate form of a full-sample weighting ``step`` fitted on ``design``'s replicates."""
+    kind = step.kind
+    if kind == "poststratify":
+        m = step.margin
+        table = poststratify_cells(_group_counts(design, m.codes, m.n_levels), m.targets)
+        return CellFactors("poststratify", m.codes, table)
+    if kind == "rake":
+        counts = _group_counts(design, step.cells, len(step.cell_levels[0]))
+        table, _ = rake_cells(
+            counts,
+            step.cell_levels,
+            step.margins,
+            max_iter=step.max_iter,
+            tolerance=step.tolerance,
+        )
+        return CellFactors("rake", step.cells, table)
+    if kind == "calibrate":
+        return _fit_calibration(design, step)
+    if kind == "trim":
+        trim = TrimFactors(step.lower, step.upper, step.strict)
+        # run it once on every replicate so that infeasible bounds raise now
+        for a, b in _replicate_blocks(design.n_replicates, design.n_rows):
+            trim.apply(weight_block(design, a, b), slice(None), a, b)
+        return trim
+    raise SurveyStatsError(f"weighting step {kind!r} cannot be applied to replicates")
+
+
+def _fit_calibration(design, step):
+    from ._calibration import build_model
+
+    if step.weight_bounds is not None:
+        raise InvalidOptionError(
+            "weight_bounds (bounds on the final weights) is not available on a replicate design: "
+            "every replicate would need its own bounds (R's calibrate ignores bounds.const on "
+            "replicate designs); give bounds=(lower, upper) on the g-weights"
+        )
+    model, targets = build_model(list(step.margins), list(step.numeric_totals))
+    lower, upper = (-np.inf, np.inf) if step.bounds is None else step.bounds
+    method = step.method
+    options = dict(lower=lower, upper=upper, max_iter=step.max_iter, tolerance=step.tolerance)
+    if model.numeric is None:
+        counts = _group_counts(design, model.cells, model.n_cells)
+        table = calibrate_cells(counts, model.cell_x, targets, method=method, **options)
+        return CellFactors("calibrate", model.cells, table)
+    x = np.asarray(model.x(np.eye(len(targets))), dtype=float)
+    p = x.shape[1]
+    if method == "linear" and lower == -np.inf and upper == np.inf:
+        j, k = np.triu_indices(p)
+        estimand = _ColumnsEstimand(
+            variables=np.column_stack([x[:, j] * x[:, k], x]),
+            domain=np.zeros(design.n_rows, dtype=np.int64),
+            n_domains=1,
+        )
+        totals = design._replicate_totals(estimand)
+        gram = np.empty((design.n_replicates, p, p))
+        gram[:, j, k] = totals[:, : j.size]
+        gram[:, k, j] = totals[:, : j.size]
+        lam = linear_lambda(gram, totals[:, j.size :], targets)
+        return ModelFactors("linear", x, lam)
+    lam = np.empty((p, design.n_replicates))
+    for a, b in _replicate_blocks(design.n_replicates, design.n_rows):
+        w = weight_block(design, a, b)
+        eta, _, converged, errors = newton_columns(method, x, w, targets, **options)
+        check_converged(method, converged, errors, step.max_iter, step.tolerance, offset=a)
+        lam[:, a:b] = eta
+    return ModelFactors(method, x, lam, float(lower), float(upper))
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def replicate_from_design(design, type, *, replicates=None, rho=None, seed=None, mse=False):
     """``SurveyDesign.replicate``: replicate factors per PSU of the design's first stage."""
-    if design._weighting_steps:
-        raise SurveyStatsError(
-            "replicate() on a weighted design would not carry the weighting into the "
-            "replicates; make the replicate design from the design before weighting"
-        )
     layout, row_psu = _psu_layout(design)
     factors = make_factors(layout, type, replicates=replicates, rho=rho, seed=seed)
-    return ReplicateDesign._from_factors(design, factors, row_psu, mse)
+    steps = design._weighting_steps
+    if not steps:
+        return ReplicateDesign._from_factors(design.data, design.weights, factors, row_psu, mse)
+    # R: as.svrepdesign(unweighted design), then the same postStratify / rake / calibrate /
+    # trimWeights calls on the replicate design.  (as.svrepdesign of an already weighted
+    # design keeps its final weights but not the weighting: its replicates are the final
+    # weights times the factors, so the SE treats the weights as fixed.)
+    replicated = ReplicateDesign._from_factors(
+        design.data, start_weights(steps), factors, row_psu, mse
+    )
+    for step in steps:
+        replicated = replicated._with_step(step.weights, step)
+    return replicated
 
 
 def _psu_layout(design) -> tuple[PsuLayout, np.ndarray]:
@@ -742,7 +1199,7 @@ def _list(names):
     return ", ".join(repr(n) for n in names)
 
 
-def _rebuild(data, weights, type, scale, rscales, rho, mse, factors, row_psu, columns):
+def _rebuild(*state):
     new = object.__new__(ReplicateDesign)
-    new._init(data, weights, type, scale, rscales, rho, mse, factors, row_psu, columns)
+    new._init(*state)
     return new

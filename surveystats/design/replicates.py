@@ -37,6 +37,7 @@ replicates, scale, rscales and degrees of freedom:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -110,6 +111,12 @@ class PsuLayout:
 
 # ---------------------------------------------------------------------------------------------
 # Plans: how to produce a block of factors (and replicate totals) for one method.
+
+
+class _Plan(Protocol):
+    def factors(self, start: int, stop: int) -> np.ndarray: ...
+
+    def totals(self, sums: np.ndarray, start: int, stop: int) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -242,7 +249,7 @@ class ReplicateFactors:
     rscales: np.ndarray = field(repr=False)
     rho: float | None = None
     seed_entropy: int | None = None
-    _plan: object = field(default=None, repr=False, compare=False)
+    _plan: _Plan = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -489,10 +496,15 @@ def _bootstrap(layout: PsuLayout, *, replicates, rho, seed) -> ReplicateFactors:
     if replicates < 2:
         raise InvalidOptionError(f"replicates must be at least 2 for a bootstrap, got {replicates}")
     lonely = _lonely_strata(layout, "bootstrap")
-    if isinstance(seed, np.random.SeedSequence):
-        entropy = seed.entropy
-    elif seed is None:
-        entropy = np.random.SeedSequence().entropy
+    entropy: int
+    if isinstance(seed, np.random.SeedSequence) or seed is None:
+        raw = (seed if seed is not None else np.random.SeedSequence()).entropy
+        if not isinstance(raw, (int, np.integer)):
+            raise InvalidOptionError(
+                "seed: a SeedSequence whose entropy is a sequence is not supported; "
+                "pass an integer seed"
+            )
+        entropy = int(raw)
     elif isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
         entropy = int(seed)
     else:
@@ -532,11 +544,11 @@ def _sdr(layout: PsuLayout, *, replicates, rho, seed) -> ReplicateFactors:
     if replicates is None:
         matrix = hadamard(layout.n_psu)
     else:
-        order = hadamard_order(max(int(replicates) - 1, 1))
-        if order != replicates:
+        size = hadamard_order(max(int(replicates) - 1, 1))
+        if size != replicates:
             raise InvalidOptionError(
                 f"replicates={replicates} for type='sdr' must be the order of a Hadamard matrix "
-                f"(a multiple of 4 such as {order} or 80)"
+                f"(a multiple of 4 such as {size} or 80)"
             )
         matrix = hadamard(int(replicates) - 1)
     n_rep = matrix.shape[0]

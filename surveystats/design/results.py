@@ -32,7 +32,9 @@ class DesignResult(Result):
     low, high : float or ndarray
         Interval bounds at ``confidence_level``.
     df : float or ndarray
-        Degrees of freedom of the t quantile (the design's ``degf``).
+        Degrees of freedom of the t quantile: the design's ``degf``, except for a
+        proportion by domain, where each domain's own (R ``svyby(..., svyciprop)``: its
+        first-stage PSUs minus its strata).
     n : int or ndarray
         Rows that answered (in the domain); ``n_missing``: rows with no answer.
     method : str

@@ -153,6 +153,12 @@ class SurveyDesign(WeightingMethods):
         """Degrees of freedom of the design: first-stage PSUs minus strata (R ``degf``)."""
         return self._structure.degf
 
+    def _domain_degf(self, domain, n_domains):
+        """Degrees of freedom of each domain (R ``degf`` of the domain's subset design)."""
+        from ._structure import domain_degf
+
+        return domain_degf(self._structure, domain, n_domains)
+
     def _replace(self, *, weights=None, weighting_steps=None):
         """A new design with other weights and/or weighting steps (same data and structure)."""
         new = object.__new__(SurveyDesign)
@@ -297,10 +303,19 @@ class SurveyDesign(WeightingMethods):
         Notes
         -----
         Missing answers are a domain of their own: the design stays whole for the variance
-        (R's ``na.rm = TRUE``) and they are counted in ``n_missing``.  Every interval uses
-        the t quantile on the whole design's ``degf``.  Two of R's methods depend on rows
-        that did not answer; here both are computed on the answered rows of the domain
-        (``n``) with the whole design's df, i.e. as R's
+        (R's ``na.rm = TRUE``) and they are counted in ``n_missing``.
+
+        Degrees of freedom (``df``): without ``by``, the design's ``degf``.  With ``by``,
+        each domain's own, as R's ``svyby(~y, ~by, design, svyciprop)``, which calls
+        ``svyciprop`` on each domain's subset design, whose default ``df = degf(subset)``
+        is the number of first-stage PSUs minus the number of strata that hold a row of the
+        domain (answered or not).  A domain inside one PSU of one stratum has df 0 and, as
+        in R (``qt(0.975, 0)`` is NaN), no interval (``problem`` says so).  Means and
+        totals keep the whole design's df in every domain (R's ``svymean`` result carries
+        no df; the reference is ``confint(svyby(...), df = degf(design))``).
+
+        Two of R's methods depend on rows that did not answer; here both are computed on
+        the answered rows of the domain (``n``) with the df above, i.e. as R's
         ``svyciprop(~y, subset(d, !is.na(y)), method = ..., df = degf(d))``:
 
         * ``likelihood``: R profiles ``svyglm``, whose weights are rescaled over every row
@@ -309,8 +324,8 @@ class SurveyDesign(WeightingMethods):
           is solved exactly (agreement with a converged R fit: 1e-8; with svyciprop's own
           output: 5e-4 at worst on R's data sets);
         * ``beta``: R's Korn-Graubard ratio ``qt(a/2, nrow(design) - 1) / qt(a/2,
-          degf(design))`` counts every row of the design it is given and, inside ``svyby``,
-          the domain's own degf; here ``n`` and the design's ``degf``.
+          degf(design))`` counts every row of the design it is given (answered or not);
+          here ``n``, the answered rows, and the df above.
 
         On NHANES ``HI_CHOL`` (745 of 8591 missing) R's literal
         ``svyciprop(~I(HI_CHOL == 1), design, method, na.rm = TRUE)`` differs from these

@@ -176,8 +176,11 @@ def summarize_weights(weights, steps):
     rows = []
     latest = {}
     for step in steps:  # a margin aimed at again later is reported once, for its last step
+        before = getattr(step, "achieved_before", ())
         for j, margin in enumerate(getattr(step, "margins", ())):
-            latest[margin.name] = ("margin", margin, step.achieved_before[j], step)
+            # a post-stratification keeps one array (its one margin), the others one per margin
+            before_j = before if isinstance(before, np.ndarray) else before[j]
+            latest[margin.name] = ("margin", margin, before_j, step)
         for t in getattr(step, "numeric_totals", ()):
             latest[t.name] = ("numeric", t, None, step)
     population = None

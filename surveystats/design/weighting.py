@@ -16,7 +16,10 @@ tuple levels for crossed cells; one number for a numeric calibration total) or a
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,8 +28,11 @@ from ..exceptions import InvalidOptionError
 from ._calibration import CALIBRATION_METHODS, calibrate_weights
 from ._raking import poststratify_weights, rake_weights
 from ._targets import Margin, build_targets, check_same_total, read_targets
-from ._trimming import trim_weights_array
+from ._trimming import TrimmingStep, trim_weights_array
 from .weight_summary import WeightSummary, summarize_weights
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["WeightingMethods", "read_targets"]
 
@@ -76,7 +82,26 @@ class WeightingMethods:
 
     __slots__ = ()
 
+    if TYPE_CHECKING:  # what the design classes supply
+
+        @property
+        def data(self) -> pd.DataFrame: ...
+
+        @property
+        def weights(self) -> np.ndarray: ...
+
+        _weighting_steps: tuple
+
+        def _replace(self, *, weights: Any = None, weighting_steps: Any = None) -> Any: ...
+
     def _with_step(self, weights, step):
+        """A new design with ``weights`` and ``step`` appended to the weighting steps.
+
+        The first step keeps the weights it started from, so that ``replicate()`` can make the
+        replicates from the unweighted design and replay every step on them.
+        """
+        if not self._weighting_steps:
+            step = _with_start_weights(step, self.weights)
         return self._replace(weights=weights, weighting_steps=self._weighting_steps + (step,))
 
     def poststratify(self, population, *, total=None):
@@ -152,6 +177,7 @@ class WeightingMethods:
         found, _ = build_targets(self.data, margins, argument="margins", total=total, numeric=False)
         check_same_total(found, "margins")
         weights, step = rake_weights(self.weights, found, max_iter=max_iter, tolerance=tolerance)
+        step = dataclasses.replace(step, max_iter=max_iter, tolerance=tolerance)
         return self._with_step(weights, step)
 
     def calibrate(
@@ -202,9 +228,10 @@ class WeightingMethods:
         max_iter = _positive_int("max_iter", max_iter)
         tolerance = _positive_float("tolerance", tolerance)
         w = self.weights
-        lower, upper = (-np.inf, np.inf) if bounds is None else _pair("bounds", bounds)
+        bounds = None if bounds is None else _pair("bounds", bounds)
+        lower, upper = (-np.inf, np.inf) if bounds is None else bounds
         if weight_bounds is not None:
-            lo, hi = _pair("weight_bounds", weight_bounds)
+            lo, hi = weight_bounds = _pair("weight_bounds", weight_bounds)
             lower, upper = np.maximum(lower, lo / w), np.minimum(upper, hi / w)
         if method == "logit":
             if not (np.all(np.isfinite(lower)) and np.all(np.isfinite(upper))):
@@ -229,6 +256,13 @@ class WeightingMethods:
             method=method,
             lower=lower,
             upper=upper,
+            max_iter=max_iter,
+            tolerance=tolerance,
+        )
+        step = dataclasses.replace(
+            step,
+            bounds=bounds,
+            weight_bounds=weight_bounds,
             max_iter=max_iter,
             tolerance=tolerance,
         )
@@ -265,6 +299,26 @@ class WeightingMethods:
         ``to_frame()`` has one row per margin level, ``margin_frame()`` one per margin.
         """
         return summarize_weights(self.weights, self._weighting_steps)
+
+
+@dataclass(frozen=True)
+class _FirstTrimmingStep(TrimmingStep):
+    """A trimming taken as a design's first step, with the weights it started from."""
+
+    start_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+
+def _with_start_weights(step, weights):
+    """``step`` carrying the weights before it (a design's first step)."""
+    if isinstance(step, TrimmingStep):
+        values = {f.name: getattr(step, f.name) for f in dataclasses.fields(step) if f.init}
+        return _FirstTrimmingStep(**values, start_weights=weights)
+    return dataclasses.replace(step, start_weights=weights)
+
+
+def start_weights(steps):
+    """The weights a chain of weighting steps started from (those of the unweighted design)."""
+    return steps[0].start_weights
 
 
 def _everyone(n, size):

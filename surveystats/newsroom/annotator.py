@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .._internal.validation import check_confidence_level
 from ..exceptions import InvalidValueError
@@ -38,8 +40,11 @@ from .wording import word
 
 __all__ = ["annotate", "Annotation", "Finding", "KINDS", "PIPELINE", "run"]
 
+#: A stage of the pipeline: a function from a Document to a new Document.
+Stage = Callable[[Document], Document]
+
 #: The stages of :func:`annotate`, in order: (name, function from Document to Document).
-PIPELINE = (
+PIPELINE: tuple[tuple[str, Stage], ...] = (
     ("segment", segment),
     ("recognise", recognise),
     ("link", link),
@@ -64,12 +69,12 @@ class Annotation:
     """
 
     text: str
-    findings: tuple
+    findings: tuple[Finding, ...]
     confidence_level: float
     n: float | None
     deff: float
 
-    def of_kind(self, kind):
+    def of_kind(self, kind: str) -> list[Finding]:
         """The findings of one kind, in text order.
 
         Parameters
@@ -79,7 +84,7 @@ class Annotation:
         """
         return [f for f in self.findings if f.kind == kind]
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """The annotation as JSON-ready Python values (its settings and every finding)."""
         return {
             "confidence_level": self.confidence_level,
@@ -88,7 +93,7 @@ class Annotation:
             "findings": [f.to_dict() for f in self.findings],
         }
 
-    def to_json(self, indent=2):
+    def to_json(self, indent: int | None = 2) -> str:
         """The findings as JSON (no NaN or infinity: they become null).
 
         Parameters
@@ -98,17 +103,17 @@ class Annotation:
         """
         return render.to_json(self, indent=indent)
 
-    def to_markdown(self):
+    def to_markdown(self) -> str:
         """The text with each share's interval after it and numbered notes for the claims."""
         return render.to_markdown(self)
 
-    def to_html(self):
+    def to_html(self) -> str:
         """A standalone HTML fragment: the text intact and escaped, figures marked with a
         tooltip and a short note, claims numbered with their notes listed below."""
         return render.to_html(self)
 
 
-def _as_text(text):
+def _as_text(text: object) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, (bytes, bytearray)):
@@ -116,7 +121,7 @@ def _as_text(text):
     raise InvalidValueError(f"text must be a str; got {type(text).__name__}")
 
 
-def _check_n(n):
+def _check_n(n: object) -> float | None:
     if n is None:
         return None
     if isinstance(n, bool) or not isinstance(n, numbers.Real) or not math.isfinite(n) or n < 1:
@@ -124,7 +129,7 @@ def _check_n(n):
     return float(n)
 
 
-def _check_deff(deff):
+def _check_deff(deff: object) -> float:
     if (
         isinstance(deff, bool)
         or not isinstance(deff, numbers.Real)
@@ -137,7 +142,7 @@ def _check_deff(deff):
     return float(deff)
 
 
-def run(text: str, options: Options, stages=PIPELINE) -> Document:
+def run(text: str, options: Options, stages: Sequence[tuple[str, Stage]] = PIPELINE) -> Document:
     """Run ``stages`` over ``text``; the last document holds every stage's records."""
     doc = Document(text, options)
     for _, stage in stages:
@@ -145,7 +150,13 @@ def run(text: str, options: Options, stages=PIPELINE) -> Document:
     return doc
 
 
-def annotate(text, *, n=None, confidence_level=0.95, deff=1.0):
+def annotate(
+    text: str | bytes,
+    *,
+    n: float | None = None,
+    confidence_level: float = 0.95,
+    deff: float = 1.0,
+) -> Annotation:
     """Find the poll figures and claims in English text and put uncertainty on each.
 
     Parameters

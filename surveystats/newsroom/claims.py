@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .link import NOT_POLL, clauses, is_poll_sentence
-from .records import Claim, Document
+from .records import Claim, Document, Figure, LeadAmount, Mention, Phrase, Poll, Shift
 
 __all__ = ["make_claims"]
 
@@ -43,7 +45,16 @@ _CHANGE_WORDS = re.compile(
 )
 
 
-def _sample(doc, mention):
+#: Records with a character span, which :func:`_span` covers.
+_Spanned = Figure | Shift | LeadAmount | Phrase
+
+#: Adds a change, trend or lead claim about some mentions; returns its index among the claims.
+_AddTested = Callable[
+    [str, tuple[int, int], Sequence[float], Sequence[Mention], int, dict[str, Any]], int
+]
+
+
+def _sample(doc: Document, mention: Mention) -> tuple[float | None, float, str]:
     poll = doc.polls[mention.poll]
     if mention.subgroup is not None:
         if mention.subgroup_n:
@@ -52,14 +63,15 @@ def _sample(doc, mention):
     return poll.n, poll.deff, poll.source
 
 
-def _tested_n(doc, n, source):
-    """The size a change or lead is tested at: the poll's, else a typical one (said so)."""
+def _tested_n(doc: Document, n: float | None, source: str) -> tuple[float, float | None, str]:
+    """The size a change or lead is tested at: the poll's, else a typical one (said so), with
+    the design effect to use instead of the poll's when the size is assumed."""
     if n is None:
         return doc.options.typical_n, doc.options.deff, "assumed"
     return n, None, source
 
 
-def _series(doc, mentions, start, end):
+def _series(doc: Document, mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
     """The figures of one clause as waves, earliest first, or [] when they are not waves."""
     if len(mentions) < 2:
         return []
@@ -76,7 +88,7 @@ def _series(doc, mentions, start, end):
         return []
     top = max(distinct) if distinct else 0
 
-    def key(item):
+    def key(item: tuple[int, Mention]) -> tuple[float, int]:
         position, m = item
         if m.year is not None:
             return (m.year, position)
@@ -87,7 +99,7 @@ def _series(doc, mentions, start, end):
     return [m for _, m in sorted(enumerate(mentions), key=key)]
 
 
-def _span(*pieces):
+def _span(*pieces: _Spanned) -> tuple[int, int]:
     return (min(p.start for p in pieces), max(p.end for p in pieces))
 
 
@@ -156,7 +168,14 @@ def make_claims(doc: Document) -> Document:
     tested: dict[int, list[int]] = {}  # sentence -> indices of change/lead/trend claims
     leads_of: dict[int, list[int]] = {}
 
-    def tested_claim(kind, span, values, mentions, sentence, details):
+    def tested_claim(
+        kind: str,
+        span: tuple[int, int],
+        values: Sequence[float],
+        mentions: Sequence[Mention],
+        sentence: int,
+        details: dict[str, Any],
+    ) -> int:
         m0 = mentions[0]
         n, deff, source = _sample(doc, m0)
         n, assumed_deff, source = _tested_n(doc, n, source)
@@ -176,16 +195,18 @@ def make_claims(doc: Document) -> Document:
         tested.setdefault(sentence, []).append(len(claims) - 1)
         return len(claims) - 1
 
-    wording_pending = []  # (kind, ...) resolved after all changes and leads exist
+    # stated amounts resolved after all changes and leads exist: with the index of the change
+    # claim to check the amount against, or with the lone figure to read both ways
+    wording_pending: list[tuple[Shift, int | Mention]] = []
     for index, mentions in by_sentence.items():
         sentence = doc.sentences[index]
         series_of_clause = []
         for c_start, c_end in clauses(text, sentence.start, sentence.end):
             inside = [m for m in mentions if c_start <= m.figure.start < c_end and m.shift is None]
-            groups = {}
+            by_group: dict[str | None, list[Mention]] = {}
             for m in inside:
-                groups.setdefault(m.subgroup, []).append(m)
-            for group, members in groups.items():
+                by_group.setdefault(m.subgroup, []).append(m)
+            for group, members in by_group.items():
                 if group is not None and not all(x.subgroup_n for x in members):
                     continue  # waves of a subgroup of unknown size: shares only
                 series = _series(doc, members, c_start, c_end)
@@ -255,7 +276,7 @@ def make_claims(doc: Document) -> Document:
                     target = changes[-1]
             if target is not None:
                 if shift.amount != 0:
-                    wording_pending.append(("check", shift, target))
+                    wording_pending.append((shift, target))
             elif shift.unit == "percent":
                 clause = next(
                     (
@@ -274,7 +295,7 @@ def make_claims(doc: Document) -> Document:
                 ]
                 if alone and not NOT_POLL.search(text, clause[0], clause[1]):
                     near = min(alone, key=lambda m: abs(m.figure.start - shift.start))
-                    wording_pending.append(("readings", shift, near))
+                    wording_pending.append((shift, near))
         # leads within one poll
         eligible = [m for m in mentions if id(m) not in used and m.subgroup is None]
         lead_pairs = []
@@ -322,8 +343,8 @@ def make_claims(doc: Document) -> Document:
             )
             leads_of.setdefault(index, []).append(i)
         # leads within one subgroup: "Harris leads among women 53% to 41%"
-        groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
-        for a, b in zip(groups, groups[1:], strict=False):
+        in_groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
+        for a, b in zip(in_groups, in_groups[1:], strict=False):
             if a.subgroup != b.subgroup or id(a) in used or id(b) in used:
                 continue
             if not _JOINER.fullmatch(text[a.figure.end : b.figure.start]):
@@ -354,9 +375,9 @@ def make_claims(doc: Document) -> Document:
             tested.setdefault(index, []).append(len(claims) - 1)
             used.update((id(a), id(b)))
         # subgroup differences
-        groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
-        if len(groups) >= 2 and groups[0].subgroup != groups[1].subgroup:
-            a, b = groups[0], groups[1]
+        in_groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
+        if len(in_groups) >= 2 and in_groups[0].subgroup != in_groups[1].subgroup:
+            a, b = in_groups[0], in_groups[1]
             if _DIFFERENCE_CUE.search(
                 text, a.figure.end, b.figure.start + 1
             ) or _DIFFERENCE_CUE.search(text, sentence.start, a.figure.start):
@@ -417,8 +438,8 @@ def make_claims(doc: Document) -> Document:
         leads_of.setdefault(index, []).append(len(claims) - 1)
         del mentions
     # claims in words, checked against the test they are about
-    for kind, shift, target in wording_pending:
-        if kind == "check":
+    for shift, subject in wording_pending:
+        if isinstance(subject, int):
             add(
                 Claim(
                     "wording",
@@ -429,47 +450,48 @@ def make_claims(doc: Document) -> Document:
                     "text",
                     shift.sentence,
                     details={"claim": "amount", "shift": shift},
-                    about=target,
+                    about=subject,
                 )
             )
         else:
-            n, deff, source = _sample(doc, target)
+            n, deff, source = _sample(doc, subject)
             n, assumed_deff, source = _tested_n(doc, n, source)
             add(
                 Claim(
                     "wording",
                     (shift.start, shift.end),
-                    (target.figure.value,),
+                    (subject.figure.value,),
                     n,
                     assumed_deff or deff,
                     source,
                     shift.sentence,
-                    (target.figure,),
+                    (subject.figure,),
                     details={"claim": "readings", "shift": shift},
                 )
             )
     figure_starts = {m.figure.start: m for m in doc.mentions}
     for phrase in doc.phrases:
         if phrase.claim == "majority":
-            m = _figure_after(doc, figure_starts, phrase.end)
-            if m is not None:
+            after = _figure_after(figure_starts, phrase.end)
+            if after is not None:
                 add(
                     Claim(
                         "wording",
                         (phrase.start, phrase.end),
-                        (m.figure.value,),
+                        (after.figure.value,),
                         None,
                         1.0,
                         "text",
                         phrase.sentence,
-                        (m.figure,),
+                        (after.figure,),
                         details={"claim": "majority", "text": phrase.text},
                     )
                 )
             continue
         about = _target(doc, claims, tested, phrase)
         if about is None:
-            about = _lead_in_scope(doc, claims, by_sentence, used, tested, phrase, tested_claim)
+            about = _lead_in_scope(doc, by_sentence, used, phrase, tested_claim)
+
         if about is None:
             continue
         add(
@@ -488,7 +510,8 @@ def make_claims(doc: Document) -> Document:
     return dataclasses.replace(doc, claims=tuple(claims))
 
 
-def _poll_before(doc, pos):
+def _poll_before(doc: Document, pos: int) -> Poll | None:
+    """The last poll whose size is stated before ``pos``, else the first sized or last poll."""
     best = None
     for p in doc.polls:
         if p.size is not None and p.size.start <= pos:
@@ -499,7 +522,7 @@ def _poll_before(doc, pos):
     return best
 
 
-def _figure_after(doc, figure_starts, pos):
+def _figure_after(figure_starts: dict[int, Mention], pos: int) -> Mention | None:
     for k in range(0, 25):
         m = figure_starts.get(pos + k)
         if m is not None:
@@ -507,7 +530,7 @@ def _figure_after(doc, figure_starts, pos):
     return None
 
 
-def _scope(doc, sentence):
+def _scope(doc: Document, sentence: int) -> list[int]:
     """Sentences a claim in words may speak of: its own, the earlier ones of its paragraph
     (nearest first, up to three), the next one in the paragraph."""
     here = doc.sentences[sentence]
@@ -524,7 +547,10 @@ def _scope(doc, sentence):
     return out
 
 
-def _target(doc, claims, tested, phrase):
+def _target(
+    doc: Document, claims: Sequence[Claim], tested: dict[int, list[int]], phrase: Phrase
+) -> int | None:
+    """The change, trend, lead or difference a claim in words is about (an index of claims)."""
     words = doc.text[doc.sentences[phrase.sentence].start : doc.sentences[phrase.sentence].end]
     prefer = ("change", "trend", "lead", "subgroup_difference")
     if phrase.claim in ("tie", "overlap") or not _CHANGE_WORDS.search(words):
@@ -543,7 +569,13 @@ def _target(doc, claims, tested, phrase):
     return None
 
 
-def _lead_in_scope(doc, claims, by_sentence, used, tested, phrase, tested_claim):
+def _lead_in_scope(
+    doc: Document,
+    by_sentence: dict[int, list[Mention]],
+    used: set[int],
+    phrase: Phrase,
+    tested_claim: _AddTested,
+) -> int | None:
     """A claim of a tie or a significant gap about two figures the text did not yet set
     against each other ("31.1% ... and 19.4% .... the two options as statistically tied")."""
     for k in _scope(doc, phrase.sentence):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -64,8 +65,8 @@ class Finding:
     """
 
     kind: str
-    span: tuple
-    values: tuple
+    span: tuple[int, int]
+    values: tuple[float, ...]
     n: float | None
     moe: float | None
     low: float | None
@@ -75,9 +76,9 @@ class Finding:
     message: str
     quote: str = ""
     label: str = ""
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """The fields as JSON-ready Python values (NaN becomes None)."""
         return {
             "kind": self.kind,
@@ -96,7 +97,8 @@ class Finding:
         }
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
+
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -10,12 +10,22 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..proportion import margin_of_error, sample_size
 from .recognise import POLL_WORDS
-from .records import Document, Mention, Poll
+from .records import (
+    Document,
+    Figure,
+    MarginStatement,
+    Mention,
+    Poll,
+    SampleStatement,
+    Sentence,
+    Shift,
+)
 
 __all__ = ["link", "clauses", "is_poll_sentence", "NOT_POLL"]
 
@@ -157,7 +167,8 @@ _SHIFT_TO_FIGURE = re.compile(
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause limits inside one sentence: split at ';', ', while', ', and', ', but'..."""
-    limits, begin = [], start
+    limits: list[tuple[int, int]] = []
+    begin = start
     for m in _CLAUSE_SPLIT.finditer(text, start, end):
         limits.append((begin, m.start()))
         begin = m.end()
@@ -165,23 +176,25 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return limits
 
 
-def is_poll_sentence(text, sentence, poll_doc, n_given):
+def is_poll_sentence(text: str, sentence: Sentence, poll_doc: bool, n_given: bool) -> bool:
+    """May the figures of ``sentence`` be poll shares?  Not where it speaks of prices, rates or
+    results and names no poll; otherwise when the text speaks of a poll or ``n`` is given."""
     words = text[sentence.start : sentence.end]
     if NOT_POLL.search(words) and not POLL_WORDS.search(words):
         return False
     return poll_doc or n_given
 
 
-def _polls(doc):
+def _polls(doc: Document) -> list[Poll]:
     """One poll per stated sample size (subgroup sizes excluded), with its stated margin."""
-    text, options = doc.text, doc.options
+    options = doc.options
     level = options.confidence_level
     sizes = [s for s in doc.sizes if s.subgroup is None]
-    sentence_of_size = {}
+    sentence_of_size: dict[int, int] = {}
     for i, s in enumerate(sizes):
         sentence_of_size.setdefault(s.sentence, i)
-    margin_of = {}
-    loose = []
+    margin_of: dict[int, MarginStatement] = {}
+    loose: list[MarginStatement] = []
     starts = [s.start for s in sizes]
     for g in doc.margins:
         if g.sentence in sentence_of_size:
@@ -198,27 +211,29 @@ def _polls(doc):
         else:
             loose.append(g)
     with_margin = sorted(margin_of)
-    implied = {}
+    implied: dict[int, float] = {}
     if doc.margins:
         values = np.atleast_1d(
             sample_size([g.moe for g in doc.margins], p=0.5, confidence_level=level)
         )
         implied = {id(g): float(v) for g, v in zip(doc.margins, values, strict=True)}
-    srs = {}
+    srs: dict[int, float] = {}
     if with_margin:
         values = np.atleast_1d(
             margin_of_error(0.5, [sizes[i].n for i in with_margin], confidence_level=level)
         )
         srs = {i: float(v) for i, v in zip(with_margin, values, strict=True)}
-    polls = []
+    polls: list[Poll] = []
     for i, s in enumerate(sizes):
-        g = margin_of.get(i)
+        margin = margin_of.get(i)
         deff = options.deff
-        if g is not None and g.moe > srs[i] + g.half_unit + 1e-12:
-            deff = s.n / implied[id(g)]  # the stated margin carries the pollster's design effect
-        polls.append(Poll(i, s.n, deff, "text", s, g))
+        if margin is not None and margin.moe > srs[i] + margin.half_unit + 1e-12:
+            # the stated margin carries the pollster's design effect
+            deff = s.n / implied[id(margin)]
+        polls.append(Poll(i, s.n, deff, "text", s, margin))
     for g in loose:
         polls.append(Poll(len(polls), implied[id(g)], 1.0, "stated margin", None, g))
+    default: Poll | None
     if options.n is not None:
         default = Poll(len(polls), options.n, options.deff, "argument")
     elif polls:
@@ -227,14 +242,21 @@ def _polls(doc):
         default = Poll(len(polls), None, options.deff, "unknown")
     if default is not None:
         polls.append(default)
-    del text
     return polls
 
 
-def _poll_for(doc, polls, fig, by_sentence, starts, other_poll_sentences, fallback):
+def _poll_for(
+    fig: Figure,
+    by_sentence: dict[int, list[tuple[Poll, SampleStatement]]],
+    starts: Sequence[int],
+    other_poll_sentences: dict[int, int],
+    fallback: int,
+) -> int:
+    """The poll of a figure: the nearest size stated in its sentence, a poll the sentence calls
+    another one, the last size stated before it, else ``fallback``."""
     here = by_sentence.get(fig.sentence)
     if here:
-        return min(here, key=lambda p: abs(p.size.start - fig.start)).index
+        return min(here, key=lambda ps: abs(ps[1].start - fig.start))[0].index
     if fig.sentence in other_poll_sentences:
         return other_poll_sentences[fig.sentence]
     i = bisect.bisect_right(starts, fig.start) - 1
@@ -243,8 +265,10 @@ def _poll_for(doc, polls, fig, by_sentence, starts, other_poll_sentences, fallba
     return fallback
 
 
-def _subgroup(text, doc, fig, sentence, population):
-    """The subgroup a figure speaks of, or None for the whole sample."""
+def _subgroup(
+    text: str, fig: Figure, sentence: Sentence, population: str
+) -> tuple[str | None, float | None]:
+    """The subgroup a figure speaks of and its stated size, or None for the whole sample."""
     after = _OF_GROUP.match(text, fig.end)
     if after:
         return after.group(1).strip(), None
@@ -255,7 +279,7 @@ def _subgroup(text, doc, fig, sentence, population):
     for c_start, c_end in clauses(text, sentence.start, sentence.end):
         if not c_start <= fig.start < c_end + 1:
             continue
-        candidates = []
+        candidates: list[tuple[int, str, float | None]] = []
         stop_at = min(c_end, fig.end + 40)
         for start in _AMONG_START.finditer(text, max(c_start, fig.start - 80), stop_at):
             g = _AMONG.match(text, start.start(), c_end)
@@ -293,19 +317,22 @@ def _subgroup(text, doc, fig, sentence, population):
                 continue  # "among New Jersey voters" in a state poll: the sample itself
             candidates.append((abs(g.start() - fig.start), name, stated))
         if candidates:
-            return min(candidates)[1:]
+            _, name, stated = min(candidates)
+            return name, stated
         region = _REGION.match(text, c_start) if c_start == sentence.start else None
         if region and population and _NATIONAL.search(population):
             return region.group(1), None
     return None, None
 
 
-def _same_people(name, population):
+def _same_people(name: str, population: str) -> bool:
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", name)} - {"the", "all"}
     return bool(words) and words <= {w.lower() for w in re.findall(r"[A-Za-z]+", population)}
 
 
-def _wave(text, sentence, fig, cursor, next_start):
+def _wave(
+    text: str, sentence: Sentence, fig: Figure, cursor: int, next_start: int
+) -> tuple[int | None, str | None]:
     """(year, when) of a figure: 'earlier', 'later' or None."""
     limit = min(sentence.end, next_start, fig.end + 60)
     after = text[fig.end : limit]
@@ -330,9 +357,9 @@ def _wave(text, sentence, fig, cursor, next_start):
     return year, when
 
 
-def _attach_shifts(text, doc, figures):
-    """Each stated change of points to the figure it is about (or none)."""
-    attached = {}
+def _attach_shifts(text: str, doc: Document, figures: Sequence[Figure]) -> dict[int, Shift]:
+    """Each stated change of points to the figure it is about (or none), by figure index."""
+    attached: dict[int, Shift] = {}
     starts = [f.start for f in figures]
     for shift in doc.shifts:
         if shift.unit != "points":
@@ -372,24 +399,26 @@ def link(doc: Document) -> Document:
     text = doc.text
     doc = dataclasses.replace(doc, sizes=tuple(_mark_subgroup(text, s) for s in doc.sizes))
     polls = _polls(doc)
-    sized = [p for p in polls if p.size is not None]
-    by_sentence = {}
-    for p in sized:
-        by_sentence.setdefault(p.size.sentence, []).append(p)
-    starts = [p.size.start for p in sized]
+    sized = [(p, p.size) for p in polls if p.size is not None]
+    by_sentence: dict[int, list[tuple[Poll, SampleStatement]]] = {}
+    for p, stated_size in sized:
+        by_sentence.setdefault(stated_size.sentence, []).append((p, stated_size))
+    starts = [s.start for _, s in sized]
+
     fallback = polls[-1].index
     if polls[-1].source not in ("argument", "unknown"):
         fallback = 0  # no figure precedes every poll: the first one stated
-    other = {}
+    other: dict[int, int] = {}
     sentence_starts = [s.start for s in doc.sentences]
     for m in _OTHER_POLL.finditer(text):
-        sentence = max(bisect.bisect_right(sentence_starts, m.start()) - 1, 0)
-        if sentence not in by_sentence and sentence not in other:
-            other[sentence] = len(polls)
+        k = max(bisect.bisect_right(sentence_starts, m.start()) - 1, 0)
+        if k not in by_sentence and k not in other:
+            other[k] = len(polls)
             polls.append(Poll(len(polls), None, doc.options.deff, "other poll"))
     n_given = doc.options.n is not None
-    mixed = {}  # sentence -> its clauses, where it has non-poll words and no poll word
-    figures = []
+    # sentence -> its clauses, where it has non-poll words and no poll word
+    mixed: dict[int, list[tuple[int, int]] | None] = {}
+    figures: list[Figure] = []
     for fig in doc.figures:
         if not (doc.poll_text or n_given):
             break
@@ -409,26 +438,27 @@ def link(doc: Document) -> Document:
             continue
         figures.append(fig)
     shifts = _attach_shifts(text, doc, figures)
-    by_sentence_brands, by_paragraph_brands = {}, {}
+    by_sentence_brands: dict[int, set[str]] = {}
+    by_paragraph_brands: dict[int, set[str]] = {}
     for m in _BRANDS.finditer(text):
         k = max(bisect.bisect_right(sentence_starts, m.start()) - 1, 0)
         name = m.group(0).lower()
         by_sentence_brands.setdefault(k, set()).add(name)
         by_paragraph_brands.setdefault(doc.sentences[k].paragraph, set()).add(name)
 
-    def brands(k):
+    def brands(k: int) -> set[str]:
         return by_sentence_brands.get(k) or by_paragraph_brands.get(
             doc.sentences[k].paragraph, set()
         )
 
-    brand_polls = {}
-    mentions = []
+    brand_polls: dict[frozenset[str], int] = {}
+    mentions: list[Mention] = []
     cursor_sentence, cursor = -1, 0
     for k, fig in enumerate(figures):
         sentence = doc.sentences[fig.sentence]
         if fig.sentence != cursor_sentence:
             cursor_sentence, cursor = fig.sentence, sentence.start
-        poll = _poll_for(doc, polls, fig, by_sentence, starts, other, fallback)
+        poll = _poll_for(fig, by_sentence, starts, other, fallback)
         chosen = polls[poll]
         if chosen.size is not None and chosen.size.sentence != fig.sentence:
             mine, theirs = brands(fig.sentence), brands(chosen.size.sentence)
@@ -444,11 +474,11 @@ def link(doc: Document) -> Document:
                 poll = brand_polls[key]
         size = polls[poll].size
         population = size.population if size is not None else ""
-        subgroup, subgroup_n = _subgroup(text, doc, fig, sentence, population)
+        subgroup, subgroup_n = _subgroup(text, fig, sentence, population)
         if subgroup is not None and subgroup_n is None:
-            m = _SUBGROUP_N.match(text, fig.end)
-            if m:
-                subgroup_n = float(m.group(1).replace(",", ""))
+            stated = _SUBGROUP_N.match(text, fig.end)
+            if stated:
+                subgroup_n = float(stated.group(1).replace(",", ""))
         next_start = figures[k + 1].start if k + 1 < len(figures) else sentence.end
         year, when = _wave(text, sentence, fig, cursor, next_start)
         mentions.append(Mention(fig, poll, subgroup, subgroup_n, year, when, shifts.get(k)))
@@ -460,7 +490,7 @@ _AMONG_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", _F)
 _QUALIFIED = re.compile(r"\s+(" + _QUALIFIER + r"[^,.;()%]{0,40})", _F)
 
 
-def _mark_subgroup(text, size):
+def _mark_subgroup(text: str, size: SampleStatement) -> SampleStatement:
     """ "among the 212 respondents under 30": a subgroup's size, not the poll's."""
     if _AMONG_BEFORE.search(text[max(size.start - 12, 0) : size.start]):
         q = _QUALIFIED.match(text, size.end)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Iterable, Sequence
 
 from . import numwords
 from .records import (
@@ -21,6 +22,7 @@ from .records import (
     MarginStatement,
     Phrase,
     SampleStatement,
+    Sentence,
     Shift,
 )
 
@@ -308,7 +310,7 @@ def _half_unit(number_text: str) -> float:
 class _Where:
     """Sentence number of a character offset, by bisection over sentence starts."""
 
-    def __init__(self, sentences):
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
         self.starts = [s.start for s in sentences]
 
     def __call__(self, pos: int) -> int:
@@ -318,12 +320,12 @@ class _Where:
 class _Taken:
     """Spans already claimed by another recognizer, for an O(log n) overlap test."""
 
-    def __init__(self, spans):
-        spans = sorted(spans)
-        self.starts = [s for s, _ in spans]
-        self.max_end = []
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end: list[int] = []
         top = -1
-        for _, e in spans:
+        for _, e in ordered:
             top = max(top, e)
             self.max_end.append(top)
 
@@ -347,8 +349,8 @@ def _unit(unit: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- recognizers
-def _shifts(text, where):
-    found = []
+def _shifts(text: str, where: _Where) -> list[Shift]:
+    found: list[Shift] = []
     for pattern, form in (
         (_SHIFT_BEFORE_RE, "before"),
         (_SHIFT_NOUN_RE, "after"),
@@ -356,10 +358,10 @@ def _shifts(text, where):
     ):
         for m in pattern.finditer(text):
             number = m.group("num")
+            amount: float | None = 1.0
             if number.lower() in ("a", "an"):
                 if not m.group("unit"):
                     continue
-                amount = 1.0
             else:
                 amount = numwords.value(number)
             if amount is None or not 0 < amount <= 60:
@@ -390,7 +392,7 @@ def _shifts(text, where):
             Shift(m.start(), m.end(), 0.0, "points", where(m.start()), m.group(0), "steady", 0.5)
         )
     found.sort(key=lambda s: (s.start, -s.end))
-    kept = []
+    kept: list[Shift] = []
     for shift in found:
         if kept and shift.start < kept[-1].end:
             continue
@@ -398,9 +400,9 @@ def _shifts(text, where):
     return kept
 
 
-def _brackets(text, figures, where):
+def _brackets(text: str, figures: Sequence[Figure]) -> list[Shift]:
     """Signed changes in brackets right after a percentage: ``38% (+1)``, ``36% (nc)``."""
-    found = []
+    found: list[Shift] = []
     for fig in figures:
         m = _BRACKET_RE.match(text, fig.end)
         if not m:
@@ -415,8 +417,8 @@ def _brackets(text, figures, where):
     return found
 
 
-def _lead_amounts(text, where, taken):
-    found = []
+def _lead_amounts(text: str, where: _Where, taken: _Taken) -> list[LeadAmount]:
+    found: list[LeadAmount] = []
     for pattern in _LEAD_RES:
         for m in pattern.finditer(text):
             points = numwords.value(m.group("num"))
@@ -424,7 +426,7 @@ def _lead_amounts(text, where, taken):
                 continue
             found.append(LeadAmount(m.start(), m.end(), points / 100, where(m.start()), m.group(0)))
     found.sort(key=lambda a: a.start)
-    kept = []
+    kept: list[LeadAmount] = []
     for amount in found:
         if kept and amount.start < kept[-1].end:
             continue
@@ -432,8 +434,9 @@ def _lead_amounts(text, where, taken):
     return kept
 
 
-def _margins(text, where, sentences):
-    found, seen = [], set()
+def _margins(text: str, where: _Where, sentences: Sequence[Sentence]) -> list[MarginStatement]:
+    found: list[MarginStatement] = []
+    seen: set[int] = set()
     for pattern in _MARGIN_RES:
         for m in pattern.finditer(text):
             if m.start("m") in seen:
@@ -461,8 +464,9 @@ def _margins(text, where, sentences):
     return found
 
 
-def _sizes(text, where, taken):
-    found, seen = [], set()
+def _sizes(text: str, where: _Where, taken: _Taken) -> list[SampleStatement]:
+    found: list[SampleStatement] = []
+    seen: set[int] = set()
     for pattern, strong in _SIZE_RES:
         for m in pattern.finditer(text):
             number = m.group("n")
@@ -498,7 +502,7 @@ def _sizes(text, where, taken):
                 )
             )
     found.sort(key=lambda s: s.start)
-    kept = []
+    kept: list[SampleStatement] = []
     for size in found:
         if kept and size.start < kept[-1].end and size.n == kept[-1].n:
             continue
@@ -506,8 +510,8 @@ def _sizes(text, where, taken):
     return kept
 
 
-def _percent_figures(text, where, taken):
-    figures = []
+def _percent_figures(text: str, where: _Where, taken: _Taken) -> list[Figure]:
+    figures: list[Figure] = []
     for m in _PERCENT_RE.finditer(text):
         number = m.group("num")
         start = m.start()
@@ -542,8 +546,8 @@ def _percent_figures(text, where, taken):
     return figures
 
 
-def _pair_figures(text, where, taken):
-    figures = []
+def _pair_figures(text: str, where: _Where, taken: _Taken) -> list[Figure]:
+    figures: list[Figure] = []
     for m in _PAIR_UNIT_RE.finditer(text):
         if taken.overlaps(m.start("a"), m.end("a")):
             continue
@@ -581,8 +585,8 @@ def _pair_figures(text, where, taken):
     return figures
 
 
-def _word_figures(text, where, taken):
-    figures = []
+def _word_figures(text: str, where: _Where, taken: _Taken) -> list[Figure]:
+    figures: list[Figure] = []
     for m in _FRACTION_RE.finditer(text):
         part = m.group("part").lower()
         base = "half" if part == "halves" else (part[:-1] if part.endswith("s") else part)
@@ -625,9 +629,9 @@ def _word_figures(text, where, taken):
     return figures
 
 
-def _drop_glosses(text, figures):
+def _drop_glosses(text: str, figures: Sequence[Figure]) -> list[Figure]:
     """ "About a third of voters (35 percent)" is one figure: keep the precise one."""
-    kept = []
+    kept: list[Figure] = []
     for i, fig in enumerate(figures):
         following = figures[i + 1] if i + 1 < len(figures) else None
         if (
@@ -645,15 +649,15 @@ def _drop_glosses(text, figures):
     return kept
 
 
-def _phrases(text, where):
-    found = []
+def _phrases(text: str, where: _Where) -> list[Phrase]:
+    found: list[Phrase] = []
     for claim, pattern in _PHRASE_RES:
         for m in pattern.finditer(text):
             found.append(
                 Phrase(m.start(), m.end(), claim, m.group(0).strip(" ,(:\u2014"), where(m.start()))
             )
     found.sort(key=lambda p: (p.start, -p.end))
-    kept = []
+    kept: list[Phrase] = []
     for phrase in found:
         if kept and phrase.start < kept[-1].end:
             continue
@@ -682,7 +686,8 @@ def recognise(doc: Document) -> Document:
     figures += _word_figures(text, where, taken)
     figures.sort(key=lambda f: f.start)
     figures = _drop_glosses(text, figures)
-    shifts = sorted(shifts + _brackets(text, figures, where), key=lambda s: s.start)
+    shifts = sorted(shifts + _brackets(text, figures), key=lambda s: s.start)
+
     spans = [(f.start, f.end) for f in figures] + [(g.start, g.end) for g in margins]
     leads = _lead_amounts(text, where, _Taken(spans + [(s.start, s.end) for s in shifts]))
     sizes = _sizes(text, where, _Taken([(f.start, f.end) for f in figures]))

@@ -15,6 +15,9 @@ wording     -> ``findings``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from .finding import Finding
 
 __all__ = [
     "Options",
@@ -163,7 +166,7 @@ class Claim:
     n_source: str
     sentence: int
     figures: tuple[Figure, ...] = ()
-    details: dict = field(default_factory=dict, compare=False)
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
     about: int | None = None  # a wording claim: index of the claim it is about
 
 
@@ -177,7 +180,7 @@ class Answer:
     moe: float | None = None
     pvalue: float | None = None
     significant: bool | None = None
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
     problem: str = ""
 
 
@@ -197,4 +200,4 @@ class Document:
     mentions: tuple[Mention, ...] = ()
     claims: tuple[Claim, ...] = ()
     tests: tuple[Answer, ...] = ()
-    findings: tuple = ()
+    findings: tuple[Finding, ...] = ()

@@ -8,22 +8,31 @@ from __future__ import annotations
 import bisect
 import html
 import json
+from typing import TYPE_CHECKING
+
+from .finding import Finding
+
+if TYPE_CHECKING:  # the annotator imports this module: no import cycle at run time
+    from .annotator import Annotation
 
 __all__ = ["to_markdown", "to_html", "to_json"]
 
+#: Numbered notes: (note number, finding).
+_Notes = list[tuple[int, Finding]]
 
-def to_markdown(annotation) -> str:
+
+def to_markdown(annotation: Annotation) -> str:
     """The text with each share's interval after it and numbered notes for the claims."""
     return _render(annotation, _Markdown)
 
 
-def to_html(annotation) -> str:
+def to_html(annotation: Annotation) -> str:
     """A standalone HTML fragment: the text intact and escaped, figures marked with a tooltip
     and a short note, claims numbered with their notes listed below."""
     return _render(annotation, _Html)
 
 
-def to_json(annotation, indent=2) -> str:
+def to_json(annotation: Annotation, indent: int | None = 2) -> str:
     """The findings as JSON (no NaN or infinity: they become null)."""
     return json.dumps(annotation.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
@@ -44,23 +53,23 @@ border-radius:3px;padding:0 .3em;margin-left:.2em;white-space:nowrap}
 
 class _Markdown:
     @staticmethod
-    def text(s):
+    def text(s: str) -> str:
         return s
 
     @staticmethod
-    def mark(quote, finding):
+    def mark(quote: str, finding: Finding) -> str:
         return f"**{quote}**"
 
     @staticmethod
-    def label(finding):
+    def label(finding: Finding) -> str:
         return f" *({finding.label})*"
 
     @staticmethod
-    def ref(k):
+    def ref(k: int) -> str:
         return f"[^{k}]"
 
     @staticmethod
-    def document(body, notes):
+    def document(body: str, notes: _Notes) -> str:
         if not notes:
             return body
         lines = [f"[^{k}]: **{f.kind.replace('_', ' ')}**: {f.message}" for k, f in notes]
@@ -69,26 +78,26 @@ class _Markdown:
 
 class _Html:
     @staticmethod
-    def text(s):
+    def text(s: str) -> str:
         return html.escape(s, quote=False)
 
     @staticmethod
-    def mark(quote, finding):
+    def mark(quote: str, finding: Finding) -> str:
         return (
             f'<mark class="ss-{finding.kind}" title="{html.escape(finding.message)}">'
             f"{html.escape(quote, quote=False)}</mark>"
         )
 
     @staticmethod
-    def label(finding):
+    def label(finding: Finding) -> str:
         return f'<span class="ss-label">{html.escape(finding.label, quote=False)}</span>'
 
     @staticmethod
-    def ref(k):
+    def ref(k: int) -> str:
         return f'<sup class="ss-ref"><a href="#ss-note-{k}" id="ss-ref-{k}">{k}</a></sup>'
 
     @staticmethod
-    def document(body, notes):
+    def document(body: str, notes: _Notes) -> str:
         items = "".join(
             f'<li id="ss-note-{k}" class="ss-{f.kind}"><strong>{f.kind.replace("_", " ")}'
             f"</strong>: {html.escape(f.message, quote=False)} "
@@ -99,16 +108,16 @@ class _Html:
         return f'{_CSS}\n<div class="ss-article">{body}</div>\n{listing}'
 
 
-def _render(annotation, style):
+def _render(annotation: Annotation, style: type[_Markdown] | type[_Html]) -> str:
     """Walk the text once: marks around shares (and wording, size and margin spans that do
     not overlap a share), a short label after each share, numbered references after the
     other findings, and the notes at the end."""
     text = annotation.text
-    marks, taken = [], []
+    marks: list[Finding] = []
     priority = {"share": 0, "wording": 1, "stated_moe": 2, "sample_size": 3}
     candidates = [f for f in annotation.findings if f.kind in priority]
-    occupied = []  # sorted starts of taken spans, for bisection
-    ends = {}
+    occupied: list[int] = []  # sorted starts of taken spans, for bisection
+    ends: dict[int, int] = {}
     for f in sorted(candidates, key=lambda f: (priority[f.kind], f.span)):
         start, end = f.span
         i = bisect.bisect_left(occupied, end)
@@ -118,11 +127,11 @@ def _render(annotation, style):
         if start < end and not clash:
             bisect.insort(occupied, start)
             ends[start] = end
-            taken.append((start, end))
             marks.append(f)
     marked = {id(f) for f in marks}
-    notes = []
-    inserts = {}  # position -> list of strings to put there
+    notes: _Notes = []
+    inserts: dict[int, list[tuple[int, str]]] = {}  # position -> (order, string) to put there
+
     for f in annotation.findings:
         if f.kind == "share" and id(f) in marked:
             inserts.setdefault(f.span[1], []).append((0, style.label(f)))

@@ -13,8 +13,9 @@ rest.  Nothing is computed here beyond arranging the calls.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -27,12 +28,15 @@ from .records import Answer, Document
 
 __all__ = ["statistics"]
 
-_TREND_TAKES_DEFF = "deff" in inspect.signature(trend_test).parameters
 _FIELDS = ("estimate", "low", "high", "moe", "pvalue", "significant", "ratio", "slope", "statistic")
 
 
-def _columns(result, count):
-    out = {}
+#: One element's answer from the core (field name -> value), or why it could not be had.
+_Row = dict[str, Any] | str
+
+
+def _columns(result: object, count: int) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
     for name in _FIELDS:
         if hasattr(result, name):
             try:
@@ -46,7 +50,9 @@ def _columns(result, count):
     return out
 
 
-def _call(function, columns, **options):
+def _call(
+    function: Callable[..., object], columns: Sequence[Sequence[Any]], **options: Any
+) -> list[_Row]:
     """``function(*columns, **options)`` as a list of per-element dicts (or an error text).
 
     One vectorized call; if it raises, each element is tried alone so a bad one costs only
@@ -59,7 +65,7 @@ def _call(function, columns, **options):
         return [{k: v[i] for k, v in cols.items()} for i in range(count)]
     except Exception:  # noqa: BLE001 - retried element by element below
         pass
-    rows = []
+    rows: list[_Row] = []
     for i in range(count):
         try:
             cols = _columns(function(*[c[i] for c in columns], **options), 1)
@@ -69,15 +75,19 @@ def _call(function, columns, **options):
     return rows
 
 
-def _test(row, level):
+def _finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+def _test(row: _Row, level: float) -> Answer:
     if isinstance(row, str):
         return Answer(problem=row)
-    p = row.get("pvalue")
+    p: float | None = row.get("pvalue")
     problem = row.get("problem") or ""
+    significant: bool | None = None
     if p is not None and math.isfinite(p):
         significant = bool(p < 1 - level)
     else:
-        significant = None
         if "pvalue" in row:
             p = None
             problem = problem or "the core returned no p-value"
@@ -85,7 +95,7 @@ def _test(row, level):
     moe = row.get("moe")
     if moe is None and low is not None and high is not None:
         moe = (high - low) / 2
-    extra = {k: row[k] for k in ("ratio", "slope", "statistic") if k in row}
+    extra: dict[str, Any] = {k: row[k] for k in ("ratio", "slope", "statistic") if k in row}
     return Answer(row.get("estimate"), low, high, moe, p, significant, extra, str(problem))
 
 
@@ -97,7 +107,12 @@ def statistics(doc: Document) -> Document:
     for i, c in enumerate(claims):
         kinds.setdefault(c.kind, []).append(i)
 
-    def run(indices, function, columns, **options):
+    def run(
+        indices: list[int],
+        function: Callable[..., object],
+        columns: Sequence[Sequence[Any]],
+        **options: Any,
+    ) -> None:
         for i, row in zip(indices, _call(function, columns, **options), strict=True):
             tests[i] = _test(row, level)
 
@@ -150,8 +165,9 @@ def statistics(doc: Document) -> Document:
     )
     for i, row in zip(margins, implied, strict=True):
         extra = {"implied_effective_n": row["moe"] if isinstance(row, dict) else None}
-        if i in srs and isinstance(srs[i], dict):
-            extra["simple_random_sample_moe"] = srs[i]["moe"]
+        srs_row = srs.get(i)
+        if isinstance(srs_row, dict):
+            extra["simple_random_sample_moe"] = srs_row["moe"]
         tests[i] = Answer(moe=claims[i].details["moe"], extra=extra)
 
     for kind in ("change", "subgroup_difference"):
@@ -184,7 +200,7 @@ def statistics(doc: Document) -> Document:
         ],
     )
 
-    patterns: dict[tuple, list[int]] = {}
+    patterns: dict[tuple[int, ...], list[int]] = {}
     for i in kinds.get("trend", []):
         years = claims[i].details.get("years")
         scores = (
@@ -192,27 +208,24 @@ def statistics(doc: Document) -> Document:
         )
         patterns.setdefault(scores, []).append(i)
     for scores, idx in patterns.items():
-        p = [list(claims[i].values) for i in idx]
-        if _TREND_TAKES_DEFF:
-            n = [[claims[i].n] for i in idx]
-            deff = [[claims[i].deff] for i in idx]
-            run(
-                idx,
-                lambda pp, nn, dd, s=list(scores): trend_test(
-                    pp, nn, scores=s, deff=dd, confidence_level=level
-                ),
-                [p, n, deff],
-            )
-        else:  # trend_test without deff=: the effective size n / deff
-            n = [[claims[i].n / claims[i].deff] for i in idx]
-            run(
-                idx,
-                lambda pp, nn, s=list(scores): trend_test(pp, nn, scores=s, confidence_level=level),
-                [p, n],
-            )
+        run(
+            idx,
+            lambda pp, nn, dd, s=list(scores): trend_test(
+                pp, nn, scores=s, deff=dd, confidence_level=level
+            ),
+            [
+                [list(claims[i].values) for i in idx],
+                [[claims[i].n] for i in idx],
+                [[claims[i].deff] for i in idx],
+            ],
+        )
 
     readings = [i for i in kinds.get("wording", []) if claims[i].details["claim"] == "readings"]
-    earlier, later, ns, deffs, owners = [], [], [], [], []
+    earlier: list[float] = []
+    later: list[float] = []
+    ns: list[float | None] = []
+    deffs: list[float] = []
+    owners: list[int] = []
     for i in readings:
         shift = claims[i].details["shift"]
         value = claims[i].values[0]
@@ -233,19 +246,22 @@ def statistics(doc: Document) -> Document:
         ),
         [earlier, ns, later, deffs],
     )
-    found: dict[int, list] = {}
+    found: dict[int, list[tuple[float, Answer]]] = {}
     for i, e, row in zip(owners, earlier, rows, strict=True):
         found.setdefault(i, []).append((e, _test(row, level)))
     for i in readings:
         tests[i] = Answer(extra={"readings": found.get(i, [])})
 
-    about = [i for i in kinds.get("wording", []) if claims[i].about is not None]
+    about = [
+        (i, subject) for i in kinds.get("wording", []) if (subject := claims[i].about) is not None
+    ]
+
     single = _call(
         lambda n, d: _as_moe(margin_of_error(0.5, n, deff=d, confidence_level=level)),
-        [[claims[i].n for i in about], [claims[i].deff for i in about]],
+        [[claims[i].n for i, _ in about], [claims[i].deff for i, _ in about]],
     )
-    for i, row in zip(about, single, strict=True):
-        target = tests[claims[i].about]
+    for (i, t), row in zip(about, single, strict=True):
+        target = tests[t]
         extra = dict(target.extra)
         extra["single_moe"] = row["moe"] if isinstance(row, dict) else None
         tests[i] = dataclasses.replace(target, extra=extra)
@@ -254,7 +270,7 @@ def statistics(doc: Document) -> Document:
         i
         for kind in ("change", "trend", "lead", "subgroup_difference")
         for i in kinds.get(kind, [])
-        if tests[i].pvalue is not None and math.isfinite(tests[i].pvalue)
+        if _finite(tests[i].pvalue)
     ]
     if len(tested) > 1:
         adjusted = np.atleast_1d(
@@ -265,12 +281,12 @@ def statistics(doc: Document) -> Document:
     return dataclasses.replace(doc, tests=tuple(tests))
 
 
+@dataclasses.dataclass(frozen=True)
 class _Moe:
-    __slots__ = ("moe",)
+    """A bare margin of error (or a sample size) in the shape :func:`_columns` reads."""
 
-    def __init__(self, value):
-        self.moe = value
+    moe: Any
 
 
-def _as_moe(value):
+def _as_moe(value: Any) -> _Moe:
     return _Moe(value)

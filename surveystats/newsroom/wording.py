@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 from .._display import count_text, level_text, pct, points, pvalue_text
 from .finding import KINDS, Finding
@@ -15,15 +17,15 @@ from .records import Answer, Claim, Document
 __all__ = ["word"]
 
 
-def _pts(d, digits=1):
+def _pts(d: float | None, digits: int = 1) -> str:
     return points(d, digits, signed=False).replace("\u2212", "")
 
 
-def _num(x):
+def _num(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _sample_words(claim: Claim, per_wave=False):
+def _sample_words(claim: Claim, per_wave: bool = False) -> str:
     if claim.n_source == "subgroup assumed":
         return (
             f"the subgroup's size is not given: tested at {count_text(claim.n)}, half the poll; "
@@ -43,13 +45,25 @@ def _sample_words(claim: Claim, per_wave=False):
     return words
 
 
-def _verdict(test: Answer):
+def _verdict(test: Answer) -> str:
     if test.significant is None:
         return "could not be tested"
     return "statistically significant" if test.significant else "within sampling error"
 
 
-def _finding(doc, claim, test, message, label="", details=None, values=None, n="claim", **fields):
+def _finding(
+    doc: Document,
+    claim: Claim,
+    test: Answer,
+    message: str,
+    label: str = "",
+    details: dict[str, Any] | None = None,
+    values: Sequence[float] | None = None,
+    n: float | Literal["claim"] | None = "claim",
+    **fields: Any,
+) -> Finding:
+    """The Finding of ``claim``: ``n="claim"`` takes the claim's size (None where it was
+    assumed), any other ``n`` is used as given; ``fields`` override the test's numbers."""
     start, end = claim.span
     out = dict(claim.details)
     for key in ("half_units", "full_deff", "shift", "moe", "half_unit", "modelled"):
@@ -68,7 +82,7 @@ def _finding(doc, claim, test, message, label="", details=None, values=None, n="
         (int(start), int(end)),
         tuple(float(v) for v in (claim.values if values is None else values)),
         (None if claim.n_source in ("assumed", "subgroup assumed") else _num(claim.n))
-        if n == "claim"
+        if isinstance(n, str)
         else n,
         _num(fields.get("moe", test.moe)),
         _num(fields.get("low", test.low)),
@@ -82,7 +96,7 @@ def _finding(doc, claim, test, message, label="", details=None, values=None, n="
     )
 
 
-def _share(doc, claim, test):
+def _share(doc: Document, claim: Claim, test: Answer) -> Finding:
     fig = claim.figures[0]
     level = level_text(doc.options.confidence_level)
     figure = fig.text.strip()
@@ -123,7 +137,7 @@ def _share(doc, claim, test):
     return _finding(doc, claim, test, message, label)
 
 
-def _sample_size(doc, claim, test):
+def _sample_size(doc: Document, claim: Claim, test: Answer) -> Finding:
     level = level_text(doc.options.confidence_level)
     design = f" and a design effect of {claim.deff:g}" if claim.deff != 1.0 else ""
     group = claim.details.get("subgroup")
@@ -142,7 +156,7 @@ def _sample_size(doc, claim, test):
     return _finding(doc, claim, test, message, f"±{_pts(test.moe)} pts at 50%", n=_num(claim.n))
 
 
-def _stated_moe(doc, claim, test):
+def _stated_moe(doc: Document, claim: Claim, test: Answer) -> Finding:
     level = level_text(doc.options.confidence_level)
     moe, half = claim.details["moe"], claim.details["half_unit"]
     said = f"±{_pts(moe, 2 if half < 0.0005 else 1)}"
@@ -161,7 +175,7 @@ def _stated_moe(doc, claim, test):
                 else "."
             )
         )
-    elif claim.n is None or srs is None:
+    elif claim.n is None or srs is None or implied is None:
         verdict = "implied"
         message = (
             f"The stated margin of {said} points implies an effective sample of about "
@@ -194,7 +208,7 @@ def _stated_moe(doc, claim, test):
     return _finding(doc, claim, test, message, label, details, moe=moe, n=_num(claim.n))
 
 
-def _change(doc, claim, test):
+def _change(doc: Document, claim: Claim, test: Answer) -> Finding:
     level = level_text(doc.options.confidence_level)
     earlier, later = claim.values
     d = later - earlier
@@ -226,7 +240,7 @@ def _change(doc, claim, test):
     )
 
 
-def _trend(doc, claim, test):
+def _trend(doc: Document, claim: Claim, test: Answer) -> Finding:
     waves = " → ".join(pct(v) for v in claim.values)
     if test.pvalue is None:
         message = f"The series {waves} could not be tested for a trend ({test.problem})."
@@ -242,7 +256,7 @@ def _trend(doc, claim, test):
     return _finding(doc, claim, test, message, _verdict(test), {"slope": slope})
 
 
-def _lead(doc, claim, test):
+def _lead(doc: Document, claim: Claim, test: Answer) -> Finding:
     level = level_text(doc.options.confidence_level)
     leader, trailer = claim.values
     if test.pvalue is None:
@@ -279,7 +293,7 @@ def _lead(doc, claim, test):
     )
 
 
-def _difference(doc, claim, test):
+def _difference(doc: Document, claim: Claim, test: Answer) -> Finding:
     level = level_text(doc.options.confidence_level)
     a, b = claim.values
     ga, gb = claim.details["groups"]
@@ -295,17 +309,17 @@ def _difference(doc, claim, test):
     return _finding(doc, claim, test, message, _verdict(test), {"estimate": test.estimate}, n=None)
 
 
-def _wording(doc, claim, test, claims):
+def _wording(doc: Document, claim: Claim, test: Answer, claims: Sequence[Claim]) -> Finding | None:
     kind = claim.details["claim"]
     if kind == "majority":
-        p = claim.values[0]
-        holds = p > 0.5
+        share = claim.values[0]
+        holds = share > 0.5
         said = claim.details["text"]
         if holds:
-            message = f"\u201c{said}\u201d fits: {pct(p)} is more than half."
+            message = f"\u201c{said}\u201d fits: {pct(share)} is more than half."
         else:
             message = (
-                f"\u201c{said}\u201d is wrong for {pct(p)}: that is not a majority (at most the "
+                f"\u201c{said}\u201d is wrong for {pct(share)}: that is not a majority (at most the "
                 "largest answer, a plurality)."
             )
         return _finding(
@@ -326,7 +340,7 @@ def _wording(doc, claim, test, claims):
         return _readings(doc, claim, test)
     if kind == "amount":
         return _amount(doc, claim, test, claims)
-    target = claims[claim.about]
+    target = claims[_about(claim)]
     what = target.kind
     noun = {"lead": "lead", "subgroup_difference": "difference"}.get(what, "change")
     values = target.values
@@ -372,9 +386,16 @@ def _wording(doc, claim, test, claims):
     )
 
 
-def _amount(doc, claim, test, claims):
+def _about(claim: Claim) -> int:
+    """The index of the claim a claim in words is about (the claims stage always sets one)."""
+    if claim.about is None:
+        raise ValueError(f"the claim in words at {claim.span} names no claim it is about")
+    return claim.about
+
+
+def _amount(doc: Document, claim: Claim, test: Answer, claims: Sequence[Claim]) -> Finding | None:
     shift = claim.details["shift"]
-    target = claims[claim.about]
+    target = claims[_about(claim)]
     earlier, later = target.values
     d = later - earlier
     pts = 100 * abs(d)
@@ -423,14 +444,14 @@ def _amount(doc, claim, test, claims):
     )
 
 
-def _readings(doc, claim, test):
+def _readings(doc: Document, claim: Claim, test: Answer) -> Finding:
     shift = claim.details["shift"]
     (e_points, t_points), (e_rel, t_rel) = test.extra["readings"]
     later = claim.values[0]
     said = shift.text.strip()
     unit = f"{abs(shift.amount):g}"
 
-    def verdict(t):
+    def verdict(t: Answer) -> str:
         return "is statistically significant" if t.significant else "is within sampling error"
 
     same = t_points.significant == t_rel.significant
@@ -442,7 +463,7 @@ def _readings(doc, claim, test):
         + ("." if same else "; the two readings lead to different verdicts.")
     )
 
-    def reading(name, e, t):
+    def reading(name: str, e: float, t: Answer) -> dict[str, Any]:
         return {
             "reading": name,
             "earlier": e,
@@ -477,7 +498,7 @@ def _readings(doc, claim, test):
     )
 
 
-_WORDERS = {
+_WORDERS: dict[str, Callable[[Document, Claim, Answer], Finding]] = {
     "share": _share,
     "sample_size": _sample_size,
     "stated_moe": _stated_moe,
@@ -490,8 +511,10 @@ _WORDERS = {
 
 def word(doc: Document) -> Document:
     """Fill ``doc.findings``, one per claim that has something to say, in text order."""
-    findings = []
+    findings: list[Finding] = []
     for claim, test in zip(doc.claims, doc.tests, strict=True):
+        found: Finding | None
+
         try:
             if claim.kind == "wording":
                 found = _wording(doc, claim, test, doc.claims)

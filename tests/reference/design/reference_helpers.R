@@ -35,10 +35,10 @@ mean_total <- function(name, d, dd, variable, by, domain) {
   }
 }
 
-# svyciprop(method = "beta") takes the t ratio's df from degf() of the design it is given
-# (for a domain: the domain's own PSUs minus strata), ignoring `df`.  surveystats uses the
-# whole design's df throughout, so where the two differ the same Korn-Graubard formula is
-# evaluated here with degf(d): svyciprop's own lines, with degf(design) replaced by df.
+# svyciprop(method = "beta") takes the t ratio's df from degf() of the design it is given,
+# ignoring `df`.  With missing answers the design given is the answered rows, whose degf can
+# be below that of the whole design (or domain), so there the same Korn-Graubard formula is
+# evaluated with df: svyciprop's own lines, with degf(design) replaced by df.
 korn_graubard <- function(dd, level, df) {
   m <- svymean(~.y, dd)
   p <- coef(m)[1]
@@ -54,9 +54,12 @@ korn_graubard <- function(dd, level, df) {
 # dispersion (summary.svyglm) and deviance (binomial, weights rescaled to mean 1 as svyglm).
 # The fit is iterated to convergence (epsilon = 1e-15): with glm's default 1e-8, naive.cov
 # keeps the weights of the previous IRLS step and lambda is off by ~1e-4 relative, which
-# moves svyciprop's bounds by ~1e-6.
+# moves svyciprop's bounds by ~1e-6.  It starts at the exact optimum, logit of the weighted
+# mean: a deviance criterion leaves the coefficient only within sqrt(epsilon) ~ 3e-8 of it,
+# which moved lambda by 1e-8 in small domains.
 likelihood_exact <- function(dd, level, df) {
-  m <- svyglm(.y ~ 1, dd, family = quasibinomial,
+  start <- qlogis(coef(svymean(~.y, dd))[[1]])
+  m <- svyglm(.y ~ 1, dd, family = quasibinomial, start = start,
               control = glm.control(epsilon = 1e-15, maxit = 100))
   lambda <- m$cov.unscaled[1, 1] / m$naive.cov[1, 1]
   dispersion <- as.numeric(summary(m)$dispersion)
@@ -73,12 +76,15 @@ likelihood_exact <- function(dd, level, df) {
 }
 
 # The share of `level` in `variable` (missing answers: the design restricted to answered
-# rows, svyciprop on it with df = degf(d) of the whole design).
+# rows, svyciprop on it).  df: that of the whole design, or for a domain (by != "") that of
+# the domain's subset d[in_domain, ], answered or not -- what svyby(~y, ~by, d, svyciprop)
+# passes, since svyciprop's default df = degf(design) is the domain subset it is given.
 proportion <- function(name, d, dd, variable, level, by, domain) {
+  df <- if (by == "") degf(d) else degf(dd)
+  add(name, "proportion", variable, level, by, domain, "", "df", df)
   answered <- !is.na(dd$variables[[variable]])
   dd <- dd[answered, ]
   dd <- update(dd, .y = as.numeric(get(variable) == level))
-  df <- degf(d)
   m <- svymean(~.y, dd, deff = "replace")
   m0 <- svymean(~.y, dd, deff = TRUE)
   add(name, "proportion", variable, level, by, domain, "", "estimate", coef(m))
