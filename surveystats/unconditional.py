@@ -36,6 +36,7 @@ Boschloo at n1, n2 <= 100 (benchmarks/results/unconditional.md).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import numpy as np
 from scipy import special as _sc
@@ -216,9 +217,19 @@ def _maximize_over_nuisance(weights, big_n):
 
     The products are ``einsum`` loops, not BLAS: on a machine whose cores are busy, a
     multithreaded BLAS spinning on ~200 small products was 10-20x slower than one thread."""
-    rows = np.arange(len(big_n))
-    if rows.size == 0:
+    if len(big_n) == 0:
         return np.empty(0)
+    top, owner, low, high = _grid_peaks(weights, big_n)
+    _refine_peaks(weights, big_n, top, owner, low, high)
+    return top
+
+
+def _grid_peaks(
+    weights: np.ndarray, big_n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The grid stage of :func:`_maximize_over_nuisance`: the best grid value of every row and
+    the peaks to refine (their rows and brackets)."""
+    rows = np.arange(len(big_n))
     top = np.empty(len(rows))
     peak_rows, peak_low, peak_high = [], [], []
     by_size = np.argsort(big_n, kind="stable")
@@ -246,9 +257,21 @@ def _maximize_over_nuisance(weights, big_n):
         peak_low.append(grid[np.maximum(at - 1, 0)])
         peak_high.append(grid[np.minimum(at + 1, grid.size - 1)])
 
-    # the peaks, sorted by N so that each block of Newton steps is narrow
+    # the peaks, sorted by N (the rows were) so that each block of Newton steps is narrow
     owner = np.concatenate(peak_rows)
-    low, high = np.concatenate(peak_low), np.concatenate(peak_high)
+    return top, owner, np.concatenate(peak_low), np.concatenate(peak_high)
+
+
+def _refine_peaks(
+    weights: np.ndarray,
+    big_n: np.ndarray,
+    top: np.ndarray,
+    owner: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+) -> None:
+    """Newton steps from every peak (``owner`` its row, ``[low, high]`` its bracket) and the
+    row's maximum raised to the best of them, in ``top`` (in place)."""
     refined = np.empty(owner.size)
     for start in range(0, owner.size, _CHUNK):
         block = slice(start, start + _CHUNK)
@@ -258,10 +281,35 @@ def _maximize_over_nuisance(weights, big_n):
             weights[of_block, :width], big_n[of_block], low[block], high[block]
         )
     np.maximum.at(top, owner, refined)
+
+
+def _smaller_maximum(weights: np.ndarray, big_n: np.ndarray) -> np.ndarray:
+    """For rows ``k`` and ``k + T`` (the two sides of T tables), the maximum of the side with
+    the smaller maximum exactly, and of the other a lower bound that is at least that: the
+    side whose grid value is lower is refined first, the other only where its grid value (a
+    lower bound of its maximum) does not already reach the first side's maximum."""
+    tables = len(big_n) // 2
+    top, owner, low, high = _grid_peaks(weights, big_n)
+    rows = np.arange(tables)
+    first = np.where(top[:tables] <= top[tables:], rows, rows + tables)
+    partner = np.concatenate([rows + tables, rows])
+    is_first = np.zeros(len(big_n), dtype=bool)
+    is_first[first] = True
+    pick = is_first[owner]
+    _refine_peaks(weights, big_n, top, owner[pick], low[pick], high[pick])
+    need = ~is_first & (top <= top[partner])
+    pick = need[owner]
+    _refine_peaks(weights, big_n, top, owner[pick], low[pick], high[pick])
     return top
 
 
-def _weighted_binomial(weights, log_choose, s, tail, pi):
+def _weighted_binomial(
+    weights: np.ndarray,
+    log_choose: np.ndarray,
+    s: np.ndarray,
+    tail: np.ndarray,
+    pi: np.ndarray,
+) -> np.ndarray:
     """``w_s Binom(s; N_k, pi_k)``, one row per table; ``tail`` is ``N_k - s``.  Exponents
     are floored at -700 (exp(-700) = 1e-304, the terms it changes are below any p-value) so
     that ``exp`` never takes its slow underflow path; padding has weight 0."""
@@ -291,7 +339,9 @@ def _refine(weights, big_n, low, high):
     with np.errstate(divide="ignore", invalid="ignore"):
         for _ in range(_NEWTON_STEPS):
             m0, m1, m2 = np.einsum(
-                "ks,sr->rk", _weighted_binomial(weights, log_choose, s, tail, pi), powers
+                "ks,sr->rk",
+                _weighted_binomial(weights, log_choose, s, tail, pi),
+                powers,
             )
             q = 1.0 - pi
             mean = n * pi
@@ -333,7 +383,7 @@ def _grouped(x1, n1, x2, n2, per_group, sides=1):
     return out, big_n
 
 
-def _size_batches(m1, m2, budget=_BATCH_CELLS):
+def _size_batches(m1: np.ndarray, m2: np.ndarray, budget: int = _BATCH_CELLS) -> list[np.ndarray]:
     """Split the distinct size pairs ``(m1[g], m2[g])`` into batches of similar sizes whose
     padded grids ``(max m1 + 1, max m2 + 1, count)`` hold at most about ``budget`` cells: a
     list of index arrays into the pairs.  Pairs are binned by both sizes (bins of 1/8 of the
@@ -348,7 +398,9 @@ def _size_batches(m1, m2, budget=_BATCH_CELLS):
     return np.split(order, cuts)
 
 
-def _tail_grids(m1, m2, lf, buffer=None):
+def _tail_grids(
+    m1: np.ndarray, m2: np.ndarray, lf: np.ndarray, buffer: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """For a batch of size pairs, the hypergeometric tails of every outcome given its total
     ``s = i + j``: ``lower[i, j, g] = P(X1 <= i | s)`` and ``upper[i, j, g] = P(X1 >= i | s)``
     (the one-sided Fisher p-values 'less' and 'greater' of pair ``g``), padded to
@@ -399,10 +451,15 @@ def _tail_grids(m1, m2, lf, buffer=None):
     for row in range(width1 - 2, -1, -1):
         np.add(share[row, 1:], upper[row + 1, :-1], out=upper[row, 1:])
         upper[row, 0] = share[row, 0]
+    # a sum of probabilities can round an ulp above 1; every use caps it there
+    np.minimum(lower, 1.0, out=lower)
+    np.minimum(upper, 1.0, out=upper)
     return lower, upper
 
 
-def _first_false(low, high, holds):
+def _first_false(
+    low: np.ndarray, high: np.ndarray, holds: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
     """The least ``k`` in ``[low, high]`` with ``holds(k)`` False, or ``high + 1``, where
     ``holds`` is True then False along each range (a vectorized bisection)."""
     left, right = low.copy(), high + 1
@@ -416,7 +473,7 @@ def _first_false(low, high, holds):
         right = np.where(active & ~ok, mid, right)
 
 
-def _pooled_z(i, total, n1, n2):
+def _pooled_z(i: np.ndarray, total: np.ndarray, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
     """Scipy's pooled z of ``i/n1 - (total - i)/n2``, the same operations as
     :func:`_wald_ordering` (so that ties fall the same way): increasing in ``i`` for a fixed
     ``total``, as the variance depends on the total only."""
@@ -429,7 +486,15 @@ def _pooled_z(i, total, n1, n2):
     return np.where(p1 == p2, 0.0, wald)
 
 
-def _first_z_beyond(total, lo, hi, n1, n2, cut, strict):
+def _first_z_beyond(
+    total: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    n1: np.ndarray,
+    n2: np.ndarray,
+    cut: np.ndarray,
+    strict: bool,
+) -> np.ndarray:
     """The least ``i`` in ``[lo, hi]`` whose pooled z (of ``i`` of ``n1`` against ``total - i``
     of ``n2``) is ``>= cut`` (``> cut`` if ``strict``), or ``hi + 1``; elementwise.
 
@@ -441,7 +506,7 @@ def _first_z_beyond(total, lo, hi, n1, n2, cut, strict):
     p = total / (n1f + n2f)
     sd = np.sqrt(p * (1 - p) * (1 / n1f + 1 / n2f))
 
-    def beyond(k, rows=slice(None)):
+    def beyond(k: np.ndarray, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
         p1, p2 = k / n1f[rows], (total[rows] - k) / n2f[rows]
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(p1 == p2, 0.0, np.divide(p1 - p2, sd[rows]))
@@ -454,7 +519,11 @@ def _first_z_beyond(total, lo, hi, n1, n2, cut, strict):
     )
     if wrong.any():
         rows = np.flatnonzero(wrong)
-        first[rows] = _first_false(lo[rows], hi[rows], lambda k, rows=rows: ~beyond(k, rows))
+
+        def short_of(k: np.ndarray) -> np.ndarray:
+            return ~beyond(k, rows)
+
+        first[rows] = _first_false(lo[rows], hi[rows], short_of)
     return first
 
 
@@ -465,7 +534,16 @@ class _Batch:
     the batch's tables), the total ``s``, the range ``lo..hi`` of ``i`` and the sizes
     ``m1, m2``."""
 
-    def __init__(self, lower, upper, local, x1, n1, x2, n2):
+    def __init__(
+        self,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        local: np.ndarray,
+        x1: np.ndarray,
+        n1: np.ndarray,
+        x2: np.ndarray,
+        n2: np.ndarray,
+    ) -> None:
         self.lower, self.upper, self._local = lower, upper, local
         self._strides = lower.shape[1] * lower.shape[2], lower.shape[2]
         self.x1, self.n1, self.x2, self.n2 = x1, n1, x2, n2
@@ -474,13 +552,29 @@ class _Batch:
         self.s = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         self.m1, self.m2 = n1[self.t], n2[self.t]
         self.lo, self.hi = np.maximum(self.s - self.m2, 0), np.minimum(self.s, self.m1)
+        self._base: np.ndarray | None = None
 
-    def at(self, grid, t, i, j):
+    def at(self, grid: np.ndarray, t: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """``grid`` (lower or upper) at outcomes ``(i, j)`` of tables ``t``."""
         return grid.reshape(-1)[i * self._strides[0] + j * self._strides[1] + self._local[t]]
 
+    def on_totals(self, grid: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """``k -> grid`` at the outcomes ``(k, s - k)`` of every (table, total) pair: one
+        multiply-add and a gather per call (for bisections along the totals)."""
+        flat = grid.reshape(-1)
+        if self._base is None:
+            self._base = self._local[self.t] + self.s * self._strides[1]
+        base, step = self._base, self._strides[0] - self._strides[1]
+        return lambda k: flat.take(k * step + base)
 
-def _banded_weights(x1, n1, x2, n2, regions):
+
+# a region function of _banded_weights: (batch, mirrored) -> [(observed, weights), ...]
+Regions = Callable[["_Batch", bool], list[tuple[np.ndarray, np.ndarray]]]
+
+
+def _banded_weights(
+    x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray, regions: Regions
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """The region weights ``w_s`` of every table when the region is, along every total ``s``,
     a run of outcomes at one end of ``i`` (true of Barnard's pooled z and of Fisher's one-sided
     p-values, both monotone in ``i`` for a fixed total).
@@ -538,7 +632,7 @@ def _banded_weights(x1, n1, x2, n2, regions):
     return out, big_n
 
 
-def _barnard_regions(alternative):
+def _barnard_regions(alternative: str) -> Regions:
     """The region weights of Barnard's test with the pooled z (see :func:`_banded_weights`):
     ``{z >= z_obs}`` ('greater'), ``{z <= z_obs}`` ('less') or ``{|z| >= |z_obs|}``, ties up to
     ``_TIE_RTOL``, are along each total the outcomes with ``i`` above a cut, below one, or
@@ -578,7 +672,7 @@ def _barnard_regions(alternative):
     return regions
 
 
-def _boschloo_regions(sides):
+def _boschloo_regions(sides: tuple[str, ...]) -> Regions:
     """The region weights of Boschloo's test (see :func:`_banded_weights`): the outcomes whose
     one-sided Fisher p-value is at most the observed one (ties up to ``_TIE_RTOL``); along each
     total the 'less' p-value grows with ``i`` and the 'greater' one falls, so the region is
@@ -587,26 +681,21 @@ def _boschloo_regions(sides):
     (``P(X1 <= i | s) = P(X2 >= j | s)``)."""
 
     def regions(batch, mirrored):
-        t, s, lo, hi = batch.t, batch.s, batch.lo, batch.hi
+        t, lo, hi = batch.t, batch.lo, batch.hi
         table = np.arange(batch.x1.size)
         found = []
         for asked in sides:
             side = _MIRRORED_SIDE[asked] if mirrored else asked
             grid = batch.lower if side == "less" else batch.upper
-            observed = np.minimum(batch.at(grid, table, batch.x1, batch.x2), 1.0)
+            observed = batch.at(grid, table, batch.x1, batch.x2)  # capped at 1 already
             cut = (observed + _TIE_RTOL * np.abs(observed))[t]
-
-            def fisher(k, grid=grid):
-                return np.minimum(batch.at(grid, t, k, s - k), 1.0)
-
-            if side == "less":
+            fisher = batch.on_totals(grid)
+            if side == "less":  # the outcomes with i up to the last under the cut
                 after = _first_false(lo, hi, lambda k, fisher=fisher, cut=cut: fisher(k) <= cut)
-                last = np.maximum(after - 1, lo)
-                w = np.where(after > lo, batch.at(batch.lower, t, last, s - last), 0.0)
-            else:
+                w = np.where(after > lo, fisher(np.maximum(after - 1, lo)), 0.0)
+            else:  # from the first under the cut up to hi
                 first = _first_false(lo, hi, lambda k, fisher=fisher, cut=cut: fisher(k) > cut)
-                edge = np.minimum(first, hi)
-                w = np.where(first <= hi, batch.at(batch.upper, t, edge, s - edge), 0.0)
+                w = np.where(first <= hi, fisher(np.minimum(first, hi)), 0.0)
             found.append((observed, w))
         return found
 
@@ -632,7 +721,12 @@ def barnard_pvalue(x1, n1, x2, n2, alternative, pooled=True):
         wald = _wald_ordering(share.shape[0] - 1, share.shape[1] - 1, pooled)
         observed = wald[xs1, xs2]
         if alternative == "two-sided":
-            return [(observed, _region_weights(np.abs(wald), "high", np.abs(observed), share))]
+            return [
+                (
+                    observed,
+                    _region_weights(np.abs(wald), "high", np.abs(observed), share),
+                )
+            ]
         if alternative == "greater":
             return [(observed, _region_weights(wald, "high", observed, share))]
         return [(observed, _region_weights(-wald, "high", -observed, share))]
@@ -658,7 +752,7 @@ def boschloo_pvalue(x1, n1, x2, n2, alternative):
         statistic, weights = results[0]
         return statistic, _maximize_over_nuisance(weights, big_n)
     (stat_less, w_less), (stat_greater, w_greater) = results
-    both = _maximize_over_nuisance(np.concatenate([w_less, w_greater]), np.tile(big_n, 2))
+    both = _smaller_maximum(np.concatenate([w_less, w_greater]), np.tile(big_n, 2))
     p_less, p_greater = both[: len(big_n)], both[len(big_n) :]
     use_less = p_less < p_greater
     statistic = np.where(use_less, stat_less, stat_greater)
