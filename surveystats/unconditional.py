@@ -29,8 +29,8 @@ path: one enumeration and sort per pair of sizes (:func:`_grouped`).
 
 Cost: ``O(n1 n2)`` per distinct pair of sample sizes, then ``O(N log n)`` per table for the
 cuts and ``O(N)`` per table and grid point; meant for the small samples where these tests
-matter (n up to a few hundred per sample).  About 45 µs per table for Barnard and 85 µs for
-Boschloo at n1, n2 <= 100 (benchmarks/results/unconditional.md).
+matter (n up to a few hundred per sample).  About 50 µs of CPU time per table for either
+test at n1, n2 <= 100 (wall times on a shared machine: benchmarks/results/unconditional.md).
 """
 
 from __future__ import annotations
