@@ -5,7 +5,8 @@ statsmodels and scipy (made by tests/reference/peer_values.py, which names the c
 array and test of each one in the csv's ``source`` column, and the R call behind it):
 
 - proportion_ci: statsmodels ``stats/tests/results/results_proportion.py`` ``res_binom``
-  (R ``binom::binom.confint(x, n, tol = 1e-8)``), 7 tables x 9 methods x 2 bounds;
+  (R ``binom::binom.confint(x, n, tol = 1e-8)``), 7 tables x 9 methods x 2 bounds, and R
+  ``binom.test(51, 235)``'s Clopper-Pearson intervals in ``test_proportion.py``;
 - adjust_pvalues: statsmodels ``stats/tests/test_multi.py`` (R ``multtest::mt.rawp2adjp`` for
   bonferroni, holm, hochberg, sidak, holm-sidak, bh, by on four sets of p-values; R
   ``p.adjust(method = "hommel")`` in ``test_hommel``);
@@ -41,7 +42,7 @@ PEERS = pd.read_csv(Path(__file__).parent / "reference" / "peer_values.csv")
 MIRRORED = {"two-sided": "two-sided", "less": "greater", "greater": "less"}
 
 # Where we and a peer disagree, and the peer is wrong: (family, case, method, quantity) ->
-# (the right value, why).  One of the 693.
+# (the right value, why).  One of the 699.
 PEER_WRONG = {
     ("barnard", "[[5, 0], [1, 4]]", "unpooled", "pvalue"): (
         14 / 1024,
@@ -66,22 +67,25 @@ def _rows(family):
 
 
 def test_every_family_is_present():
-    # 693 values from the two peers (a regenerated csv that lost a family fails here)
+    # 699 values from the two peers (a regenerated csv that lost a family fails here)
     counts = PEERS.family.value_counts()
     assert counts.to_dict() == {
         "adjust_pvalues": 432,
-        "proportion_ci": 144,
+        "proportion_ci": 150,
         "barnard": 58,
         "boschloo": 56,
         "mcnemar": 3,
     }
 
 
-@pytest.mark.parametrize("method", sorted(_rows("proportion_ci").method.unique()))
-def test_proportion_ci_matches_r_binom_via_statsmodels(method):
+@pytest.mark.parametrize(
+    "method, alternative",
+    sorted(_rows("proportion_ci").groupby(["method", "alternative"]).groups),
+)
+def test_proportion_ci_matches_r_binom_via_statsmodels(method, alternative):
     g = _rows("proportion_ci")
-    g = g[g.method == method]
-    r = ss.proportion_ci(g.x1 / g.n1, g.n1.to_numpy(float), method=method)
+    g = g[(g.method == method) & (g.alternative == alternative)]
+    r = ss.proportion_ci(g.x1 / g.n1, g.n1.to_numpy(float), method=method, alternative=alternative)
     got = np.where(g.quantity == "low", r.low, r.high)
     # ours are clipped to [0, 1]; R binom leaves wald and agresti-coull outside
     expected = np.clip(g.expected.to_numpy(), 0.0, 1.0)
@@ -97,7 +101,11 @@ def test_adjust_pvalues_matches_r_via_statsmodels(case):
         m = m.sort_values("position")
         got = ss.adjust_pvalues(m.input.to_numpy(), method=method)
         np.testing.assert_allclose(
-            got, m.expected, rtol=m.rtol.iloc[0], atol=m.atol.iloc[0], err_msg=f"{case} {method}"
+            got,
+            m.expected,
+            rtol=m.rtol.iloc[0],
+            atol=m.atol.iloc[0],
+            err_msg=f"{case} {method}",
         )
 
 
