@@ -146,11 +146,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list misses and extra findings")
     args = parser.parse_args(argv)
-    dev, held, held2 = load("dev"), load("heldout"), load("heldout2")
-    sets = (("development set", dev), ("held-out set", held), ("second held-out set", held2))
+    dev, held, held2, held3 = load("dev"), load("heldout"), load("heldout2"), load("heldout3")
+    sets = (
+        ("development set", dev),
+        ("held-out set", held),
+        ("second held-out set", held2),
+        ("third held-out set", held3),
+    )
     for title, snippets in sets:
         table, misses, extras = score(snippets, ss.annotate)
-        print(table_text(f"\n{title} ({len(snippets)} snippets)", table))
+        scored = [s for s in snippets if not s.get("control")]
+        print(table_text(f"\n{title} ({len(scored)} snippets)", table))
         if args.misses:
             for sid, e in misses:
                 print("  MISS", sid, e)
@@ -166,7 +172,8 @@ def main(argv=None):
                     f.details.get("verdict"),
                     repr(f.quote),
                 )
-    control_snippets = load("controls") + [s for s in held + held2 if s.get("control")]
+    control_snippets = load("controls") + [s for s in held + held2 + held3 if s.get("control")]
+
     bad = controls(control_snippets, ss.annotate)
     print(
         f"\nno-poll controls: {len(control_snippets)} snippets x (no n, n=1000): "

@@ -389,30 +389,36 @@ def multinomial_ci(
         raise ShapeError(f"counts needs at least two answers along axis {axis}; got {k}")
     flat = moved.reshape(-1, k)
 
-    whole = np.floor(flat) == flat
-    bad_count = ~((flat >= 0.0) & np.isfinite(flat)).all(axis=-1)
+    # ``bad`` tracks the questions with a reason as booleans: comparing the object array of
+    # reasons with "" costs a Python comparison per question.
+    bad = ~((flat >= 0.0) & np.isfinite(flat)).all(axis=-1)
     reasons = np.full(flat.shape[0], "", dtype=object)
-    reasons[bad_count] = "counts must be whole numbers >= 0"
+    reasons[bad] = "counts must be whole numbers >= 0"
+    totals = np.where(bad[:, None], 0.0, flat).sum(axis=-1)
     if method == "sison-glaz":
-        fractional = ~bad_count & ~whole.all(axis=-1)
+        fractional = ~bad & ~_whole_rows(flat)
         reasons[fractional] = "counts must be whole numbers for method 'sison-glaz'"
-    totals = np.where(bad_count[:, None], 0.0, flat).sum(axis=-1)
-    empty = (reasons == "") & ~(totals > 0.0)
+        bad = bad | fractional
+    empty = ~bad & ~(totals > 0.0)
     reasons[empty] = "counts add up to 0: no respondents"
+    bad = bad | empty
     # Fractional "counts" that add up to 1 or to 100 are shares or percentages, not
-    # respondents: intervals for n = 1 or n = 100 would be given without a word.
-    fractional = (reasons == "") & ~whole.all(axis=-1)
-    shares = fractional & (totals <= 1.0 + 1e-9)
-    percents = fractional & (np.abs(totals - 100.0) <= 1e-6)
-    reasons[shares] = (
-        "counts look like shares (fractions adding up to at most 1): pass respondents per "
-        "answer, e.g. shares times the sample size"
-    )
-    reasons[percents] = (
-        "counts look like percentages (they add up to 100): pass respondents per answer, "
-        "e.g. percentages times the sample size / 100"
-    )
-    bad = reasons != ""
+    # respondents: intervals for n = 1 or n = 100 would be given without a word.  Only the
+    # questions with such a total are looked at for fractions (usually none of them).
+    share_total = totals <= 1.0 + 1e-9
+    percent_total = np.abs(totals - 100.0) <= 1e-6
+    suspect = np.flatnonzero(~bad & (share_total | percent_total))
+    if suspect.size:
+        suspect = suspect[~_whole_rows(flat[suspect])]
+        reasons[suspect[share_total[suspect]]] = (
+            "counts look like shares (fractions adding up to at most 1): pass respondents per "
+            "answer, e.g. shares times the sample size"
+        )
+        reasons[suspect[percent_total[suspect]]] = (
+            "counts look like percentages (they add up to 100): pass respondents per answer, "
+            "e.g. percentages times the sample size / 100"
+        )
+        bad[suspect] = True
     x = np.where(bad[:, None], 1.0, flat)
     if arr.ndim == 1 and bad[0]:
         raise InvalidValueError(f"{reasons[0]}; got {arr.tolist()!r:.80}")
@@ -420,7 +426,7 @@ def multinomial_ci(
     with np.errstate(invalid="ignore", divide="ignore"):
         low, high, failed = MULTINOMIAL_METHODS[method](x, level)
     reasons[~bad & failed] = "the Sison-Glaz search found no c reaching the confidence level"
-    bad = reasons != ""
+    bad = bad | failed
     if arr.ndim == 1 and bad[0]:
         raise InvalidValueError(reasons[0])
     estimate = x / x.sum(axis=-1, keepdims=True)
@@ -438,6 +444,11 @@ def multinomial_ci(
         confidence_level=level,
         problem=problem,
     )
+
+
+def _whole_rows(counts):
+    """Per question (row): are all its counts whole numbers?"""
+    return (np.floor(counts) == counts).all(axis=-1)
 
 
 def _problem_per_cell(reasons, shape, axis):

@@ -254,23 +254,22 @@ def trend_test(
             confidence_level=level,
             problem=np.full(shape[:-1], "", dtype=object),
         )
-    inputs = Inputs(
-        p=np.broadcast_to(p_arr, shape),
-        n=np.broadcast_to(n_arr, shape),
-        scores=np.broadcast_to(s_arr, shape),
-        deff=np.broadcast_to(d_arr, shape),
-    )
+    # p at full shape keeps the Inputs never scalar; scores and deff keep their own shapes
+    # (Inputs.raw), so that one set of scores or one deff is checked and used once.
+    # (A single score is one per wave, all alike: at least the waves' axis for the scaling.)
+    s_arr = np.broadcast_to(s_arr, shape[-1:]) if s_arr.ndim == 0 else s_arr
+    inputs = Inputs(p=np.broadcast_to(p_arr, shape), n=n_arr, scores=s_arr, deff=d_arr)
     inputs.proportion("p")
     inputs.sample_size("n")
     inputs.positive("deff")
-    s = inputs["scores"]
+    s = inputs.raw("scores")
     inputs.where("scores", ~np.isfinite(s), "is missing or not finite", 0.0)
     problem = _question_problems(inputs.problem, k)
 
-    p_, s = inputs["p"], inputs["scores"]
-    deff_ = inputs["deff"]
+    p_ = inputs["p"]
+    deff_ = inputs.raw("deff")
     n_ = inputs["n"] if np.all(deff_ == 1.0) else inputs["n"] / deff_
-    s, half_range = _standard_scores(s)
+    s, half_range = _standard_scores(inputs.raw("scores"))
     x = p_ * n_
     nearest = np.round(x)
     x = np.where(np.abs(x - nearest) <= 1e-9 * np.maximum(1.0, x), nearest, x)

@@ -338,7 +338,13 @@ def finish_cells(
 
     safe = np.where(domain >= 0, domain, 0)
     n = np.bincount(safe, weights=np.where(domain >= 0, answered, 0.0), minlength=n_domains)
-    n_missing = np.bincount(codes, weights=cells[_ROWS].to_numpy() - answered, minlength=n_domains)
+    outside = codes < 0  # cells whose by value is missing: in no domain, as in memory
+    rows = cells[_ROWS].to_numpy()
+    n_missing = np.bincount(
+        np.where(outside, 0, codes),
+        weights=np.where(outside, 0.0, rows - answered),
+        minlength=n_domains,
+    )
     empty = n == 0
     if empty.any():  # a domain without answers has no estimate and no variance, as in memory
         covariance[empty, :] = np.nan
@@ -356,6 +362,7 @@ def finish_cells(
         by=by_names,
         codes=codes,  # every cell, answered or not: a domain's degf counts its PSUs
         n_domains=n_domains,
+        n_missing_by=int(rows[outside].sum()),
     )
     statistic = "proportion" if spec.statistic == "proportion" else spec.statistic
     return estimators._result(

@@ -30,7 +30,10 @@ def domain_codes(design, by):
     """Domain code per row, the number of domains, their labels and the ``by`` names.
 
     ``by`` is None (one domain), a column name or a list of names (crossed domains, only the
-    combinations that occur, in sorted order, as ``svyby``).
+    combinations that occur, in sorted order, as ``svyby``).  A row whose ``by`` value is
+    missing (in any of the crossed columns) is in no domain: code -1, as R's ``svyby``,
+    which forms no group for NA (its ``sort(unique(byfactor))`` drops it) while the design
+    stays whole for the variance.  The estimators count such rows in ``n_missing_by``.
     """
     n = design.n_rows
     if by is None:
@@ -38,21 +41,37 @@ def domain_codes(design, by):
     names = [by] if isinstance(by, str) else list(by)
     if not names or not all(isinstance(name, str) for name in names):
         raise InvalidOptionError(f"by={by!r} must be a column name or a list of column names")
-    factors = [design._factorized(name, "by") for name in names]
+    factors = [design._factorized(name, "by", missing_ok=True) for name in names]
+    for name, (_, levels) in zip(names, factors, strict=True):
+        if len(levels) == 0:
+            raise InvalidValueError(f"by column {name!r} has no values: every row is missing")
     if len(factors) == 1:
         codes, levels = factors[0]
         return codes, len(levels), np.asarray(levels, dtype=object), names
     sizes = [len(levels) for _, levels in factors]
     joint = np.zeros(n, dtype=np.int64)
+    outside = np.zeros(n, dtype=bool)
     for (codes, _), size in zip(factors, sizes, strict=True):
+        outside |= codes < 0
         joint = joint * size + codes
+    if outside.any():
+        joint = np.where(outside, 0, joint)  # placeholder; set back to -1 below
     total_size = int(np.prod(sizes))
+    kept = joint[~outside] if outside.any() else joint
+    if kept.size == 0:
+        raise InvalidValueError(
+            f"by columns {names!r}: every row has a missing value in one of them"
+        )
     if total_size <= 4 * n + 1024:
-        present = np.bincount(joint, minlength=total_size) > 0
+        present = np.bincount(kept, minlength=total_size) > 0
         occurring = np.flatnonzero(present)
         codes = (np.cumsum(present) - 1)[joint]
     else:
-        occurring, codes = np.unique(joint, return_inverse=True)
+        occurring, inverse = np.unique(kept, return_inverse=True)
+        codes = np.full(n, -1, dtype=np.int64)
+        codes[~outside] = inverse.reshape(-1)
+    if outside.any():
+        codes = np.where(outside, -1, codes)
     parts = np.unravel_index(occurring, sizes)
     labels = np.empty(len(occurring), dtype=object)
     labels[:] = list(
@@ -116,9 +135,13 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic, binary=False)
     codes, n_domains, labels, by_names = domain_codes(design, by)
     weights = design.weights
     missing = np.isnan(y)
+    outside = codes < 0  # a missing by value: in no domain
+    n_missing_by = int(outside.sum())
+    answers = np.where(missing, 0.0, y) if missing.any() else y
+    # rows that enter no estimate: no answer, or no domain
+    missing = missing | outside
     any_missing = bool(missing.any())
     domain = np.where(missing, -1, codes) if any_missing else codes
-    answers = np.where(missing, 0.0, y) if any_missing else y
     # columns stored contiguously (Fortran order): each bincount reads one of them
     variables = np.empty((len(y), estimand_class.m0), order="F")
     variables[:, 0] = answers
@@ -138,7 +161,9 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic, binary=False)
         inside = ~missing
         safe = np.where(inside, domain, 0)
         n = np.bincount(safe, weights=inside, minlength=n_domains)
-        n_missing = np.bincount(codes, weights=missing, minlength=n_domains)
+        n_missing = np.bincount(
+            np.where(outside, 0, codes), weights=missing & ~outside, minlength=n_domains
+        )
     else:
         safe = codes
         n = np.bincount(codes, minlength=n_domains).astype(float)
@@ -170,6 +195,7 @@ def _estimate(design, y, estimand_class, by, deff_kind, statistic, binary=False)
         by=by_names,
         codes=codes,
         n_domains=n_domains,
+        n_missing_by=n_missing_by,
     )
 
 
@@ -242,6 +268,7 @@ def _result(design, parts, method, confidence_level, statistic, variable, level)
         domain=parts["labels"],
         by=None if parts["by"] is None else tuple(parts["by"]),
         covariance=parts["covariance"],
+        n_missing_by=int(parts.get("n_missing_by", 0)),
     )
 
 

@@ -48,6 +48,10 @@ class DesignResult(Result):
         Domain labels with ``by=`` (tuples for crossed domains); ``by``: the column names.
     covariance : ndarray
         Covariance matrix of the estimates (k x k; not shown).
+    n_missing_by : int
+        Rows whose ``by`` value is missing: in no domain, so in no estimate (as R's
+        ``svyby``, which forms no group for NA), but still in the design's variance.
+        0 without ``by``.
     """
 
     estimate: Any
@@ -67,6 +71,7 @@ class DesignResult(Result):
     domain: Any = field(default=None, repr=False)
     by: Any = field(default=None, repr=False)
     covariance: Any = field(default=None, repr=False, compare=False)
+    n_missing_by: int = 0
 
     @property
     def ci(self):

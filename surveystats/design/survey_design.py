@@ -231,7 +231,10 @@ class SurveyDesign(WeightingMethods):
         variable : str
             Numeric column; missing values are left out as a domain (counted in ``n_missing``).
         by : str or list of str, optional
-            Domains (crossed when a list), estimated on the whole design.
+            Domains (crossed when a list), estimated on the whole design.  A row whose
+            ``by`` value is missing is in no domain, as R's ``svyby`` (no group for NA),
+            but stays in the design for the variance; the result counts such rows in
+            ``n_missing_by``.
         confidence_level : float
             The interval is ``estimate -/+ t(degf) se``.
         deff : {"replace", "srswor"}
@@ -289,7 +292,9 @@ class SurveyDesign(WeightingMethods):
         level
             The answer whose share is estimated; it must occur in the column.
         by : str or list of str, optional
-            Domains (crossed when a list), estimated on the whole design in one pass.
+            Domains (crossed when a list), estimated on the whole design in one pass; rows
+            with a missing ``by`` value are in no domain and counted in ``n_missing_by``
+            (as :meth:`mean`).
         method : {"logit", "likelihood", "asin", "beta", "mean", "xlogit", "wilson"}
             Interval, as ``svyciprop`` (``wilson``: score interval on the effective n).
         confidence_level : float

@@ -36,6 +36,12 @@ _LEAD_CUE = re.compile(
     _F,
 )
 _JOINER = re.compile(r"\s*(?:to|-|\u2013|vs\.?|versus|against)\s*", _F)
+_RANK_CUE = re.compile(
+    r"\b(?:came|comes|finished|ranked|placed|was|were|is|are)\s+(?:a\s+(?:distant\s+|close\s+)?)?"
+    r"(?:second|third)\b|\bin\s+(?:second|third)\s+place\b|\brunners?-up\b|\bnext\s+(?:came|was|"
+    r"were)\b|\btrail(?:ed|s|ing)?\s+(?:at|on|with)\b",
+    _F,
+)
 _EACH = re.compile(r"\s*(?:each|apiece)\b", _F)
 _DIFFERENCE_CUE = re.compile(r"\b(?:than|but|compared|while|whereas|versus|vs|against)\b", _F)
 _CHANGE_WORDS = re.compile(
@@ -87,16 +93,90 @@ def _series(doc: Document, mentions: Sequence[Mention], start: int, end: int) ->
     if not timed:
         return []
     top = max(distinct) if distinct else 0
+    # "41% now, against 49% a year ago and 57% in 2023": an undated earlier wave set against
+    # an undated current one falls between the dated waves and now; alone, before the last year
+    now = any(m.when != "earlier" and m.year is None for m in mentions)
+    earlier_slot = top + 0.5 if now else top - 0.5
 
     def key(item: tuple[int, Mention]) -> tuple[float, int]:
         position, m = item
         if m.year is not None:
             return (m.year, position)
         if m.when == "earlier":
-            return (top - 0.5 if distinct else 0, position)
+            return (earlier_slot if distinct else 0, position)
         return (top + 1 if distinct else 1, position)
 
     return [m for _, m in sorted(enumerate(mentions), key=key)]
+
+
+def _score_lines(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+    """The bare score lines of a sentence ("48-41"), as (first, second) figure pairs."""
+    lines = []
+    k = 0
+    while k + 1 < len(mentions):
+        a, b = mentions[k], mentions[k + 1]
+        if (
+            a.figure.form == "pair"
+            and b.figure.form == "pair"
+            and a.subgroup == b.subgroup
+            and re.fullmatch(r"\s?[-\u2013]\s?", text[a.figure.end : b.figure.start])
+        ):
+            lines.append((a, b))
+            k += 2
+        else:
+            k += 1
+    return lines
+
+
+def _score_line_waves(
+    lines: list[tuple[Mention, Mention]],
+    sentence: int,
+    used: set[int],
+    tested_claim: _AddTested,
+    leads_of: dict[int, list[int]],
+) -> None:
+    """Two score lines of one sentence, one of them dated earlier ("leads 48-41, up from
+    46-37 in March"): each is a lead within its poll, and each side's move is a change."""
+    if len(lines) < 2:
+        return
+
+    def wave(line: tuple[Mention, Mention]) -> tuple[float, str | None]:
+        year = line[0].year or line[1].year
+        when = "earlier" if "earlier" in (line[0].when, line[1].when) else None
+        return (year if year is not None else (-0.5 if when == "earlier" else 0.0)), when
+
+    waves = [wave(line) for line in lines]
+    if len({w for w, _ in waves}) < 2:
+        return  # two races of one poll ("Biden 48-41, Harris 47-45"), not two waves
+    ordered = [line for _, line in sorted(zip(waves, lines, strict=True), key=lambda x: x[0][0])]
+    for line in ordered:
+        a, b = line
+        leader, trailer = (a, b) if a.figure.value >= b.figure.value else (b, a)
+        i = tested_claim(
+            "lead",
+            _span(a.figure, b.figure),
+            (leader.figure.value, trailer.figure.value),
+            [a, b],
+            sentence,
+            {"assumed_split": False, "named_first": a.figure.text},
+        )
+        leads_of.setdefault(sentence, []).append(i)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for side in (0, 1):
+            e, lt = earlier[side], later[side]
+            tested_claim(
+                "change",
+                _span(e.figure, lt.figure),
+                (e.figure.value, lt.figure.value),
+                [e, lt],
+                sentence,
+                {
+                    "years": [y for y in (e.year, lt.year) if y],
+                    "earlier_inferred": False,
+                    "half_units": (e.figure.half_unit, lt.figure.half_unit),
+                },
+            )
+    used.update(id(m) for line in lines for m in line)
 
 
 def _span(*pieces: _Spanned) -> tuple[int, int]:
@@ -201,8 +281,15 @@ def make_claims(doc: Document) -> Document:
     for index, mentions in by_sentence.items():
         sentence = doc.sentences[index]
         series_of_clause = []
+        lines = _score_lines(text, mentions)
+        in_lines = {id(m) for line in lines for m in line}
+        _score_line_waves(lines, index, used, tested_claim, leads_of)
         for c_start, c_end in clauses(text, sentence.start, sentence.end):
-            inside = [m for m in mentions if c_start <= m.figure.start < c_end and m.shift is None]
+            inside = [
+                m
+                for m in mentions
+                if c_start <= m.figure.start < c_end and m.shift is None and id(m) not in in_lines
+            ]
             by_group: dict[str | None, list[Mention]] = {}
             for m in inside:
                 by_group.setdefault(m.subgroup, []).append(m)
@@ -373,6 +460,7 @@ def make_claims(doc: Document) -> Document:
                 )
             )
             tested.setdefault(index, []).append(len(claims) - 1)
+            leads_of.setdefault(index, []).append(len(claims) - 1)
             used.update((id(a), id(b)))
         # subgroup differences
         in_groups = [m for m in mentions if m.subgroup is not None and id(m) not in used]
@@ -401,13 +489,51 @@ def make_claims(doc: Document) -> Document:
                 )
                 tested.setdefault(index, []).append(len(claims) - 1)
                 used.update((id(a), id(b)))
-    # leads stated only in points: "a 13-point lead"
+    # a ranking across sentences: "... found 31.1% picked that option. NATO membership came
+    # second at 19.4%." sets the runner-up against the last figure of the sentence before
+    for index, mentions in by_sentence.items():
+        alone = [m for m in mentions if id(m) not in used and m.subgroup is None]
+        sentence = doc.sentences[index]
+        if len(alone) != 1 or not _RANK_CUE.search(text, sentence.start, sentence.end):
+            continue
+        before = [
+            m
+            for m in by_sentence.get(index - 1, [])
+            if id(m) not in used
+            and m.subgroup is None
+            and m.poll == alone[0].poll
+            and doc.sentences[index - 1].paragraph == sentence.paragraph
+        ]
+        if not before:
+            continue
+        a, b = before[-1], alone[0]
+        if a.figure.value < b.figure.value or a.figure.value + b.figure.value > 1 + 1e-9:
+            continue
+        used.update((id(a), id(b)))
+        i = tested_claim(
+            "lead",
+            _span(a.figure, b.figure),
+            (a.figure.value, b.figure.value),
+            [a, b],
+            index,
+            {"assumed_split": False, "named_first": a.figure.text},
+        )
+        leads_of.setdefault(index, []).append(i)
+    # leads stated in points: checked against the lead of the two figures they describe, or,
+    # stated alone ("a 13-point lead"), tested at the split that gives the widest interval
+    figure_leads = {i for ids in leads_of.values() for i in ids}
+    lead_checks: list[tuple[LeadAmount, int]] = []
     for amount in doc.leads:
         index = amount.sentence
         paragraph = doc.sentences[index].paragraph
         near = [k for k in (index, index - 1, index + 1) if 0 <= k < len(doc.sentences)]
-        if any(k in leads_of and doc.sentences[k].paragraph == paragraph for k in near):
-            continue  # "a seven-point lead. Reform is on 31%, Labour on 24%": the same lead
+        near = [k for k in near if doc.sentences[k].paragraph == paragraph]
+        if any(k in leads_of for k in near):
+            # "a seven-point lead. Reform is on 31%, Labour on 24%": the same lead
+            described = [i for k in near for i in leads_of.get(k, []) if i in figure_leads]
+            if described:
+                lead_checks.append((amount, described[0]))
+            continue
         mentions = by_sentence.get(index, [])
         if not is_poll_sentence(
             doc.text, doc.sentences[index], doc.poll_text, doc.options.n is not None
@@ -437,6 +563,20 @@ def make_claims(doc: Document) -> Document:
         tested.setdefault(index, []).append(len(claims) - 1)
         leads_of.setdefault(index, []).append(len(claims) - 1)
         del mentions
+    for amount, described_lead in lead_checks:
+        add(
+            Claim(
+                "wording",
+                (amount.start, amount.end),
+                (),
+                None,
+                1.0,
+                "text",
+                amount.sentence,
+                details={"claim": "amount", "lead": amount},
+                about=described_lead,
+            )
+        )
     # claims in words, checked against the test they are about
     for shift, subject in wording_pending:
         if isinstance(subject, int):

@@ -44,7 +44,8 @@ _MONTHS = (
 NOT_POLL = re.compile(
     r"\b(?:inflation|interest\s+rates?|GDP|gross\s+domestic|growth|economists?|forecasts?|"
     r"unemployment|jobless|wages?|salar(?:y|ies)|prices?|yields?|index|stocks?|shares\s+of|"
-    r"bonds?|mortgages?|battery|capacity|efficiency|effective|vaccine|trial|"
+    r"bonds?|mortgages?|battery|capacity|efficiency|effective|vaccine|trial|imports?|exports?|"
+    r"shipments|industrial\s+output|"
     r"hospitali[sz]ation|precincts|turnout|(?:of\s+the\s+)?(?:national|popular)\s+vote|"
     r"of\s+the\s+vote|election\s+results?|seats|market|from\s+the\s+field|from\s+three|"
     r"third\s+downs|home\s+games|won|beat|serve|affordable|revenue|profits?|sales|tax(?:es)?|"
@@ -62,6 +63,23 @@ _OPINION = re.compile(
 _NOT_SHARE_BEFORE = re.compile(
     r"(?:\bas\s+(?:high|low|much|many|few)\s+as|\bat\s+(?:least|most)|\bup\s+to|\bno\s+more\s+"
     r"than|\bthreshold\s+of|\bneeds?)\s*(?:" + _APPROX + r")?$",
+    _F,
+)
+# "at the 95% confidence level", "95 percent of the time": a level, not an answer's share
+_NOT_SHARE_AFTER = re.compile(
+    r"\s*(?:confidence|credibility|credible)\s+(?:level|interval)|\s+of\s+the\s+time\b", _F
+)
+# "likely between 28% and 34%": the ends of a range (an interval), neither of them a share
+_RANGE_START = re.compile(r"\bbetween\s+(?:" + _APPROX + r")?$", _F)
+_RANGE_END = re.compile(
+    r"\bbetween\s+(?:" + _APPROX + r")?\d{1,2}(?:\.\d+)?\s?(?:%|per\s?cent|percent)?\s+and\s+$",
+    _F,
+)
+_REMAINDER = re.compile(
+    r"\s*(?:(?:are|were|is|was|remain|remained|say\s+they\s+are|said\s+they\s+were)\s+)?"
+    r"(?:still\s+)?(?:undecided|unsure|not\s+sure|don't\s+know|do\s+not\s+know|have\s+no\s+"
+    r"opinion|had\s+no\s+opinion|no\s+opinion|would\s+not\s+say|refused|someone\s+else|"
+    r"another\s+candidate|other\s+candidates|neither)\b",
     _F,
 )
 _OTHER_POLL = re.compile(
@@ -134,6 +152,8 @@ _YEAR_BEFORE = re.compile(
     r"(?:[\w']+\s+){0,3}$",
     _F,
 )
+# a year labelling a line or table row: "2023: 56.9%", "| 2023 | 56.9% |", "2023 \u2014 56.9%"
+_YEAR_LABEL = re.compile(r"[ \t|]*((?:19|20)\d{2})[ \t]*[:|\u2013\u2014-]?[ \t|]*$")
 _EARLIER_BEFORE = re.compile(
     r"(?:\b(?:from|since)\s+(?:the\s+)?|\bwhen\s+(?:[\w']+\s+){0,3}(?:had|was|were|said|stood|"
     r"recorded|at|on)\s+|\bfrom\s+(?:19|20)"
@@ -152,6 +172,14 @@ _EARLIER_AFTER = re.compile(
 )
 _LATER_BEFORE = re.compile(
     r"\bto\s+(?:" + _APPROX + r")?$|\b(?:now|currently|today)\s+(?:[\w']+\s+){0,3}$", _F
+)
+# "fell to 41.1% in November from 48.7%": a figure that a change moved *to* is the later one,
+# whatever month follows it
+_MOVED_TO_BEFORE = re.compile(
+    r"\b(?:rose|risen|rises|rising|fell|fallen|falls|falling|dropped|drops|declined|declines|"
+    r"climbed|climbs|slipped|slips|slid|increased|decreased|jumped|edged|ticked|grew|sank|"
+    r"dipped|shrank|rebounded|recovered|down|up)\s+(?:[\w.-]+\s+){0,3}?to\s+(?:" + _APPROX + r")?$",
+    _F,
 )
 _LATER_AFTER = re.compile(r"\s*,?\s*(?:this\s+(?:year|month|week|time)|now|today|currently)\b", _F)
 _PREVIOUS_BEFORE = re.compile(r"\bwas\s+(?:" + _APPROX + r")?$|\bwere\s+(?:" + _APPROX + r")?$", _F)
@@ -335,7 +363,8 @@ def _wave(
 ) -> tuple[int | None, str | None]:
     """(year, when) of a figure: 'earlier', 'later' or None."""
     limit = min(sentence.end, next_start, fig.end + 60)
-    after = text[fig.end : limit]
+    # "four in ten (41.1%) now ...": the bracket around a glossed figure does not end its phrase
+    after = re.sub(r"^\s*[)\]]", "", text[fig.end : limit])
     before = text[max(cursor, fig.start - 60) : fig.start]
     year = None
     m = _YEAR_AFTER.match(after)
@@ -343,10 +372,15 @@ def _wave(
         year = int(m.group(1) or m.group(2))
     else:
         b = _YEAR_BEFORE.search(before)
+        label = _YEAR_LABEL.match(text, text.rfind("\n", 0, fig.start) + 1, fig.start)
         if b:
             year = int(b.group(1))
+        elif label:
+            year = int(label.group(1))
     when = None
-    if _EARLIER_BEFORE.search(before) and not _PREVIOUS_BEFORE.search(before):
+    if _MOVED_TO_BEFORE.search(before):
+        when = "later"
+    elif _EARLIER_BEFORE.search(before) and not _PREVIOUS_BEFORE.search(before):
         when = "earlier"
     elif _EARLIER_AFTER.match(after):
         when = "earlier"
@@ -382,10 +416,16 @@ def _attach_shifts(text: str, doc: Document, figures: Sequence[Figure]) -> dict[
                 target = i
             else:
                 j = bisect.bisect_right(starts, shift.start) - 1
+                # the sentence's only figure may sit further back: "Just 41.1% now say a
+                # concession is unacceptable, down 7.6 points from 2024"
+                alone = j >= 0 and (
+                    (j == 0 or figures[j - 1].sentence != shift.sentence)
+                    and (j + 1 == len(figures) or figures[j + 1].sentence != shift.sentence)
+                )
                 if (
                     j >= 0
                     and figures[j].sentence == shift.sentence
-                    and shift.start - figures[j].end <= 45
+                    and shift.start - figures[j].end <= (90 if alone else 45)
                     and ";" not in text[figures[j].end : shift.start]
                 ):
                     target = j
@@ -434,7 +474,10 @@ def link(doc: Document) -> Document:
             clause = text[here[0] : here[1]]
             if NOT_POLL.search(clause) or not _OPINION.search(clause):
                 continue
-        if _NOT_SHARE_BEFORE.search(text[max(fig.start - 30, 0) : fig.start]):
+        before = text[max(fig.start - 30, 0) : fig.start]
+        if _NOT_SHARE_BEFORE.search(before) or _NOT_SHARE_AFTER.match(text, fig.end):
+            continue
+        if _RANGE_START.search(before) or _RANGE_END.search(before):
             continue
         figures.append(fig)
     shifts = _attach_shifts(text, doc, figures)
@@ -475,13 +518,29 @@ def link(doc: Document) -> Document:
         size = polls[poll].size
         population = size.population if size is not None else ""
         subgroup, subgroup_n = _subgroup(text, fig, sentence, population)
+        previous = mentions[-1] if mentions else None
+        if (
+            subgroup is None
+            and previous is not None
+            and previous.subgroup is not None
+            and previous.figure.sentence == fig.sentence
+            and _REMAINDER.match(text, fig.end, min(sentence.end, fig.end + 40))
+        ):
+            # "Biden has 8 percent among Democratic primary voters, while 12 percent are
+            # undecided": the rest of a distribution has the base of its other answers
+            subgroup, subgroup_n = previous.subgroup, previous.subgroup_n
         if subgroup is not None and subgroup_n is None:
             stated = _SUBGROUP_N.match(text, fig.end)
             if stated:
                 subgroup_n = float(stated.group(1).replace(",", ""))
         next_start = figures[k + 1].start if k + 1 < len(figures) else sentence.end
         year, when = _wave(text, sentence, fig, cursor, next_start)
-        mentions.append(Mention(fig, poll, subgroup, subgroup_n, year, when, shifts.get(k)))
+        shift = shifts.get(k)
+        if shift is not None and when == "earlier" and shift.form != "bracket":
+            # "slipped to 41.1% from 48.7%, a fall of 7.6pp": the amount describes the change
+            # the sentence states, never a move *to* its earlier figure
+            shift = None
+        mentions.append(Mention(fig, poll, subgroup, subgroup_n, year, when, shift))
         cursor = fig.end
     return dataclasses.replace(doc, polls=tuple(polls), mentions=tuple(mentions))
 

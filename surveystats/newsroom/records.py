@@ -93,6 +93,8 @@ class LeadAmount:
     points: float
     sentence: int
     text: str
+    #: rounding of the amount as written, in points: 0.5 for "9", 1 for "almost 12"
+    half_unit: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def _finding(
     assumed), any other ``n`` is used as given; ``fields`` override the test's numbers."""
     start, end = claim.span
     out = dict(claim.details)
-    for key in ("half_units", "full_deff", "shift", "moe", "half_unit", "modelled"):
+    for key in ("half_units", "full_deff", "shift", "lead", "moe", "half_unit", "modelled"):
         out.pop(key, None)
     out.update(details or {})
     out["n_source"] = claim.n_source
@@ -393,7 +393,47 @@ def _about(claim: Claim) -> int:
     return claim.about
 
 
+def _lead_amount(
+    doc: Document, claim: Claim, test: Answer, claims: Sequence[Claim]
+) -> Finding | None:
+    """A lead stated in points ("leads by 9 points") against the two figures it describes;
+    a finding only when the two disagree beyond the rounding of all three as written."""
+    stated = claim.details["lead"]
+    target = claims[_about(claim)]
+    leader, trailer = target.values
+    gap = 100 * (leader - trailer)
+    rounding = 100 * sum(f.half_unit for f in target.figures)
+    if abs(100 * stated.points - gap) <= stated.half_unit + rounding + 1e-9:
+        return None
+    said = stated.text.strip()
+    message = (
+        f"\u201c{said}\u201d does not match the figures: {pct(leader)} against {pct(trailer)} "
+        f"is a lead of {gap:.1f} percentage points."
+    )
+    details = {
+        "stated": said,
+        "points": gap,
+        "claim": "amount",
+        "about": "lead",
+        "verdict": "wrong",
+        "claim_holds": False,
+    }
+    return _finding(
+        doc,
+        claim,
+        test,
+        message,
+        "check the wording",
+        details,
+        values=(leader, trailer),
+        n=_num(target.n) if target.n_source != "assumed" else None,
+        moe=None,
+    )
+
+
 def _amount(doc: Document, claim: Claim, test: Answer, claims: Sequence[Claim]) -> Finding | None:
+    if "lead" in claim.details:
+        return _lead_amount(doc, claim, test, claims)
     shift = claim.details["shift"]
     target = claims[_about(claim)]
     earlier, later = target.values

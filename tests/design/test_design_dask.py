@@ -25,7 +25,7 @@ from surveystats.exceptions import InvalidOptionError, InvalidValueError, Survey
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
 HAVE_PYARROW = importlib.util.find_spec("pyarrow") is not None
 
-FIELDS = ("estimate", "se", "deff", "low", "high", "df", "n", "n_missing")
+FIELDS = ("estimate", "se", "deff", "low", "high", "df", "n", "n_missing", "n_missing_by")
 
 DESIGNS = {
     "apiclus1": dict(weights="pw", clusters="dnum", fpc="fpc"),
@@ -46,6 +46,10 @@ CALLS = {
     "proportion 90%, srswor deff": lambda d: d.proportion(
         "sch.wide", level="No", by="awards", confidence_level=0.9, deff="srswor"
     ),
+    "mean by a column with missing values": lambda d: d.mean("api00", by="group"),
+    "proportion by crossed columns with missing values": lambda d: d.proportion(
+        "answer", level="Yes", by=["group", "awards"]
+    ),
 }
 
 
@@ -54,6 +58,9 @@ def api_frame(name):
     answer = frame["sch.wide"].astype(object)
     answer[::7] = np.nan  # every seventh school did not answer
     frame["answer"] = answer
+    group = frame["stype"].astype(object)
+    group[::5] = np.nan  # every fifth school in no domain (n_missing_by)
+    frame["group"] = group
     return frame
 
 

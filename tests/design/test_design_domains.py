@@ -71,7 +71,8 @@ def _level(level):
 
 
 def _cases():
-    keys = REF[["design", "variable", "level", "by"]].drop_duplicates()
+    rows = REF[REF["design"].isin(list(DESIGNS))]
+    keys = rows[["design", "variable", "level", "by"]].drop_duplicates()
     return [tuple(k) for k in keys.itertuples(index=False)]
 
 
@@ -108,7 +109,7 @@ def test_domain_df_is_r_degf_of_the_domain_subset(design, variable, level, by):
 def test_domain_df_differ_from_the_design_df_in_the_references():
     # the test above is not vacuous: most reference domains have fewer degrees of freedom
     # than their design
-    rows = REF[REF["quantity"] == "df"]
+    rows = REF[(REF["quantity"] == "df") & REF["design"].isin(list(DESIGNS))]
     whole = rows["design"].map(lambda name: _design(name).degf)
     assert (rows["value"] != whole).sum() >= 40
 
@@ -204,3 +205,76 @@ def test_domain_df_counts_rows_that_did_not_answer():
     want = full.proportion("sch.wide", level="Yes", by="stype")
     np.testing.assert_array_equal(got.df, want.df)
     assert int(np.sum(got.n_missing)) == int((data["dnum"] == 61).sum())
+
+
+# -- a by column with missing values ---------------------------------------------------------
+def _blanked(name):
+    """domain_reference.R's designs with the by column blanked (NA) on some rows."""
+    if name == "clus1":
+        data = pd.read_csv(REFERENCE / "apiclus1.csv")
+        blank = (data["snum"] % 7 == 0).to_numpy()
+        by, keywords = "stype", DESIGNS["clus1"][1]
+    else:
+        data = pd.read_csv(REFERENCE / "nhanes.csv")
+        blank = ((data["SDMVSTRA"] % 2 == 1) & (np.floor(data["WTMEC2YR"]) % 5 == 0)).to_numpy()
+        by, keywords = "race", DESIGNS["nhanes"][1]
+    values = data[by].astype(str).astype(object)
+    values[blank] = None
+    data["by_na"] = values
+    return ss.SurveyDesign(data, **keywords), int(blank.sum())
+
+
+@pytest.mark.parametrize("name", ["clus1", "nhanes"])
+def test_missing_by_values_form_no_domain_and_are_counted(name):
+    # R: svyby(~y, ~by_na, d, svymean / svytotal / svyciprop) -- no group for NA, the
+    # design whole for the variance
+    d, blanked = _blanked(name)
+    key = f"{name}_by_na"
+    rows = REF[REF["design"] == key]
+    assert rows[rows["quantity"] == "n_missing_by"]["value"].item() == blanked
+    variable = "api00" if name == "clus1" else "RIAGENDR"
+    for statistic, estimator in (("mean", d.mean), ("total", d.total)):
+        result = estimator(variable, by="by_na")
+        assert result.n_missing_by == blanked
+        assert int(np.sum(result.n)) + blanked == d.n_rows
+        frame = _frame(result)
+        for quantity in ("estimate", "se"):
+            want = rows[(rows["statistic"] == statistic) & (rows["quantity"] == quantity)]
+            want = want.set_index("domain")["value"]
+            assert len(frame) == len(want)  # no NA domain
+            np.testing.assert_allclose(frame.loc[want.index, quantity], want, rtol=RTOL)
+        assert (result.to_frame()["n_missing_by"] == blanked).all()
+    answer, level = ("sch.wide", "Yes") if name == "clus1" else ("RIAGENDR", 2)
+    proportions = rows[rows["statistic"] == "proportion"]
+    df = proportions[proportions["quantity"] == "df"].set_index("domain")["value"]
+    for method in ("logit", "mean", "beta"):
+        result = d.proportion(answer, level=level, by="by_na", method=method)
+        assert result.n_missing_by == blanked
+        frame = _frame(result)
+        np.testing.assert_array_equal(frame.loc[df.index, "df"], df)
+        for quantity in ("low", "high"):
+            want = proportions[
+                (proportions["method"] == method) & (proportions["quantity"] == quantity)
+            ].set_index("domain")["value"]
+            rtol = LOGIT_GLM_RTOL if method == "logit" else RTOL
+            np.testing.assert_allclose(frame.loc[want.index, quantity], want, rtol=rtol)
+
+
+def test_missing_by_in_one_of_crossed_columns_leaves_the_row_out():
+    d, blanked = _blanked("clus1")
+    crossed = d.proportion("sch.wide", level="Yes", by=["by_na", "awards"])
+    single = d.proportion("sch.wide", level="Yes", by="by_na")
+    assert crossed.n_missing_by == blanked
+    assert int(np.sum(crossed.n)) == int(np.sum(single.n))
+    assert all(None not in label for label in crossed.domain)
+
+
+def test_no_by_means_no_rows_left_out():
+    assert _design("clus1").mean("api00").n_missing_by == 0
+
+
+def test_a_by_column_that_is_all_missing_raises():
+    data = pd.read_csv(REFERENCE / "apiclus1.csv").assign(empty=None)
+    d = ss.SurveyDesign(data, **DESIGNS["clus1"][1])
+    with pytest.raises(ss.SurveyStatsError, match="by column 'empty' has no values"):
+        d.mean("api00", by="empty")

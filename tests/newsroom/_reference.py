@@ -6,7 +6,11 @@ distributions and the textbook formulas (not from surveystats):
 * lead within one poll: Wald z test of ``p_a - p_b`` with variance ``(p_a + p_b - d^2) / n``
   (the multinomial variance of a difference of two shares of one sample);
 * trend: Cochran-Armitage chi-square with the wave scores (R ``prop.trend.test``);
-* stated margin: the simple random sample's margin at 50%, ``z * sqrt(0.25 / n)``.
+* stated margin: the simple random sample's margin at 50%, ``z * sqrt(0.25 / n)``;
+* an amount stated in words ("down 16%", "leads by 9 points"): the difference of the two
+  figures in percentage points and as a relative change, within the rounding of the amount
+  as written plus that of the two figures;
+* a relative change of unknown base ("a 10% drop"): both readings tested as changes.
 """
 
 from __future__ import annotations
@@ -43,6 +47,30 @@ def srs_moe(n):
     return Z * math.sqrt(0.25 / n)
 
 
+def amount_holds(values, stated, unit, figure_half=0.05):
+    """Does an amount as written fit its two figures (``values`` as proportions, earlier then
+    later, or leader then trailer)?  ``figure_half`` is each figure's rounding, in points."""
+    a, b = (float(v) for v in values)
+    half = 0.5 * 10.0 ** -(len(str(stated).split(".")[1]) if "." in str(stated) else 0)
+    if unit == "points":
+        return abs(abs(stated) - 100 * abs(b - a)) <= half + 2 * figure_half + 1e-9
+    relative = 100 * abs(b / a - 1)
+    return abs(abs(stated) - relative) <= half + 200 * figure_half / (100 * a) + 1e-9
+
+
+def readings_verdict(later, amount, n):
+    """Both readings of a relative change of unknown base: ``amount`` percent as written,
+    signed.  'ambiguous' when the points reading and the relative one disagree."""
+    d = abs(amount) / 100
+    falls = amount < 0
+    by_points = later + d if falls else later - d
+    by_ratio = later / (1 - d) if falls else later / (1 + d)
+    sig = [change_p(e, later, n) < 0.05 for e in (by_points, by_ratio)]
+    if sig[0] != sig[1]:
+        return "ambiguous"
+    return "holds" if sig[0] else "wrong"
+
+
 def pvalue(expected, poll_n=None):
     """The p-value of the test an expected finding stands for."""
     kind = expected.get("test", expected["kind"])
@@ -70,6 +98,13 @@ def verdict(expected, poll_n=None):
         claim = expected["claim"]
         if claim == "majority":
             return "holds" if expected["values"][0] > 0.5 else "wrong"
+        if claim == "amount":
+            holds = amount_holds(expected["values"], expected["stated"], expected["unit"])
+            return "holds" if holds else "wrong"
+        if claim == "readings":
+            n = expected.get("n") or poll_n or TYPICAL_N
+            return readings_verdict(float(expected["values"][0]), expected["amount"], n)
+
         significant = pvalue(expected, poll_n) < 0.05
         if claim in ("tie", "within", "overlap"):
             return "wrong" if significant else "holds"

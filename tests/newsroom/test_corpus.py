@@ -26,7 +26,8 @@ def load(name):
         return yaml.safe_load(handle)["snippets"]
 
 
-DEV, HELD, HELD2, CONTROLS = load("dev"), load("heldout"), load("heldout2"), load("controls")
+DEV, HELD, HELD2, HELD3 = load("dev"), load("heldout"), load("heldout2"), load("heldout3")
+CONTROLS = load("controls")
 
 
 def _poll_n(snippet):
@@ -38,11 +39,11 @@ def test_corpus_size_and_constructions():
     assert len(DEV) >= 80 and len(CONTROLS) >= 15 and len(HELD) + len(HELD2) >= 20
     seen = {c for s in DEV for c in s["c"]}
     assert seen == set(range(1, 13))  # every construction of issue 11 is in the dev set
-    ids = [s["id"] for s in DEV + HELD + HELD2 + CONTROLS]
+    ids = [s["id"] for s in DEV + HELD + HELD2 + HELD3 + CONTROLS]
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("snippet", DEV + HELD + HELD2, ids=lambda s: s["id"])
+@pytest.mark.parametrize("snippet", DEV + HELD + HELD2 + HELD3, ids=lambda s: s["id"])
 def test_listed_verdicts_agree_with_scipy(snippet):
     for expected in snippet["expect"]:
         want = ref.verdict(expected, _poll_n(snippet))
@@ -55,8 +56,12 @@ def _table(snippets):
     return table, misses, extras
 
 
-@pytest.mark.parametrize("name,snippets", [("dev", DEV), ("heldout", HELD)])
+@pytest.mark.parametrize(
+    "name,snippets", [("dev", DEV), ("heldout", HELD), ("heldout2", HELD2), ("heldout3", HELD3)]
+)
 def test_recall_and_precision_by_kind(name, snippets):
+    # heldout2 and heldout3 were scored blind first (benchmarks/results/annotate.md); here
+    # they guard what was fixed in their light
     table, misses, extras = _table(snippets)
     for kind, (expected, found, matched) in table.items():
         if expected:
@@ -66,7 +71,7 @@ def test_recall_and_precision_by_kind(name, snippets):
 
 
 def test_no_poll_controls_give_no_poll_finding_with_and_without_n():
-    controls = CONTROLS + [s for s in HELD + HELD2 if s.get("control")]
+    controls = CONTROLS + [s for s in HELD + HELD2 + HELD3 if s.get("control")]
     assert score_annotator.controls(controls, ss.annotate) == []
 
 

@@ -6,6 +6,7 @@ never raises; unrelated text around a figure does not change its finding), its c
 from __future__ import annotations
 
 import pathlib
+import sys
 import time
 
 import pytest
@@ -343,3 +344,114 @@ def test_lead_within_a_subgroup_of_unknown_size():
         (ref.low, ref.high, ref.pvalue), rel=REL
     )
     assert "among women" in lead.message and "half the poll" in lead.message
+
+
+# --------------------------------------------------------------------------- constructions of
+# the third held-out set and of the known misses (score lines, leads stated in points,
+# remainders of a subgroup).  Expected p-values: the textbook formulas of _reference.py (scipy).
+sys.path.insert(0, str(HERE))
+import _reference as ref  # noqa: E402
+
+
+def _pairs(findings):
+    return sorted((tuple(round(v, 6) for v in f.values), f.pvalue) for f in findings)
+
+
+def test_a_second_score_line_is_an_earlier_wave():
+    text = "In the Marist poll of 1,000 voters Biden now leads Trump 48-41, up from 46-37 in March."
+    a = ss.annotate(text)
+    leads, changes = a.of_kind("lead"), a.of_kind("change")
+    assert sorted(f.values for f in leads) == [(0.46, 0.37), (0.48, 0.41)]
+    assert sorted(f.values for f in changes) == [(0.37, 0.41), (0.46, 0.48)]
+    for f in changes:
+        assert f.n == 1000 and f.pvalue == pytest.approx(ref.change_p(*f.values, 1000), rel=1e-9)
+    for f in leads:
+        assert f.pvalue == pytest.approx(ref.lead_p(*f.values, 1000), rel=1e-9)
+
+
+def test_a_score_line_dated_by_a_month_after_it():
+    a = ss.annotate("Labor leads 53-47 in the Newspoll of 1,500, against 51-49 in March.")
+    assert sorted(f.values for f in a.of_kind("change")) == [(0.49, 0.47), (0.51, 0.53)]
+    assert len(a.of_kind("lead")) == 2
+
+
+def test_two_races_of_one_poll_are_not_waves():
+    a = ss.annotate("Biden leads 48-41 and Harris leads 47-45 in the poll.")
+    assert a.of_kind("change") == [] and len(a.of_kind("lead")) == 2
+
+
+def test_a_lead_stated_in_points_is_checked_against_its_figures():
+    wrong = ss.annotate(
+        "Nuclear weapons lead NATO membership by 9 points, 31.1% to 19.4%, in the poll."
+    )
+    (w,) = wrong.of_kind("wording")
+    assert w.details["claim"] == "amount" and w.details["verdict"] == "wrong"
+    assert w.details["points"] == pytest.approx(11.7, abs=1e-9)
+    assert "11.7" in w.message and len(wrong.of_kind("lead")) == 1
+    right = ss.annotate(
+        "Nuclear weapons lead NATO membership by 12 points, 31.1% to 19.4%, in the poll."
+    )
+    assert right.of_kind("wording") == [] and len(right.of_kind("lead")) == 1
+    nearly = ss.annotate("A lead of almost 12 points: 31.1% to 19.4% in the poll.")
+    assert nearly.of_kind("wording") == []
+
+
+def test_the_undecided_keep_the_subgroup_of_the_other_answers():
+    text = (
+        "Biden has 8 percent and Cuomo 7 percent among Democratic primary voters, while "
+        "12 percent are undecided."
+    )
+    shares = ss.annotate(text, n=1000).of_kind("share")
+    assert [f.details["subgroup"] for f in shares] == ["Democratic primary voters"] * 3
+    assert [f.n for f in shares] == [None, None, None]
+
+
+def test_a_figure_a_change_moved_to_is_the_later_one():
+    text = "Support fell to 41.1% in November from 48.7% a year earlier, the survey showed."
+    (change,) = ss.annotate(text).of_kind("change")
+    assert change.values == pytest.approx((0.487, 0.411))
+
+
+def test_year_labels_of_a_list_date_its_figures():
+    text = "Share of adults, survey of 1,000 each year:\n2023: 56.9%\n2024: 48.7%\n2025: 41.1%"
+    (trend,) = ss.annotate(text).of_kind("trend")
+    assert trend.values == pytest.approx((0.569, 0.487, 0.411))
+    want = ref.trend_p([0.569, 0.487, 0.411], 1000, [2023, 2024, 2025])
+    assert trend.pvalue == pytest.approx(want, rel=1e-9)
+
+
+def test_levels_and_range_ends_are_not_shares():
+    a = ss.annotate(
+        "In the survey of 1,000 adults the margin of sampling error is 3.1 points at the 95% "
+        "confidence level; the share is likely between 28% and 34%."
+    )
+    assert a.of_kind("share") == [] and a.of_kind("lead") == []
+
+
+def test_a_share_of_people_holding_a_view_is_a_poll_figure():
+    shares = ss.annotate("Four in ten Ukrainians (41.1%) now rule out any concession.")
+    assert [f.values for f in shares.of_kind("share")] == [pytest.approx((0.411,))]
+    assert ss.annotate("Four in ten seats (41.1%) went to the ruling party.").findings == ()
+
+
+def test_a_runner_up_in_the_next_sentence_is_set_against_the_leader():
+    text = "The poll of 1,000 adults found 31.1% picked that option. NATO came second at 19.4%."
+    (lead,) = ss.annotate(text).of_kind("lead")
+    assert lead.values == pytest.approx((0.311, 0.194))
+    assert lead.pvalue == pytest.approx(ref.lead_p(0.311, 0.194, 1000), rel=1e-9)
+
+
+def test_the_most_common_answer_is_not_a_claim_of_a_majority():
+    a = ss.annotate("The most common answer in the poll (31.1%) was nuclear weapons.")
+    assert a.of_kind("wording") == []
+    b = ss.annotate(
+        "Most Ukrainians still refuse to trade away their NATO hopes: 41.1% told pollsters so."
+    )
+    assert [f.details["verdict"] for f in b.of_kind("wording")] == ["wrong"]
+
+
+def test_a_stated_amount_describes_the_change_not_its_earlier_figure():
+    text = "Support has slipped to 41.1 per cent from 48.7 per cent, a fall of 7.6pp, in a poll of 1,000."
+    a = ss.annotate(text)
+    assert [f.values for f in a.of_kind("change")] == [pytest.approx((0.487, 0.411))]
+    assert a.of_kind("wording") == []  # 7.6 points is what the figures say

@@ -93,4 +93,51 @@ for (name in names(cases)) {
   }
 }
 
+# -- a by column with missing values: svyby forms no group for NA (sort(unique()) drops it);
+# the design stays whole for the variance.  apiclus1 with stype blanked where snum %% 7 == 0
+# (and on nhanes race blanked where SDMVSTRA is odd and WTMEC2YR's integer part %% 5 == 0).
+blank <- list(
+  clus1 = list(data = apiclus1, by = "stype", na = apiclus1$snum %% 7 == 0),
+  nhanes = list(data = nhanes, by = "race",
+                na = nhanes$SDMVSTRA %% 2 == 1 & floor(nhanes$WTMEC2YR) %% 5 == 0)
+)
+for (name in names(blank)) {
+  b <- blank[[name]]
+  data <- b$data
+  data$by_na <- as.character(data[[b$by]])
+  data$by_na[b$na] <- NA
+  d <- if (name == "clus1") {
+    svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = data)
+  } else {
+    svydesign(id = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, nest = TRUE,
+              data = data)
+  }
+  variable <- if (name == "clus1") "api00" else "RIAGENDR"
+  key <- paste0(name, "_by_na")
+  add(key, "all", variable, "", "by_na", "", "", "n_missing_by", sum(b$na))
+  f <- as.formula(paste0("~", variable))
+  for (statistic in c("mean", "total")) {
+    est <- if (statistic == "mean") svymean else svytotal
+    r <- svyby(f, ~by_na, d, est)
+    for (i in seq_len(nrow(r))) {
+      add(key, statistic, variable, "", "by_na", r$by_na[i], "", "estimate", r[[variable]][i])
+      add(key, statistic, variable, "", "by_na", r$by_na[i], "", "se", r$se[i])
+    }
+  }
+  level <- if (name == "clus1") "Yes" else "2"
+  answer <- if (name == "clus1") "sch.wide" else "RIAGENDR"
+  d <- update(d, .y = as.numeric(d$variables[[answer]] == level))
+  for (method in c("logit", "mean", "beta")) {
+    r <- svyby(~.y, ~by_na, d, svyciprop, method = method, vartype = "ci")
+    for (i in seq_len(nrow(r))) {
+      add(key, "proportion", answer, level, "by_na", r$by_na[i], method, "low", r$ci_l[i])
+      add(key, "proportion", answer, level, "by_na", r$by_na[i], method, "high", r$ci_u[i])
+    }
+  }
+  for (lev in sort(unique(na.omit(data$by_na)))) {
+    dd <- d[!is.na(data$by_na) & data$by_na == lev, ]
+    add(key, "proportion", answer, level, "by_na", lev, "", "df", degf(dd))
+  }
+}
+
 write_rows("domain_reference.csv")
