@@ -71,8 +71,43 @@ BLIND_FIRST = (
     "sample_size, stated_moe and wording 1.00 / 1.00; all kinds 0.94 / 0.94.  The first "
     "held-out set was written before the pipeline, but the recogniser's output on it was "
     "printed once while debugging, so it is not fully blind; the second one is the honest "
-    "estimate."
+    "estimate.  Its b04 expectation was later corrected from the pollster's release (the three "
+    "figures are of the Democratic subsample, not of the whole poll), so its table above now "
+    "reads 1.00."
 )
+
+BLIND_THIRD = """\
+### Third held-out set (blind), first score
+
+Written from the facts file of the Info Sapiens / New Europe Center poll (19 snippets, 79
+expected findings, 3 new no-poll controls) in the styles of wire copy, local papers, pollster
+releases, live blogs and tables pasted into copy; committed before the annotator was run on
+it, then scored once with the annotator as landed at 40429a1:
+
+| kind | expected | found | matched | recall | precision |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| share | 35 | 33 | 30 | 0.86 | 0.91 |
+| sample_size | 13 | 12 | 12 | 0.92 | 1.00 |
+| stated_moe | 4 | 4 | 3 | 0.75 | 0.75 |
+| change | 11 | 6 | 4 | 0.36 | 0.67 |
+| trend | 3 | 1 | 1 | 0.33 | 1.00 |
+| lead | 6 | 5 | 4 | 0.67 | 0.80 |
+| subgroup_difference | 0 | 0 | 0 | – | – |
+| wording | 7 | 5 | 5 | 0.71 | 1.00 |
+| **all** | 79 | 66 | 59 | 0.75 | 0.89 |
+
+Blind, 1 of the 22 controls (e20, electricity imports, with `n=1000` only) gave poll findings.
+The causes, each fixed as a general rule (not per snippet): text with no poll word but "four in
+ten Ukrainians now rule out" read as no poll; a bracket closing a glossed figure hid its wave
+words; "fell to X in November from Y" read X as earlier; undated earlier waves ordered before
+dated ones; "2023: 56.9%" list labels not read as years; a stated fall attached to the earlier
+figure of an explicit change; a change stated 54 characters after the sentence's only figure;
+"95% confidence level" and the ends of "between 28% and 34%" taken as shares; "1,000-person
+survey" not a size; a lead stated in points never checked against its figures; a runner-up in
+the next sentence not set against the leader; "Most ... :" claims longer than six words;
+imports not a non-poll word.  The score after the fixes is the table above; it is no longer a
+blind estimate.
+"""
 
 
 def article(words=WORDS):
@@ -167,6 +202,7 @@ def corpus_score(annotate_fn):
         score_annotator.load("dev")
         + score_annotator.load("heldout")
         + score_annotator.load("heldout2")
+        + score_annotator.load("heldout3")
     )
     table, _, _ = score_annotator.score(snippets, annotate_fn)
     e = sum(v[0] for v in table.values())
@@ -275,7 +311,7 @@ def main():
         f"A pasted table (issue 15 item 1): `'1%' * 5000` annotates in {1e3 * t_table:.0f} ms, "
         f"`'1%' * 10000` in {1e3 * t_table2:.0f} ms (ratio {t_table2 / t_table:.2f}; linear is 2).",
         "",
-        "## Sentence splitters (corpus: dev + both held-out sets)",
+        "## Sentence splitters (corpus: dev + the three held-out sets)",
         "",
         "| splitter | time on the article (ms) | sentences agreeing with ours | corpus recall | corpus precision |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -317,22 +353,24 @@ def main():
         ("development set", "dev"),
         ("held-out set", "heldout"),
         ("second held-out set", "heldout2"),
+        ("third held-out set, after the fixes made in its light", "heldout3"),
     )
     for title, name in sets:
-        snippets = score_annotator.load(name)
+        snippets = [s for s in score_annotator.load(name) if not s.get("control")]
         table, _, _ = score_annotator.score(snippets, ss.annotate)
         lines += [score_annotator.table_text(f"{title} ({len(snippets)} snippets)", table), ""]
-    lines += [BLIND_FIRST]
+    lines += [BLIND_FIRST, "", BLIND_THIRD]
     controls = score_annotator.load("controls") + [
         s
-        for s in score_annotator.load("heldout") + score_annotator.load("heldout2")
+        for name in ("heldout", "heldout2", "heldout3")
+        for s in score_annotator.load(name)
         if s.get("control")
     ]
     bad = score_annotator.controls(controls, ss.annotate)
     lines += [
         "",
         f"No-poll controls: {len(controls)} snippets (sports, economics, election returns, market "
-        f"shares, finance, health), each annotated without n and with n=1000: {len(bad)} gave a "
+        f"shares, finance, health, energy), each annotated without n and with n=1000: {len(bad)} gave a "
         "poll finding.",
     ]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")

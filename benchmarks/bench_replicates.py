@@ -297,6 +297,19 @@ R_REWEIGHT_CHILD = textwrap.dedent(
 # A case whose resident memory passes this is stopped (the machine is shared): svy and R hold
 # rows x replicates weights, 16 GB at 2,000 replicates of 10^6 rows.
 MEMORY_CAP_MIB = 6144
+# R at 500 replicates needs about 14 GiB (28 bytes per row x replicate: the analysis weights
+# and their copies), so it gets its own cap; any case is also stopped when the machine's
+# available memory falls under MIN_AVAILABLE_MIB, so that it never starves other jobs.
+R_MEMORY_CAP_MIB = 16384
+MIN_AVAILABLE_MIB = 2048
+
+
+def _available_mib():
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024.0
+    return float("inf")
 
 
 def _rss_mib(pid):
@@ -310,17 +323,22 @@ def _rss_mib(pid):
     return 0.0
 
 
-def _watched(cmd, timeout):
-    """Run ``cmd``; stop it if its resident memory passes MEMORY_CAP_MIB or time runs out."""
+def _watched(cmd, timeout, cap=MEMORY_CAP_MIB):
+    """Run ``cmd``; stop it if its resident memory passes ``cap`` MiB, the machine runs short
+    of memory, or time runs out."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.perf_counter()
     highest = 0.0
     while proc.poll() is None:
         highest = max(highest, _rss_mib(proc.pid))
-        if highest > MEMORY_CAP_MIB:
+        if highest > cap:
             proc.kill()
             proc.communicate()
-            return {"error": f"stopped above the {MEMORY_CAP_MIB} MiB memory cap"}
+            return {"error": f"stopped above the {cap} MiB memory cap"}
+        if _available_mib() < MIN_AVAILABLE_MIB:
+            proc.kill()
+            proc.communicate()
+            return {"error": f"stopped at {highest:.0f} MiB: the machine ran short of memory"}
         if time.perf_counter() - started > timeout:
             proc.kill()
             proc.communicate()
@@ -340,7 +358,9 @@ def run_r(kind, reps, rows, timeout=1800, child=R_CHILD):
     path = HERE / "_bench_replicates_child.R"
     path.write_text(child)
     try:
-        return _watched(["Rscript", str(path), kind, str(reps), str(rows)], timeout)
+        return _watched(
+            ["Rscript", str(path), kind, str(reps), str(rows)], timeout, R_MEMORY_CAP_MIB
+        )
     finally:
         path.unlink(missing_ok=True)
 
@@ -354,9 +374,9 @@ def main():
     parser.add_argument(
         "--r-max-reps",
         type=int,
-        default=100,
+        default=500,
         help="largest replicate count tried in R (its rows x replicates matrix "
-        "needs 8 bytes x rows x replicates: 16 GB at 2,000)",
+        "needs 8 bytes x rows x replicates, 28 with its copies: 14 GB at 500, 56 GB at 2,000)",
     )
     parser.add_argument("--reweight", action="store_true", help="the re-weighted replicates")
     parser.add_argument("--kinds", nargs="*", default=["jk1", "bootstrap"])
@@ -455,7 +475,8 @@ def write(lines, rows):
         "run (tens of seconds each). Peak = the process's resident high-water mark (VmHWM), added = peak",
         "minus the resident size once the data frame existed. floor = bare numpy: PSU sums and",
         "one (replicates x PSUs) @ (PSUs x 2) product with random factors. A case is stopped",
-        f"when its resident memory passes {MEMORY_CAP_MIB:,} MiB (the machine is shared).",
+        f"when its resident memory passes {MEMORY_CAP_MIB:,} MiB (R: {R_MEMORY_CAP_MIB:,} MiB) or",
+        f"the machine's available memory falls under {MIN_AVAILABLE_MIB:,} MiB (it is shared).",
         "",
         "| type | replicates | tool | create s | estimate s | create+estimate s | peak MiB | added MiB | SE |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",

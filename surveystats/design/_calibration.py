@@ -23,6 +23,7 @@ residual, as R's ``svyrecvar`` does for ``greg_calibration`` (``qr.resid`` of th
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,6 +157,28 @@ def generalized_inverse(gram):
 
 
 # --------------------------------------------------------------------------- Newton
+def _r_step(gram, misfit, basis):
+    """Newton's step as R ``grake``: ``MASS::ginv(T, tol = 256 * eps) %*% misfit``.
+
+    It must be this very inverse, in R's columns, not any generalized inverse: once g-weights
+    sit at their bounds the matrix can lose rank, and the rows at a bound then move with the
+    part of the step that the choice of inverse decides (an unconverged ``force=True``
+    iterate would otherwise differ from R's).  The Moore-Penrose inverse depends on the basis,
+    so the step is taken in R's ``model.matrix`` columns (an intercept in place of the first
+    margin's first level: ``x_R = x basis``) and mapped back.
+    """
+    g_r = basis.T @ gram @ basis
+    return basis @ (np.linalg.pinv(g_r, rcond=256 * np.finfo(float).eps) @ (basis.T @ misfit))
+
+
+def _r_basis(margins, n_columns):
+    """``basis`` with ``x @ basis`` = R's model matrix (intercept, treatment contrasts)."""
+    basis = np.eye(n_columns)
+    if margins:
+        basis[: margins[0].n_levels, 0] = 1.0  # (Intercept) = the sum of the first margin's
+    return basis
+
+
 def _dense(model):
     """(x, unit_of_row) on the table of cells when there are no numeric columns, else None."""
     if model.numeric is None and model.cell_x is not None:
@@ -163,7 +186,7 @@ def _dense(model):
     return None
 
 
-def _newton(method, xt, x, gram, d, targets, lower, upper, max_iter, tolerance):
+def _newton(method, xt, x, gram, d, targets, lower, upper, max_iter, tolerance, basis):
     """Solve ``x' (d * F(x lambda)) = targets`` as R ``grake``: Newton with step halving."""
     distance = CALIBRATION_METHODS[method]
     eta = np.zeros(len(targets))
@@ -171,7 +194,7 @@ def _newton(method, xt, x, gram, d, targets, lower, upper, max_iter, tolerance):
     iteration = 1
     while True:
         misfit = targets - xt(d * g)
-        step = generalized_inverse(gram(d * dg)) @ misfit
+        step = _r_step(gram(d * dg), misfit, basis)
         eta = eta + step
         g, dg = distance(x(eta), lower, upper)
         while iteration < max_iter and not (np.isfinite(g).all() and np.isfinite(dg).all()):
@@ -182,14 +205,43 @@ def _newton(method, xt, x, gram, d, targets, lower, upper, max_iter, tolerance):
         misfit = targets - xt(d * g)
         errors = relative_errors(targets - misfit, targets)
         if np.all(errors < tolerance):
-            return g, iteration, errors
+            return g, iteration, errors, True
         iteration += 1
         if iteration > max_iter:
-            return None, iteration - 1, errors
+            return g, iteration - 1, errors, False  # R: attr(g, "failed")
+
+
+def _trim_g(g, d, lower, upper):
+    """R ``calibrate(..., trim = c(lower, upper))``: one pass on the g-weights.
+
+    g-weights outside are set to the bound and the trimmed weight ``sum((g - g_new) d)`` is
+    added to the others in proportion to their starting weights (the same amount on each
+    g-weight), so the weight sum is kept; the totals are then no longer met exactly.
+    """
+    new = np.clip(g, lower, upper)
+    outside = (g < lower) | (g > upper)
+    if outside.any():
+        if outside.all():
+            raise SurveyStatsError(
+                f"calibrate(trim=({lower:g}, {upper:g})): every g-weight is outside the trim "
+                "bounds, so none is left to take the trimmed weight"
+            )
+        new[~outside] += ((g - new) * d).sum() / d[~outside].sum()
+    return new, int(outside.sum())
 
 
 def calibrate_weights(
-    weights, margins, numeric_totals, *, method, lower, upper, max_iter, tolerance
+    weights,
+    margins,
+    numeric_totals,
+    *,
+    method,
+    lower,
+    upper,
+    max_iter,
+    tolerance,
+    force=False,
+    trim=None,
 ):
     """Calibrated weights and the step that credits them in the SE.
 
@@ -204,6 +256,11 @@ def calibrate_weights(
     max_iter : int
     tolerance : float
         Stop when every total is met to ``tolerance * (1 + |target|)`` (R ``grake``).
+    force : bool
+        R's ``force``: when Newton stops at ``max_iter`` without meeting ``tolerance``, keep
+        its last weights with a ``RuntimeWarning`` instead of raising.
+    trim : (float, float), optional
+        R's ``trim``: bounds on the g-weights applied once after calibrating (:func:`_trim_g`).
 
     Examples
     --------
@@ -217,12 +274,13 @@ def calibrate_weights(
     [3.0, 3.0, 2.0, 2.0]
     """
     model, targets = build_model(margins, numeric_totals)
+    basis = _r_basis(margins, len(targets))
     scalar_bounds = np.ndim(lower) == 0 and np.ndim(upper) == 0
     dense = _dense(model) if scalar_bounds else None
     if dense is not None:
         cell_x, cells = dense
         d_cells = np.bincount(cells, weights=weights, minlength=cell_x.shape[0])
-        g_units, iterations, errors = _newton(
+        g_units, iterations, errors, converged = _newton(
             method,
             lambda v: cell_x.T @ v,
             lambda b: cell_x @ b,
@@ -233,10 +291,11 @@ def calibrate_weights(
             upper,
             max_iter,
             tolerance,
+            basis,
         )
-        g = None if g_units is None else g_units[cells]
+        g = g_units[cells]
     else:
-        g, iterations, errors = _newton(
+        g, iterations, errors, converged = _newton(
             method,
             model.xt,
             model.x,
@@ -247,14 +306,25 @@ def calibrate_weights(
             upper,
             max_iter,
             tolerance,
+            basis,
         )
-    if g is None:
+    if not converged:
         worst = int(np.argmax(errors))
-        raise SurveyStatsError(
-            f"calibrate(method={method!r}) did not converge in {max_iter} iterations: the total "
-            f"{model.names[worst]} is off by a relative {errors[worst]:.3g} (tolerance "
-            f"{tolerance:g}); the bounds may be too tight for these totals"
+        text = (
+            f"calibrate(method={method!r}) did not converge in max_iter={max_iter} iterations: "
+            f"the total {model.names[worst]} is off by a relative {errors[worst]:.3g} "
+            f"(tolerance={tolerance:g})"
         )
+        if not force:
+            raise SurveyStatsError(
+                f"{text}; the bounds may be too tight for these totals: widen bounds=, raise "
+                "max_iter= or tolerance=, or pass force=True to keep the last weights (R's "
+                "force = TRUE)"
+            )
+        warnings.warn(f"{text}; force=True keeps the last weights", RuntimeWarning, stacklevel=4)
+    n_trimmed = 0
+    if trim is not None:
+        g, n_trimmed = _trim_g(g, weights, *trim)
     if not np.all(g > 0):
         bad = int(np.sum(~(g > 0)))
         raise SurveyStatsError(
@@ -277,6 +347,9 @@ def calibrate_weights(
         method,
         iterations,
         max_error,
+        converged=converged,
+        n_trimmed=n_trimmed,
+        trim=None if trim is None else (float(trim[0]), float(trim[1])),
     )
     return new, step
 
@@ -303,6 +376,12 @@ class CalibrationResiduals:
     iterations: int = 0
     max_error: float = 0.0
     kind: str = "calibrate"
+    #: False when ``force=True`` kept weights that missed the tolerance
+    converged: bool = True
+    #: g-weights set to a bound by ``trim=``
+    n_trimmed: int = 0
+    #: R's ``trim`` bounds on the g-weights, applied after calibrating (None: none)
+    trim: tuple[float, float] | None = None
     #: the options of the call, so that the same calibration can be run on every replicate
     bounds: tuple[float, float] | None = None
     weight_bounds: tuple[float, float] | None = None

@@ -11,15 +11,20 @@ R have the same number of replicates:
 * otherwise the smallest of "base order doubled until it exceeds k"; if that overshoots k by
   more than 4, a Paley construction of a closer order is tried first (R's ``paley``).
 
-Constructions (all written here): Sylvester doubling ``[[H, H], [H, -H]]``; Paley I from a
-prime p = 3 mod 4 (order p + 1), with R's row convention so that the matrices equal R's;
-Paley II from a prime q = 1 mod 4 (order 2(q + 1)) for the base orders 28 (q = 13) and 36
-(q = 17). R tabulates its own matrices of orders 28 and 36, so for k in 24..27, 32..35 and
-the orders R doubles from them the matrix here differs from R's (same order, also Hadamard):
-a BRR total has the same variance with any Hadamard matrix, a ratio may differ in late digits.
+Constructions: Sylvester doubling ``[[H, H], [H, -H]]``; Paley I from a prime p = 3 mod 4
+(order p + 1), with R's row convention so that the matrices equal R's; and the two base
+matrices R tabulates, which are taken as R takes them so that every matrix here is R's (a BRR
+total has the same variance with any Hadamard matrix, a ratio or a share does not):
+
+* order 36: Plackett & Burman (1946), the cyclic design for N = 36 (the rows after the first
+  are the 35 cyclic shifts of their generator, with a last column of -1);
+* order 28: the matrix of N. J. A. Sloane's library of Hadamard matrices that R stores
+  (:data:`_SLOANE_28`, rows as bits, 1 for +1).
 
 References: Sylvester (1867); Paley (1933), "On orthogonal matrices", J. Math. Phys. 12;
-Wolter (2007), *Introduction to Variance Estimation*, ch. 3.
+Plackett & Burman (1946), "The design of optimum multifactorial experiments", Biometrika 33,
+305-325; Sloane, N. J. A., *A Library of Hadamard Matrices*; Wolter (2007), *Introduction to
+Variance Estimation*, ch. 3.
 """
 
 from __future__ import annotations
@@ -34,6 +39,41 @@ _BASE_ORDERS = (4, 16, 28, 36)
 # R's paley() knows the primes p = 3 (mod 4) up to 7919 and gives up above.
 _LARGEST_PALEY_PRIME = 7919
 
+#: Plackett & Burman (1946), N = 36: the generator row (+ for +1), shifted cyclically
+_PLACKETT_BURMAN_36 = "-+-+++---+++++-+++--+----+-+-++--+-"
+
+#: the order-28 matrix of Sloane's library as R survey stores it (1 for +1, 0 for -1)
+_SLOANE_28 = (
+    "1111111111111111111111111111",
+    "1001110001110001110001111000",
+    "1000001111001101001101111000",
+    "1000001110110010111001100110",
+    "1001101000001111100011010110",
+    "1001010100101100010110101110",
+    "1000110011010010001110011110",
+    "0101100010101010011111110000",
+    "0100010110110101100111010100",
+    "0100011011001011110010101100",
+    "0101011000010111011101001010",
+    "0100101101100100111010011010",
+    "0101100101011001101100100110",
+    "0010110100011110101011101000",
+    "0011011001100110101100110100",
+    "0010101100111011010100011100",
+    "0011000111010111010010110010",
+    "0011001011111000100111001010",
+    "0010110011101101011001000110",
+    "1110101001010100010111100100",
+    "1111000101100011001011001100",
+    "1111000010011100111000011100",
+    "1110010101001010110101010010",
+    "1110011000111001001010110010",
+    "1110100010100111100100101010",
+    "1101111111111110000000000000",
+    "1011111110000001111110000000",
+    "0111111110000000000001111110",
+)
+
 
 def hadamard(k: int) -> np.ndarray:
     """A Hadamard matrix with more than ``k`` rows, of the order R's ``hadamard(k)`` picks.
@@ -46,7 +86,7 @@ def hadamard(k: int) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        int8 matrix of +1/-1, first row and column all +1.
+        int8 matrix of +1/-1 with a first row of +1 (R's matrix of that order).
 
     Examples
     --------
@@ -103,7 +143,24 @@ def _base(order: int) -> np.ndarray:
         return _double(_double(np.ones((1, 1), dtype=np.int8)))
     if order == 16:
         return _double(_double(_base(4)))
-    return _paley_two((order - 2) // 2)
+    if order == 28:
+        return _from_bits(_SLOANE_28)
+    return _plackett_burman(_PLACKETT_BURMAN_36)
+
+
+def _from_bits(rows: tuple[str, ...]) -> np.ndarray:
+    return np.array([[1 if c == "1" else -1 for c in row] for row in rows], dtype=np.int8)
+
+
+def _plackett_burman(generator: str) -> np.ndarray:
+    """Order ``len(generator) + 1``: a row of +1, then the cyclic left shifts of the generator
+    with a last column of -1 (Plackett & Burman 1946, in R's layout)."""
+    g = np.array([1 if c == "+" else -1 for c in generator], dtype=np.int8)
+    n = g.size
+    h = -np.ones((n + 1, n + 1), dtype=np.int8)
+    h[0] = 1
+    h[1:, :n] = g[(np.arange(n)[:, None] + np.arange(n)[None, :]) % n]
+    return h
 
 
 def _double(h: np.ndarray) -> np.ndarray:
@@ -149,26 +206,6 @@ def _paley_one(p: int) -> np.ndarray:
     h = np.ones((p + 1, p + 1), dtype=np.int8)
     h[1:, 1:] = core
     return h
-
-
-def _paley_two(q: int) -> np.ndarray:
-    """Paley II, order 2(q + 1), q prime and 1 mod 4; normalised to a first row and column of +1."""
-    idx = np.arange(q)
-    residue = np.zeros(q, dtype=bool)
-    residue[(np.arange(1, q) ** 2) % q] = True
-    chi = np.where(residue, 1, -1)
-    chi[0] = 0
-    jacobsthal = chi[(idx[None, :] - idx[:, None]) % q]
-    s = np.zeros((q + 1, q + 1), dtype=np.int64)
-    s[0, 1:] = 1
-    s[1:, 0] = 1
-    s[1:, 1:] = jacobsthal
-    h = np.kron(s, np.array([[1, 1], [1, -1]])) + np.kron(
-        np.eye(q + 1, dtype=np.int64), np.array([[1, -1], [-1, -1]])
-    )
-    h = h * h[0][None, :]  # make the first row +1 ...
-    h = h * h[:, 0][:, None]  # ... and the first column
-    return h.astype(np.int8)
 
 
 @functools.lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ from ..exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
 __all__ = [
     "LONELY_PSU",
     "DesignStructure",
+    "LonelyAverage",
     "Stage",
     "build_structure",
     "domain_degf",
@@ -69,6 +70,10 @@ class Stage:
     centre : ndarray of bool
         Per stratum: deviations are taken from the stratum mean (False only for a lonely PSU
         under ``"adjust"``, which deviates from zero, as R).
+    average : LonelyAverage or None
+        Under ``lonely_psu="average"`` with lonely strata at this stage: which strata are
+        averaged over in which group (the factor depends on the domain, so the variance
+        engine applies it; ``scale`` is 0 for the lonely strata).
     """
 
     psu: np.ndarray | None
@@ -77,6 +82,58 @@ class Stage:
     n_strata: int
     scale: np.ndarray
     centre: np.ndarray
+    average: LonelyAverage | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class LonelyAverage:
+    """R's ``lonely_psu="average"`` at one stage (survey 4.1.1 ``onestage``): within each
+    group -- the whole design at stage 1, a PSU of the stage above later -- the strata with
+    two or more PSUs are summed and multiplied by (strata) / (strata with two or more PSUs),
+    both counted among the strata that hold a row of the estimate's domain (R runs
+    ``onestage`` on the domain's subset design); NaN where a domain's strata in a group all
+    have one PSU (R's ``0 * strata / 0``).
+
+    Attributes
+    ----------
+    stratum_group : ndarray of int64
+        Group of each stratum (length n_strata).
+    n_groups : int
+    ok : ndarray of bool
+        Per stratum: it has two or more PSUs (or is a census, which R counts as fine).
+    """
+
+    stratum_group: np.ndarray
+    n_groups: int
+    ok: np.ndarray
+
+    def factors(self, row_stratum, domain, n_domains):
+        """The factor per (group, domain), shape (n_groups, n_domains), counting the strata
+        that hold a row with ``domain`` >= 0 (``domain`` None: every stratum, one domain)."""
+        g, ok = self.stratum_group, self.ok
+        if domain is None:
+            strata = np.bincount(g, minlength=self.n_groups).astype(float)
+            good = np.bincount(g, weights=ok, minlength=self.n_groups)
+            strata, good = strata[:, None], good[:, None]
+        else:
+            inside = domain >= 0
+            h, d = row_stratum[inside], domain[inside]
+            n_strata = len(g)
+            joint = d * n_strata + h
+            size = n_domains * n_strata
+            if size <= 4 * len(joint) + 1024:
+                present = np.flatnonzero(np.bincount(joint, minlength=size))
+            else:
+                present = np.unique(joint)
+            pair_domain, pair_stratum = present // n_strata, present % n_strata
+            cell = g[pair_stratum] * n_domains + pair_domain
+            size = self.n_groups * n_domains
+            strata = np.bincount(cell, minlength=size).astype(float)
+            good = np.bincount(cell, weights=ok[pair_stratum], minlength=size)
+            strata = strata.reshape(self.n_groups, n_domains)
+            good = good.reshape(self.n_groups, n_domains)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(strata > 0, strata / good, 0.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,6 +156,7 @@ class DesignStructure:
     n_first_psu: int = 0
     first_stratum: np.ndarray | None = None
     n_first_strata: int = 1
+    row_counts: np.ndarray | None = None
 
 
 def _as_list(name, value):
@@ -185,8 +243,12 @@ def _fpc_values(data, fpc_names):
     return values, as_population
 
 
-def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
+def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu, row_counts=None):
     """Factorize the design columns and precompute every stage (see the module docstring).
+
+    ``row_counts`` (private, for designs of summed cells: :mod:`.chunked`): without
+    clusters, row i of ``data`` stands for ``row_counts[i]`` respondents, each its own PSU,
+    so the PSU counts n_h, the degrees of freedom and the lonely-PSU rules count them.
 
     Returns the structure and the weights implied by the FPC (None when none can be implied).
     """
@@ -241,7 +303,13 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
         stage_stratum.append((stratum, n_stratum))
         previous_psu = (psu, n_psu)
 
-    if stage_psu[0][1] == 1 and not (nest and strata_codes):
+    counts = None
+    if row_counts is not None:
+        if cluster_codes:
+            raise InvalidOptionError("row_counts is for designs without clusters only")
+        counts = np.asarray(row_counts, dtype=float)
+    n_units = n if counts is None else float(counts.sum())  # first-stage PSUs
+    if (stage_psu[0][1] == 1 if counts is None else n_units <= 1) and not (nest and strata_codes):
         raise InvalidValueError("the design has only one primary sampling unit (clusters)")
 
     first_psu, n_first_psu = stage_psu[0]
@@ -266,7 +334,7 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
         stratum, n_strata = stage_stratum[s]
         first_row = _first_row_of_group(psu, n_psu)
         psu_stratum = stratum[first_row]
-        n_h = np.bincount(psu_stratum, minlength=n_strata).astype(float)
+        n_h = np.bincount(psu_stratum, weights=counts, minlength=n_strata).astype(float)
         sample_rows = n_h[stratum]
         if s < len(fpc_values):
             values = fpc_values[s]
@@ -299,8 +367,9 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
         scale = np.where(census[psu_stratum], 0.0, scale)
         lonely = (n_h == 1) & ~census
         centre = np.ones(n_strata, dtype=bool)
+        average = None
         if lonely.any():
-            scale, centre = _lonely_scale(
+            scale, centre, average = _lonely_scale(
                 lonely_psu, lonely, psu_stratum, scale, centre, stage_psu, s, n_strata, stratum
             )
             if lonely_psu == "fail":
@@ -323,20 +392,22 @@ def build_structure(data, *, strata, clusters, fpc, nest, lonely_psu):
                 n_strata=n_strata,
                 scale=scale,
                 centre=centre,
+                average=average,
             )
         )
         if population_rows is not None:
             fractions_above = fractions_above * (sample_rows / population_rows)
 
-    degf = int(n_first_psu - n_first_strata)
+    degf = int((n_first_psu if counts is None else n_units) - n_first_strata)
     structure = DesignStructure(
         n_rows=n,
         stages=tuple(stages),
         degf=degf,
         lonely_psu=lonely_psu,
         has_fpc=bool(fpc_values),
+        row_counts=counts,
         first_psu=None if n_first_psu == n else first_psu,
-        n_first_psu=int(n_first_psu),
+        n_first_psu=int(n_first_psu if counts is None else n_units),
         first_stratum=first_stratum,
         n_first_strata=int(n_first_strata),
     )
@@ -368,8 +439,9 @@ def domain_degf(structure, domain, n_domains):
     """
     domain = np.asarray(domain, dtype=np.int64)
     inside = domain >= 0
-    if structure.first_psu is None:  # every row its own PSU
-        n_psu = np.bincount(domain[inside], minlength=n_domains)
+    if structure.first_psu is None:  # every row its own PSU (or row_counts of them)
+        counts = None if structure.row_counts is None else structure.row_counts[inside]
+        n_psu = np.bincount(domain[inside], weights=counts, minlength=n_domains).astype(np.int64)
     else:
         n_psu = _distinct_per_group(domain, n_domains, structure.first_psu, structure.n_first_psu)
     first_stratum = structure.first_stratum
@@ -387,7 +459,9 @@ def _lonely_scale(option, lonely, psu_stratum, scale, centre, stage_psu, s, n_st
     at this stage.  ``adjust``: it deviates from zero instead (R leaves it uncentred), with
     the factor f.  ``average``: lonely strata are dropped and the other strata's sum is
     multiplied by (strata / strata with more than one PSU) within the same group (the whole
-    design at stage 1, the PSU of the stage above for later stages).
+    design at stage 1, the PSU of the stage above for later stages); that factor depends on
+    the strata a domain touches, so it is returned as a :class:`LonelyAverage` for the
+    variance engine.  Returns (scale, centre, average or None).
     """
     if option == "adjust":
         centre = centre & ~lonely
@@ -399,22 +473,11 @@ def _lonely_scale(option, lonely, psu_stratum, scale, centre, stage_psu, s, n_st
             above, n_groups = stage_psu[s - 1]
             first = _first_row_of_group(stratum, n_strata)
             group_of_stratum = above[first]
-        strata_per_group = np.bincount(group_of_stratum, minlength=n_groups)
-        ok_per_group = np.bincount(group_of_stratum, weights=~lonely, minlength=n_groups)
-        hopeless = (ok_per_group == 0) & (strata_per_group > 0)
-        if hopeless.any():
-            # R returns NaN here (0 * strata / 0); say why instead
-            where = "the design" if s == 0 else "a cluster of the stage above"
-            raise LonelyPSUError(
-                f"lonely_psu='average' has nothing to average at stage {s + 1}: in {where} "
-                f"({int(hopeless.sum())} such) every stratum has a single PSU; choose "
-                "lonely_psu='remove', 'certainty' or 'adjust'"
-            )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            factor = strata_per_group / ok_per_group
-        factor = np.where(lonely, 0.0, factor[group_of_stratum])
-        scale = scale * factor[psu_stratum]
-    return scale, centre
+        # the lonely strata add nothing; the others are scaled up by the engine, per domain
+        scale = np.where(lonely[psu_stratum], 0.0, scale)
+        average = LonelyAverage(stratum_group=group_of_stratum, n_groups=n_groups, ok=~lonely)
+        return scale, centre, average
+    return scale, centre, None
 
 
 def _stratum_name(data, strata_names, s, row, cluster_names=()):

@@ -18,9 +18,13 @@ after the sums are complete.
 :mod:`surveystats.design.dask` runs the same per-chunk reduction on the partitions of a Dask
 DataFrame.
 
-Limits: the design must have clusters (with every row its own PSU the variance needs each
-row's score, which no per-cell sum carries) and no weighting steps (weight first, in memory,
-or supply final weights).
+Without clusters every respondent is its own PSU, and the with-replacement stage variance
+``sum_h n_h / (n_h - 1) sum_i (z_i - zbar_h)^2`` needs, per stratum and domain, only the
+sums of the scores ``z`` and of their squares: the cells also carry the sums of ``w^2``,
+``w^2 y`` and ``w^2 y^2``, from which both follow exactly once the estimate is known
+(:class:`~.variance.RowGroupScores`).
+
+Limits: no weighting steps (weight first, in memory, or supply final weights).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InvalidOptionError, InvalidValueError
+from ._cells import CellEstimators
+from ._structure import _as_list as _names
 
 __all__ = ["ChunkedSurveyDesign", "CellSpec", "cell_sums", "add_cell_sums", "finish_cells"]
 
@@ -48,19 +54,12 @@ _ROWS, _ANSWERED, _W_ALL, _W, _WY, _WY2, _BAD_W, _HITS = (
     "_bad_weights",
     "_level_rows",
 )
-SUMS = (_ROWS, _ANSWERED, _W_ALL, _W, _WY, _WY2, _BAD_W, _HITS)
-
-
-def _names(argument, value):
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise InvalidOptionError(
-        f"{argument}={value!r} must be a column name or a list of column names"
-    )
+# squared weights (answered rows): without clusters every row is a PSU, and the variance
+# needs each cell's sum of squared scores, w^2 (y - R)^2, which these give exactly
+_W2, _W2Y, _W2Y2 = ("_w2", "_w2y", "_w2y2")
+SUMS = (_ROWS, _ANSWERED, _W_ALL, _W, _WY, _WY2, _BAD_W, _HITS, _W2, _W2Y, _W2Y2)
+# the one group key of a design with no strata, FPC or domains
+_ONE_CELL = "_cell"
 
 
 @dataclass(frozen=True)
@@ -80,14 +79,17 @@ class CellSpec:
 
     @property
     def keys(self):
-        """Group keys of the cell table: design columns, then domains (no duplicates)."""
-        return list(dict.fromkeys([*self.strata, *self.clusters, *self.fpc, *self.by]))
+        """Group keys of the cell table: design columns, then domains (no duplicates); a
+        constant key when there are none (one cell)."""
+        keys = list(dict.fromkeys([*self.strata, *self.clusters, *self.fpc, *self.by]))
+        return keys or [_ONE_CELL]
 
     @property
     def columns(self):
         """Every column a chunk must hold."""
         extra = [self.variable] + ([self.weights] if self.weights else [])
-        return list(dict.fromkeys([*self.keys, *extra]))
+        keys = [k for k in self.keys if k != _ONE_CELL]
+        return list(dict.fromkeys([*keys, *extra]))
 
     def check_columns(self, available):
         available = list(available)
@@ -116,13 +118,7 @@ def design_settings(weights, strata, clusters, fpc, nest, lonely_psu) -> dict:
             f"weights={weights!r} must be a column name (values cannot be given per row "
             "for data read in chunks or partitions)"
         )
-    if not _names("clusters", clusters):
-        raise InvalidOptionError(
-            "clusters=None: estimates in chunks need clusters (PSUs); with every row its own "
-            "PSU the variance needs each row's score -- read the file with read_survey and "
-            "use SurveyDesign"
-        )
-    for argument, value in (("strata", strata), ("fpc", fpc)):
+    for argument, value in (("clusters", clusters), ("strata", strata), ("fpc", fpc)):
         _names(argument, value)
     if not isinstance(nest, bool | np.bool_):
         raise InvalidOptionError(f"nest={nest!r} must be True or False")
@@ -174,14 +170,9 @@ def _answers(chunk, spec):
         y = hits.astype(float)
         y[missing] = np.nan
         return y
-    try:
-        y = column.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise InvalidOptionError(
-            f"variable={spec.variable!r} is not numeric (dtype {column.dtype}); for a share of "
-            "answers use proportion(variable, level=...)"
-        ) from exc
-    return np.asarray(y, dtype=float)
+    from .estimators import numeric_values
+
+    return numeric_values(column, spec.variable)
 
 
 def cell_sums(chunk: pd.DataFrame, spec: CellSpec) -> pd.DataFrame:
@@ -206,7 +197,8 @@ def cell_sums(chunk: pd.DataFrame, spec: CellSpec) -> pd.DataFrame:
             ) from exc
         bad = ~(np.isfinite(w) & (w > 0))
     w_answered = np.where(answered, w, 0.0)
-    wy = np.where(answered, w * np.where(answered, y, 0.0), 0.0)
+    y0 = np.where(answered, y, 0.0)
+    wy = np.where(answered, w * y0, 0.0)
     sums = pd.DataFrame(
         {
             _ROWS: np.ones(len(chunk)),
@@ -217,10 +209,13 @@ def cell_sums(chunk: pd.DataFrame, spec: CellSpec) -> pd.DataFrame:
             _WY2: wy * np.where(answered, y, 0.0),
             _BAD_W: bad.astype(float),
             _HITS: (y == 1.0).astype(float) if spec.statistic == "proportion" else 0.0,
+            _W2: w_answered * w_answered,
+            _W2Y: w_answered * wy,
+            _W2Y2: wy * wy,
         },
         index=chunk.index,
     )
-    keys = {k: chunk[k] for k in spec.keys}
+    keys = {k: (pd.Series(0, index=chunk.index) if k == _ONE_CELL else chunk[k]) for k in spec.keys}
     table = (
         pd.concat([pd.DataFrame(keys), sums], axis=1)
         .groupby(spec.keys, dropna=False, observed=True, sort=False)[list(SUMS)]
@@ -253,9 +248,9 @@ def finish_cells(
     cells: pd.DataFrame,
     spec: CellSpec,
     *,
-    method,
-    confidence_level,
-    deff,
+    method="logit",
+    confidence_level=0.95,
+    deff="replace",
     levels_seen: Callable[[], list] | None = None,
     categories=None,
 ):
@@ -296,15 +291,18 @@ def finish_cells(
     # structure (stages, n_h, FPC, lonely PSUs, degf) is the data's.  Its weights only pass
     # validation (the variance reads the structure); the estimand gets the answered sums.
     unit_weights = None if spec.weights is None else cells[_W_ALL].to_numpy()
-    design = SurveyDesign(
-        cells,
-        weights=unit_weights,
-        strata=_one_or_list(spec.strata),
-        clusters=_one_or_list(spec.clusters),
-        fpc=_one_or_list(spec.fpc),
-        nest=spec.nest,
-        lonely_psu=spec.lonely_psu,
-    )
+    if spec.clusters:
+        design = SurveyDesign(
+            cells,
+            weights=unit_weights,
+            strata=_one_or_list(spec.strata),
+            clusters=_one_or_list(spec.clusters),
+            fpc=_one_or_list(spec.fpc),
+            nest=spec.nest,
+            lonely_psu=spec.lonely_psu,
+        )
+    else:
+        design = _unclustered_design(cells, spec, unit_weights)
     scale = 1.0 if spec.weights is not None else design.weights  # implied weight per cell
     w = cells[_W].to_numpy() * scale
     wy = cells[_WY].to_numpy() * scale
@@ -333,7 +331,12 @@ def finish_cells(
         cell_weights = w
     totals = estimand.totals(cell_weights)
     estimate = estimand.value(totals)
-    covariance = taylor_covariance(design, estimand.scores(cell_weights, totals))
+    if spec.clusters:
+        scores = estimand.scores(cell_weights, totals)
+    else:
+        squared = [cells[name].to_numpy() * scale**2 for name in (_W2, _W2Y, _W2Y2)]
+        scores = _row_group_scores(spec, estimate, totals, domain, n_domains, w, wy, *squared)
+    covariance = taylor_covariance(design, scores, domain)
     variance = np.diag(covariance).copy()
 
     safe = np.where(domain >= 0, domain, 0)
@@ -374,6 +377,62 @@ def finish_cells(
         spec.variable,
         spec.level,
     )
+
+
+def _unclustered_design(cells, spec, unit_weights):
+    """The cell table as a design whose every respondent is its own PSU: the structure
+    counts each cell's rows as PSUs (``row_counts``), so n_h, the FPC, degf and the lonely
+    rules are those of the rows, as the in-memory design's."""
+    from ._structure import build_structure
+    from .survey_design import _rebuild
+
+    structure, implied = build_structure(
+        cells,
+        strata=_one_or_list(spec.strata),
+        clusters=None,
+        fpc=_one_or_list(spec.fpc),
+        nest=spec.nest,
+        lonely_psu=spec.lonely_psu,
+        row_counts=cells[_ROWS].to_numpy(),
+    )
+    if unit_weights is not None:
+        weights = unit_weights
+    else:
+        weights = implied if implied is not None else np.ones(len(cells))
+    settings = dict(
+        weights=spec.weights,
+        strata=_one_or_list(spec.strata),
+        clusters=None,
+        fpc=_one_or_list(spec.fpc),
+        nest=spec.nest,
+        lonely_psu=spec.lonely_psu,
+    )
+    return _rebuild(cells, weights, structure, (), settings)
+
+
+def _row_group_scores(spec, estimate, totals, domain, n_domains, w, wy, w2, w2y, w2y2):
+    """Per cell, the sum and the sum of squares of its rows' linearization scores.
+
+    A total's score is ``w y``; a mean's (a proportion's) ``w (y - R) / W`` with R and W the
+    domain's estimate and weight, so a cell's sum is ``(sum w y - R sum w) / W`` and its sum
+    of squares ``(sum w^2 y^2 - 2 R sum w^2 y + R^2 sum w^2) / W^2`` (R ``svymean``'s
+    influence values, summed without the rows).
+    """
+    from .variance import RowGroupScores
+
+    inside = domain >= 0
+    column = np.where(inside, domain, 0)
+    if spec.statistic == "total":
+        sums, squares = wy, w2y2
+    else:
+        ratio = estimate[column]
+        weight = np.asarray(totals, dtype=float).reshape(n_domains, 2)[column, 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sums = (wy - ratio * w) / weight
+            squares = (w2y2 - 2 * ratio * w2y + ratio * ratio * w2) / (weight * weight)
+    sums = np.where(inside, sums, 0.0)
+    squares = np.where(inside, squares, 0.0)
+    return RowGroupScores(sums=sums, squares=squares, column=column, n_columns=n_domains)
 
 
 def _design_effect(variance, domain, inside, w, wy, wy2, n, spec, kind, n_domains):
@@ -424,7 +483,7 @@ def _one_or_list(names):
 
 
 # --------------------------------------------------------------------------- the public class
-class ChunkedSurveyDesign:
+class ChunkedSurveyDesign(CellEstimators):
     """A sample design over data read in chunks: a file larger than memory, or any iterable
     of DataFrames.
 
@@ -439,7 +498,7 @@ class ChunkedSurveyDesign:
         returns a fresh iterable of DataFrames each time it is called (one call per
         estimate).
     weights, strata, clusters, fpc, nest, lonely_psu
-        As :class:`~surveystats.SurveyDesign`; ``clusters`` is required.
+        As :class:`~surveystats.SurveyDesign` (column names).
     chunksize : int
         Rows per chunk of a file.
     **read_options
@@ -519,17 +578,9 @@ class ChunkedSurveyDesign:
             for batch in handle.iter_batches(batch_size=self._chunksize, columns=columns):
                 yield batch.to_pandas()
 
-    def _run(
-        self,
-        statistic,
-        variable,
-        *,
-        level=None,
-        by=None,
-        method="logit",
-        confidence_level=0.95,
-        deff="replace",
-    ):
+    def _run(self, statistic, variable, *, level=None, by=None, **finish):
+        """One estimate; ``finish``: ``method``, ``confidence_level``, ``deff`` (checked by
+        :func:`finish_cells`)."""
         spec = make_spec(self._settings, statistic, variable, level, by)
         pending, total, seen, categories = [], None, set(), None
         first = True
@@ -551,32 +602,7 @@ class ChunkedSurveyDesign:
         return finish_cells(
             cells,
             spec,
-            method=method,
-            confidence_level=confidence_level,
-            deff=deff,
             levels_seen=lambda: sorted(seen, key=str),
             categories=categories,
-        )
-
-    def mean(self, variable, *, by=None, confidence_level=0.95, deff="replace"):
-        """Weighted mean, as :meth:`SurveyDesign.mean <surveystats.SurveyDesign.mean>`."""
-        return self._run("mean", variable, by=by, confidence_level=confidence_level, deff=deff)
-
-    def total(self, variable, *, by=None, confidence_level=0.95, deff="replace"):
-        """Weighted total, as :meth:`SurveyDesign.total <surveystats.SurveyDesign.total>`."""
-        return self._run("total", variable, by=by, confidence_level=confidence_level, deff=deff)
-
-    def proportion(
-        self, variable, *, level, by=None, method="logit", confidence_level=0.95, deff="replace"
-    ):
-        """Share of ``level``, as :meth:`SurveyDesign.proportion
-        <surveystats.SurveyDesign.proportion>`."""
-        return self._run(
-            "proportion",
-            variable,
-            level=level,
-            by=by,
-            method=method,
-            confidence_level=confidence_level,
-            deff=deff,
+            **finish,
         )

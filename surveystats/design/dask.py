@@ -6,7 +6,8 @@ group-by aggregation, and only that table -- a few rows per PSU -- comes back to
 where :func:`~surveystats.design.chunked.finish_cells` finishes the estimate with the design
 core's structure, variance engine and intervals.  The numbers are those of the in-memory
 :class:`~surveystats.SurveyDesign` on the same rows (to rounding); the limits are those of
-:mod:`.chunked` (clusters required, no weighting steps).
+:mod:`.chunked` (no weighting steps).  ``mean``, ``total`` and ``proportion`` come from
+:class:`~._cells.CellEstimators`, shared with the chunked design.
 
 Needs the ``dask`` extra (``pip install 'surveystats[dask]'``).
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._cells import CellEstimators
 from .chunked import (
     SUMS,
     cell_sums,
@@ -26,7 +28,7 @@ from .chunked import (
 __all__ = ["DaskSurveyDesign"]
 
 
-class DaskSurveyDesign:
+class DaskSurveyDesign(CellEstimators):
     """A sample design over a Dask DataFrame (R ``svydesign`` for data on a cluster).
 
     Parameters
@@ -34,12 +36,14 @@ class DaskSurveyDesign:
     data : dask.dataframe.DataFrame
         One row per respondent, in any number of partitions.
     weights, strata, clusters, fpc, nest, lonely_psu
-        As :class:`~surveystats.SurveyDesign` (column names); ``clusters`` is required.
+        As :class:`~surveystats.SurveyDesign` (column names).
 
     Notes
     -----
     Every estimate is one ``compute()`` of a group-by sum; the rows never leave the workers.
-    Pass ``split_out`` to an estimator for a cell table too big for one partition.
+    ``mean``, ``total`` and ``proportion`` take the arguments of
+    :class:`~surveystats.SurveyDesign`'s, and ``split_out`` (partitions of the summed cell
+    table, for one too big for one partition).
 
     Examples
     --------
@@ -76,18 +80,9 @@ class DaskSurveyDesign:
         """The Dask DataFrame."""
         return self._data
 
-    def _run(
-        self,
-        statistic,
-        variable,
-        *,
-        level=None,
-        by=None,
-        method="logit",
-        confidence_level=0.95,
-        deff="replace",
-        split_out=1,
-    ):
+    def _run(self, statistic, variable, *, level=None, by=None, split_out=1, **finish):
+        """One estimate; ``finish``: ``method``, ``confidence_level``, ``deff`` (checked by
+        :func:`finish_cells`)."""
         spec = make_spec(self._settings, statistic, variable, level, by)
         data = self._data
         spec.check_columns(data.columns)
@@ -113,55 +108,7 @@ class DaskSurveyDesign:
         return finish_cells(
             cells,
             spec,
-            method=method,
-            confidence_level=confidence_level,
-            deff=deff,
             levels_seen=levels_seen,
             categories=categories,
-        )
-
-    def mean(self, variable, *, by=None, confidence_level=0.95, deff="replace", split_out=1):
-        """Weighted mean, as :meth:`SurveyDesign.mean <surveystats.SurveyDesign.mean>`."""
-        return self._run(
-            "mean",
-            variable,
-            by=by,
-            confidence_level=confidence_level,
-            deff=deff,
-            split_out=split_out,
-        )
-
-    def total(self, variable, *, by=None, confidence_level=0.95, deff="replace", split_out=1):
-        """Weighted total, as :meth:`SurveyDesign.total <surveystats.SurveyDesign.total>`."""
-        return self._run(
-            "total",
-            variable,
-            by=by,
-            confidence_level=confidence_level,
-            deff=deff,
-            split_out=split_out,
-        )
-
-    def proportion(
-        self,
-        variable,
-        *,
-        level,
-        by=None,
-        method="logit",
-        confidence_level=0.95,
-        deff="replace",
-        split_out=1,
-    ):
-        """Share of ``level``, as :meth:`SurveyDesign.proportion
-        <surveystats.SurveyDesign.proportion>`."""
-        return self._run(
-            "proportion",
-            variable,
-            level=level,
-            by=by,
-            method=method,
-            confidence_level=confidence_level,
-            deff=deff,
-            split_out=split_out,
+            **finish,
         )

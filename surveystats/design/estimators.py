@@ -87,7 +87,12 @@ def domain_codes(design, by):
 
 
 def _numeric_answers(design, variable):
-    column = design._column(variable, "variable")
+    return numeric_values(design._column(variable, "variable"), variable)
+
+
+def numeric_values(column, variable):
+    """A column as floats (NaN for missing); a column that is not numeric raises, naming it
+    (shared with the chunked designs, which read a chunk's column)."""
     try:
         values = column.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
@@ -241,9 +246,17 @@ def _result(design, parts, method, confidence_level, statistic, variable, level)
     problem = np.where(n == 0, "no answers in this domain", "").astype(object)
     problem = np.where(
         (n > 0) & (df < 1),
-        "no degrees of freedom (the domain's PSUs minus its strata is 0): no interval",
+        "no degrees of freedom (PSUs minus strata is 0): no interval",
         problem,
     )
+    if getattr(getattr(design, "_structure", None), "lonely_psu", None) == "average":
+        problem = np.where(
+            (n > 0) & np.isnan(se),
+            "lonely_psu='average': every stratum this estimate touches (in the design, or "
+            "in a cluster of the stage above) has one PSU, so there is nothing to average "
+            "(R gives NaN too)",
+            problem,
+        )
     if statistic == "proportion":
         problem = np.where(
             (n > 0) & ((estimate == 0) | (estimate == 1)),

@@ -1020,6 +1020,12 @@ def _fit_calibration(design, step):
             "every replicate would need its own bounds (R's calibrate ignores bounds.const on "
             "replicate designs); give bounds=(lower, upper) on the g-weights"
         )
+    if step.trim is not None or not step.converged:
+        # calibrate(trim=) and an unconverged calibrate(force=True) are not replayed per replicate
+        raise InvalidOptionError(
+            "calibrate(trim=...) and calibrate(force=True) without convergence are not "
+            "available on a replicate design: calibrate without them, then trim_weights()"
+        )
     model, targets = build_model(list(step.margins), list(step.numeric_totals))
     lower, upper = (-np.inf, np.inf) if step.bounds is None else step.bounds
     method = step.method

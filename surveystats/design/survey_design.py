@@ -46,7 +46,9 @@ class SurveyDesign(WeightingMethods):
         A stratum with one PSU, as R's ``options(survey.lonely.psu)``: ``"fail"`` raises
         naming the stratum; ``"remove"`` and ``"certainty"`` let it add no variance;
         ``"adjust"`` measures it from zero rather than its mean; ``"average"`` replaces it
-        by the average of the other strata.
+        by the average of the other strata (as R: the strata counted are those holding a
+        row of the estimate's domain, and where all of them have one PSU the variance is
+        NaN, with ``problem`` saying why).
 
     Attributes
     ----------

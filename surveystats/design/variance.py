@@ -21,6 +21,7 @@ import numpy as np
 
 __all__ = [
     "DomainScores",
+    "RowGroupScores",
     "taylor_covariance",
     "structure_covariance",
     "estimand_covariance",
@@ -43,7 +44,20 @@ class DomainScores:
         return out
 
 
-def taylor_covariance(design, scores):
+@dataclass(frozen=True, eq=False)
+class RowGroupScores:
+    """Scores of groups of rows that are each their own PSU, one domain per group (a cell of
+    :mod:`.chunked`): per group the sum and the sum of squares of its rows' scores, which is
+    all the with-replacement stage variance needs (the structure's ``row_counts`` say how
+    many rows, so PSUs, each group holds)."""
+
+    sums: np.ndarray
+    squares: np.ndarray
+    column: np.ndarray
+    n_columns: int
+
+
+def taylor_covariance(design, scores, domain=None):
     """Covariance ``(k, k)`` of the estimates whose linearization scores are ``scores``.
 
     Parameters
@@ -51,6 +65,11 @@ def taylor_covariance(design, scores):
     design : SurveyDesign
         Supplies ``_weighting_steps`` and ``_structure``.
     scores : ndarray (n_rows, k) or DomainScores
+    domain : ndarray of int64, optional
+        Domain code (column of ``scores``) of each row, -1 for a row in no estimate: only
+        ``lonely_psu="average"`` reads it (its factor counts the strata a domain touches).
+        Ignored after weighting steps, where R's subset keeps every row (a calibrated
+        design's domain has zero weights outside, not fewer rows).
     """
     steps = design._weighting_steps
     if steps:
@@ -58,7 +77,8 @@ def taylor_covariance(design, scores):
             scores = scores.dense()
         for step in steps:
             scores = step.adjust_scores(scores)
-    return structure_covariance(design._structure, scores)
+        domain = None
+    return structure_covariance(design._structure, scores, domain)
 
 
 def estimand_totals_and_covariance(design, estimand):
@@ -95,18 +115,30 @@ def estimand_covariance(design, estimand, totals, first_group=None):
         if stage.psu is None:
             if row_scores is None:
                 row_scores = estimand.scores(weights, totals)
-            covariance += _stage_covariance(stage, row_scores, k)
+            covariance += _stage_covariance(stage, row_scores, k, estimand.domain)
         else:
             if first_group is not None and stage is design._structure.stages[0]:
                 group = first_group
             else:
                 group = estimand.group_totals(weights, stage.psu, stage.n_psu)
-            covariance += _centred_covariance(stage, estimand.group_scores(group, totals), k)
+            psu_scores = estimand.group_scores(group, totals)
+            if stage.average is not None:
+                factor = _average_factors(stage, estimand.domain, k)
+                psu_group = stage.average.stratum_group[stage.psu_stratum]
+                psu_scores = psu_scores * np.sqrt(factor[psu_group])
+            covariance += _centred_covariance(stage, psu_scores, k)
     return covariance
 
 
-def structure_covariance(structure, scores):
-    """Sum of the stage covariances of ``scores`` over the stages of ``structure``."""
+def structure_covariance(structure, scores, domain=None):
+    """Sum of the stage covariances of ``scores`` over the stages of ``structure``
+    (``domain``: as :func:`taylor_covariance`)."""
+    if isinstance(scores, RowGroupScores):
+        k = scores.n_columns
+        covariance = np.zeros((k, k))
+        for stage in structure.stages:
+            covariance += _row_group_covariance(stage, scores, k, structure.row_counts, domain)
+        return covariance
     if isinstance(scores, DomainScores):
         k = scores.n_columns
     else:
@@ -116,8 +148,65 @@ def structure_covariance(structure, scores):
         k = scores.shape[1]
     covariance = np.zeros((k, k))
     for stage in structure.stages:
-        covariance += _stage_covariance(stage, scores, k)
+        covariance += _stage_covariance(stage, scores, k, domain)
     return covariance
+
+
+def _row_group_covariance(stage, scores, k, counts, domain):
+    """The stage covariance of :class:`RowGroupScores` (every row its own PSU), by moments:
+    ``_sparse_rows_covariance`` with each group's sum of squares for its rows' squares and
+    its row count in n_h and in C."""
+    if stage.psu is not None or counts is None:
+        raise ValueError("RowGroupScores need a structure without clusters, with row_counts")
+    sums, squares, column = scores.sums, scores.squares, scores.column
+    if stage.average is not None:
+        factor = _average_factors(stage, domain, k)
+        row_group = stage.average.stratum_group[stage.psu_stratum]
+        inside = np.ones(len(column), dtype=bool) if domain is None else np.asarray(domain) >= 0
+        square = np.where(inside, factor[row_group, column if domain is not None else 0], 1.0)
+        sums, squares = sums * np.sqrt(square), squares * square
+    h, s = stage.psu_stratum, stage.scale
+    n_strata = stage.n_strata
+    codes = h * k + column
+    n_h = np.bincount(h, weights=counts, minlength=n_strata)
+    stratum_sums = np.bincount(codes, weights=sums, minlength=n_strata * k).reshape(n_strata, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.where(stage.centre[:, None], stratum_sums / n_h[:, None], 0.0)
+    b = np.bincount(codes, weights=s * sums, minlength=n_strata * k).reshape(n_strata, k)
+    c = np.bincount(h, weights=s * counts, minlength=n_strata)
+    cross = np.einsum("hi,hj->ij", means, b)
+    out = np.einsum("hi,h,hj->ij", means, c, means) - cross - cross.T
+    out[np.diag_indices(k)] += np.bincount(column, weights=s * squares, minlength=k)
+    return out
+
+
+def _row_stratum(stage):
+    return stage.psu_stratum if stage.psu is None else stage.psu_stratum[stage.psu]
+
+
+def _average_factors(stage, domain, k):
+    """``lonely_psu="average"``'s factor per (group, domain) of this stage, (n_groups, k)
+    (one column, broadcast over the k estimates, when ``domain`` is None)."""
+    if domain is None:
+        return stage.average.factors(None, None, 1)
+    return stage.average.factors(_row_stratum(stage), np.asarray(domain), k)
+
+
+def _averaged_rows(stage, scores, k, domain):
+    """Row scores times the square root of their (group, domain) factor (R ``onestage``'s
+    ``* nstrat / nokstrat``, applied to squares, so to each score as a square root)."""
+    factor = _average_factors(stage, domain, k)
+    row_group = stage.average.stratum_group[_row_stratum(stage)]
+    if isinstance(scores, DomainScores):
+        if domain is None:
+            root = np.sqrt(factor[row_group, 0])
+        else:
+            # a row in no estimate has score 0 under column 0: leave it 0 (factor 1), so a
+            # NaN factor of domain 0 does not reach it
+            inside = np.asarray(domain) >= 0
+            root = np.where(inside, np.sqrt(factor[row_group, scores.column]), 1.0)
+        return DomainScores(values=scores.values * root, column=scores.column, n_columns=k)
+    return scores * np.sqrt(factor[row_group])
 
 
 def _psu_totals(stage, scores, k):
@@ -132,7 +221,9 @@ def _psu_totals(stage, scores, k):
     return out
 
 
-def _stage_covariance(stage, scores, k):
+def _stage_covariance(stage, scores, k, domain=None):
+    if stage.average is not None:
+        scores = _averaged_rows(stage, scores, k, domain)
     if stage.psu is None and isinstance(scores, DomainScores):
         return _sparse_rows_covariance(stage, scores, k)
     totals = scores if stage.psu is None else _psu_totals(stage, scores, k)

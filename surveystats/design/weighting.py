@@ -191,6 +191,8 @@ class WeightingMethods:
         max_iter=50,
         tolerance=1e-10,
         total=None,
+        force=False,
+        trim=None,
     ):
         """Calibrate the weights to categorical margins and numeric totals together.
 
@@ -219,12 +221,32 @@ class WeightingMethods:
             Every total met to ``tolerance * (1 + |target|)`` (R's ``epsilon``).
         total : float, optional
             When given, the categorical targets are shares of this total.
+        force : bool
+            R's ``force``: when the totals are not met within ``tolerance`` after
+            ``max_iter`` iterations, keep the last weights (with a ``RuntimeWarning``; the
+            step records ``converged=False``) instead of raising.
+        trim : (float, float), optional
+            R's ``trim``: after calibrating, g-weights outside ``(lower, upper)`` are set to
+            the bound and the trimmed weight is shared by the others in proportion to their
+            starting weights (one pass; the totals are then met only approximately).  Unlike
+            R, it also applies to unbounded linear calibration (R ignores it there) and does
+            not excuse a calibration that did not converge (that needs ``force=True``).
 
         Returns
         -------
         SurveyDesign
+
+        Raises
+        ------
+        SurveyStatsError
+            Newton did not meet every total within ``tolerance`` in ``max_iter`` iterations
+            (the message names the worst total and these settings), or a weight would be zero
+            or negative.
         """
         method = check_choice("method", method, CALIBRATION_METHODS)
+        if not isinstance(force, bool):
+            raise InvalidOptionError(f"force={force!r} must be True or False")
+        trim = None if trim is None else _pair("trim", trim)
         max_iter = _positive_int("max_iter", max_iter)
         tolerance = _positive_float("tolerance", tolerance)
         w = self.weights
@@ -258,6 +280,8 @@ class WeightingMethods:
             upper=upper,
             max_iter=max_iter,
             tolerance=tolerance,
+            force=force,
+            trim=trim,
         )
         step = dataclasses.replace(
             step,

@@ -22,6 +22,7 @@ from surveystats.design import load_api
 from surveystats.design.chunked import ChunkedSurveyDesign
 from surveystats.exceptions import InvalidOptionError, InvalidValueError, SurveyStatsError
 
+REFERENCE = Path(__file__).parent.parent / "reference" / "design"
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
 HAVE_PYARROW = importlib.util.find_spec("pyarrow") is not None
 
@@ -31,6 +32,11 @@ DESIGNS = {
     "apiclus1": dict(weights="pw", clusters="dnum", fpc="fpc"),
     "apiclus2": dict(clusters=["dnum", "snum"], fpc=["fpc1", "fpc2"]),  # weights implied
     "apistrat": dict(weights="pw", strata="stype", clusters="snum", fpc="fpc"),
+    # no clusters: every school its own PSU (per-cell sums of squared scores)
+    "apistrat rows": dict(weights="pw", strata="stype", fpc="fpc"),
+    "apistrat rows, no fpc": dict(weights="pw", strata="stype"),
+    "apiclus1 rows, weights implied": dict(fpc="fpc"),
+    "apistrat rows, nothing": dict(),
 }
 
 CALLS = {
@@ -54,7 +60,7 @@ CALLS = {
 
 
 def api_frame(name):
-    frame = load_api(name)
+    frame = load_api(name.split(" ")[0])
     answer = frame["sch.wide"].astype(object)
     answer[::7] = np.nan  # every seventh school did not answer
     frame["answer"] = answer
@@ -64,7 +70,7 @@ def api_frame(name):
     return frame
 
 
-def assert_same(chunked, memory, rtol=1e-10):
+def assert_same(chunked, memory, rtol=1e-12):
     # A domain without answers has no estimate; its SE is NaN here.  In memory it is NaN or
     # 0 depending on the variance engine's path (0 when every row is its own PSU), so those
     # domains are checked apart.
@@ -85,11 +91,16 @@ def assert_same(chunked, memory, rtol=1e-10):
         assert list(chunked.domain) == list(memory.domain)
         assert chunked.by == memory.by
     kept = np.flatnonzero(~empty)
+    theirs = memory.covariance[np.ix_(kept, kept)]
+    # a covariance that is 0 but for rounding (1e-34 against variances of 1e-3, between
+    # domains of a design without clusters, whose scores sum to 0) is held to rtol of the
+    # largest variance, not to its own size
+    scale = np.nanmax(np.abs(np.diag(theirs)), initial=0.0)
     np.testing.assert_allclose(
         chunked.covariance[np.ix_(kept, kept)],
-        memory.covariance[np.ix_(kept, kept)],
+        theirs,
         rtol=rtol,
-        atol=1e-300,
+        atol=max(rtol * scale, 1e-300),
     )
 
 
@@ -172,9 +183,61 @@ def test_chunked_lonely_psu_rules_as_memory():
 
 
 # ------------------------------------------------------------------------ mistakes
-def test_chunked_needs_clusters(tmp_path):
-    with pytest.raises(InvalidOptionError, match="clusters=None"):
-        ChunkedSurveyDesign(lambda: iter(()), weights="pw", strata="stype")
+def test_chunked_without_clusters_matches_r():
+    # R: svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat) --
+    # tests/reference/design/api_reference.csv ("strat"), svymean / svytotal / svyciprop
+    reference = pd.read_csv(REFERENCE / "api_reference.csv", keep_default_na=False, dtype=str)
+    reference = reference[reference["design"] == "strat"]
+    frame = pd.read_csv(REFERENCE / "apistrat.csv")
+    pieces = lambda: (frame.iloc[i : i + 17] for i in range(0, len(frame), 17))  # noqa: E731
+    chunked = ChunkedSurveyDesign(pieces, weights="pw", strata="stype", fpc="fpc")
+    checked = 0
+    for statistic, variable, level, by, method in (
+        ("mean", "api00", "", "", ""),
+        ("total", "enroll", "", "stype", ""),
+        ("proportion", "sch.wide", "Yes", "stype", "beta"),
+        ("proportion", "sch.wide", "Yes", "", "logit"),
+    ):
+        if statistic == "proportion":
+            result = chunked.proportion(variable, level=level, by=by or None, method=method)
+        else:
+            result = getattr(chunked, statistic)(variable, by=by or None)
+        rows = reference[
+            (reference["statistic"] == statistic)
+            & (reference["variable"] == variable)
+            & (reference["by"] == by)
+        ]
+        got = result.to_frame()
+        got.index = [""] if not by else [str(d) for d in got["domain"]]
+        for quantity, column, rtol in (
+            ("estimate", "estimate", 1e-8),
+            ("se", "se", 1e-8),
+            ("low", "low", 1e-7 if method == "logit" else 1e-8),  # logit: svyglm's IRLS
+        ):
+            want = rows[
+                (rows["quantity"] == quantity)
+                & (rows["method"] == (method if quantity == "low" else ""))
+            ]
+            want = want.set_index("domain")["value"].astype(float)
+            np.testing.assert_allclose(got.loc[want.index, column], want, rtol=rtol)
+            checked += len(want)
+    assert checked >= 14
+
+
+def test_chunked_without_clusters_lonely_rules_as_memory():
+    frame = api_frame("apistrat")
+    frame["stratum"] = frame["stype"].astype(str)
+    frame.loc[0, "stratum"] = "L"  # a stratum of one school
+    frame["group"] = np.where(frame.index % 3 == 0, "a", "b")
+    pieces = lambda: (frame.iloc[i : i + 40] for i in range(0, len(frame), 40))  # noqa: E731
+    options = dict(weights="pw", strata="stratum", fpc="fpc")
+    with pytest.raises(SurveyStatsError, match="stratum=.L."):
+        ChunkedSurveyDesign(pieces, **options).mean("api00")
+    for rule in ("remove", "certainty", "adjust", "average"):
+        chunked = ChunkedSurveyDesign(pieces, lonely_psu=rule, **options)
+        memory = ss.SurveyDesign(frame, lonely_psu=rule, **options)
+        assert_same(chunked.mean("api00"), memory.mean("api00"), rtol=1e-12)
+        assert_same(chunked.mean("api00", by="group"), memory.mean("api00", by="group"), rtol=1e-12)
 
 
 def test_chunked_names_a_missing_column(tmp_path):

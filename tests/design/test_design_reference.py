@@ -54,12 +54,18 @@ DESIGNS = {
 for _option in ("remove", "certainty", "adjust", "average"):
     DESIGNS[f"lonely_{_option}"] = _lonely(_option, True)
     DESIGNS[f"lonely_{_option}_nofpc"] = _lonely(_option, False)
-# lonely PSUs at stage 2 ("average" there: R returns NaN, surveystats raises; see below)
-for _option in ("remove", "certainty", "adjust"):
+# lonely PSUs at stage 2 ("average" there: R returns NaN, and so does surveystats)
+for _option in ("remove", "certainty", "adjust", "average"):
     DESIGNS[f"clus2_lonely_{_option}"] = (
         "apiclus2_lonely",
         dict(clusters=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu=_option),
     )
+# NHANES with one lonely stratum (PSU 2 of stratum 83 dropped), by race and by a domain that
+# misses the lonely stratum; and with one PSU per stratum (all lonely)
+_NHANES = dict(weights="WTMEC2YR", strata="SDMVSTRA", clusters="SDMVPSU", nest=True)
+for _option in ("remove", "certainty", "adjust", "average"):
+    DESIGNS[f"nhanes_lonely_{_option}"] = ("nhanes_lonely", dict(_NHANES, lonely_psu=_option))
+    DESIGNS[f"nhanes_single_{_option}"] = ("nhanes_single", dict(_NHANES, lonely_psu=_option))
 
 METHODS = ("logit", "mean", "xlogit", "asin", "beta", "likelihood")
 
@@ -81,6 +87,10 @@ _CACHE = {}
 def _design(name):
     if name not in _CACHE:
         data_name, keywords = DESIGNS[name]
+        if data_name == "nhanes_single" and data_name not in _DATA:
+            # design_reference.R: nhanes_lonely.csv's rows with SDMVPSU == 1
+            lonely = pd.read_csv(REFERENCE / "nhanes_lonely.csv")
+            _DATA[data_name] = lonely[lonely["SDMVPSU"] == 1].reset_index(drop=True)
         if data_name not in _DATA:
             _DATA[data_name] = pd.read_csv(REFERENCE / f"{data_name}.csv")
         _CACHE[name] = ss.SurveyDesign(_DATA[data_name], **keywords)
@@ -249,12 +259,38 @@ def test_chisq_matches_svychisq(design, table):
     np.testing.assert_allclose(chi.statistic, f.statistic * chi.ndf, rtol=RTOL)
 
 
-def test_average_with_nothing_to_average_raises():
+def test_average_with_nothing_to_average_is_nan_and_says_why():
     # R: svymean(~api00, d) under survey.lonely.psu = "average" gives SE NaN (design_reference.R,
     # "clus2_lonely_average"): each lonely district is a group of one stratum with one PSU
+    # (0 * strata / 0 in R's onestage).  test_mean_and_total_match_r holds the NaN to R's.
     assert np.isnan(_expected("clus2_lonely_average", "mean", "api00", "", "", "", "se").iloc[0])
+    result = _design("clus2_lonely_average").mean("api00")
+    assert np.isnan(result.se) and np.isnan(result.low)
+    assert "nothing to average" in result.problem
+    assert np.isfinite(result.estimate)
+    # every stratum lonely at stage 1: the same
+    single = _design("nhanes_single_average").mean("RIAGENDR")
+    assert np.isnan(single.se) and "nothing to average" in single.problem
+
+
+def test_average_factor_counts_the_strata_a_domain_touches():
+    # R runs onestage on the domain's subset, so strata / (strata with 2+ PSUs) is counted
+    # among the strata holding the domain's rows: 1 for a domain that misses the lonely
+    # stratum 83 (design_reference.R, "nhanes_lonely_average", by = "upper")
+    d = _design("nhanes_lonely_average")
+    upper = d.mean("RIAGENDR", by="upper")
+    remove = _design("nhanes_lonely_remove").mean("RIAGENDR", by="upper")
+    frame, frame_remove = _as_frame(upper, "upper"), _as_frame(remove, "upper")
+    assert frame.loc["upper", "se"] == pytest.approx(frame_remove.loc["upper", "se"], rel=1e-12)
+    assert frame.loc["lower", "se"] > frame_remove.loc["lower", "se"]
+    data = _DATA["nhanes_lonely"]
+    n_lower = data.loc[data["upper"] == "lower", "SDMVSTRA"].nunique()
+    # the lower domain's variance is remove's times strata / (strata - 1)
+    ratio = (frame.loc["lower", "se"] / frame_remove.loc["lower", "se"]) ** 2
+    assert ratio == pytest.approx(n_lower / (n_lower - 1), rel=1e-12)
+
+
+def test_fail_names_the_lonely_stratum_at_stage_2():
     data = pd.read_csv(REFERENCE / "apiclus2_lonely.csv")
-    with pytest.raises(ss.SurveyStatsError, match="nothing to average at stage 2"):
-        ss.SurveyDesign(data, clusters=["dnum", "snum"], fpc=["fpc1", "fpc2"], lonely_psu="average")
     with pytest.raises(ss.SurveyStatsError, match="has only one PSU at stage 2"):
         ss.SurveyDesign(data, clusters=["dnum", "snum"], fpc=["fpc1", "fpc2"])

@@ -50,7 +50,8 @@ def test_hadamard_order_matches_r_for_1_to_600():
 
 def test_hadamard_matrices_equal_rs_sylvester_and_paley_matrices():
     # R: survey::hadamard(k) in 0/1 form (1 <-> +1), for k whose order R builds by Sylvester
-    # doubling or the Paley construction (hadamard.R); R's 28 and 36 are tabulated, not here.
+    # doubling or the Paley construction (hadamard.R); R's tabulated 28 and 36 and the orders
+    # doubled from them: test_hadamard_brr.py.
     ref = pd.read_csv(REF / "hadamard_matrices.csv", dtype={"bits": str})
     for k, rows in ref.groupby("k"):
         expected = np.array([[int(c) for c in bits] for bits in rows["bits"]])

@@ -3,7 +3,8 @@
 # lonely PSUs under each survey.lonely.psu option, and NHANES (data(nhanes): strata, PSUs
 # nested in strata, 745 missing HI_CHOL).
 # Run from this folder:  Rscript design_reference.R
-# Writes nhanes.csv, apistrat_lonely.csv, apiclus2_lonely.csv and design_reference.csv.
+# Writes nhanes.csv, apistrat_lonely.csv, apiclus2_lonely.csv, nhanes_lonely.csv and
+# design_reference.csv.
 source("reference_helpers.R")
 options(survey.lonely.psu = "fail")
 data(api)
@@ -87,6 +88,32 @@ for (option in c("remove", "certainty", "adjust", "average")) {
   name <- paste0("clus2_lonely_", option)
   d <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = clus2_lonely)
   mean_total(name, d, d, "api00", "", "")
+}
+options(survey.lonely.psu = "fail")
+
+# -- lonely PSUs in NHANES: PSU 2 of stratum 83 dropped (one lonely stratum of 15), and only
+# the PSUs numbered 1 kept (every stratum lonely: "average" has nothing to average, R gives
+# NaN).  Domains: race, and the strata 84 to 89 (a domain that misses the lonely
+# stratum, so under "average" R's factor, strata / strata with 2+ PSUs, counted among the
+# strata the domain touches, is 1 there).
+nh_lonely <- nhanes[!(nhanes$SDMVSTRA == 83 & nhanes$SDMVPSU == 2), ]
+nh_lonely$upper <- ifelse(nh_lonely$SDMVSTRA >= 84, "upper", "lower")
+write.csv(nh_lonely, "nhanes_lonely.csv", row.names = FALSE)
+for (option in c("remove", "certainty", "adjust", "average")) {
+  options(survey.lonely.psu = option)
+  name <- paste0("nhanes_lonely_", option)
+  d <- svydesign(id = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, nest = TRUE,
+                 data = nh_lonely)
+  for (variable in c("RIAGENDR", "HI_CHOL")) mean_total(name, d, d, variable, "", "")
+  proportion(name, d, d, "HI_CHOL", "1", "", "")
+  for (by in c("race", "upper")) for (lev in sort(unique(nh_lonely[[by]]))) {
+    dd <- d[nh_lonely[[by]] == lev, ]
+    for (variable in c("RIAGENDR", "HI_CHOL")) mean_total(name, d, dd, variable, by, lev)
+    proportion(name, d, dd, "HI_CHOL", "1", by, lev)
+  }
+  d1 <- svydesign(id = ~SDMVPSU, strata = ~SDMVSTRA, weights = ~WTMEC2YR, nest = TRUE,
+                  data = nh_lonely[nh_lonely$SDMVPSU == 1, ])
+  mean_total(paste0("nhanes_single_", option), d1, d1, "RIAGENDR", "", "")
 }
 options(survey.lonely.psu = "fail")
 

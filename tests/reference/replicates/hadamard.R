@@ -1,7 +1,7 @@
 # Reference for surveystats.design._hadamard: the order R's survey::hadamard(k) chooses for k
 # strata (k = 1..600), and R's full matrices (0/1 form) for orders R builds by Sylvester doubling
-# or the Paley construction (not its four tabulated matrices of orders 28 and 36, which
-# surveystats builds its own way).  R 4.2.2, survey 4.1.1.  Run: Rscript hadamard.R
+# or the Paley construction (its tabulated matrices of orders 28 and 36: hadamard_digests.R).
+# R 4.2.2, survey 4.1.1.  Run: Rscript hadamard.R
 suppressMessages(library(survey))
 k <- 1:600
 sizes <- vapply(k, function(i) nrow(hadamard(i)), numeric(1))
