@@ -183,6 +183,9 @@ def test_proportion_interval_contains_its_estimate(method, p, n, deff, level, al
     assert 0.0 <= r.low <= r.high <= 1.0
 
 
+EXACT_DIFFERENCE_METHODS = ("chan-zhang", "agresti-min", "santner-snell")
+
+
 @pytest.mark.parametrize("method", list(METHODS))
 @SETTINGS
 @given(
@@ -197,6 +200,12 @@ def test_proportion_interval_contains_its_estimate(method, p, n, deff, level, al
 def test_difference_interval_contains_its_estimate(
     method, p1, p2, n1, n2, level, alternative, ratio_method
 ):
+    if method in EXACT_DIFFERENCE_METHODS:
+        # exact unconditional intervals refuse n1 + n2 > 20000 and cost (n1 + n2)^1.5 per
+        # table: the same invariants on sizes folded into 1..31
+        n1, n2 = 1.0 + n1 % 30.0, 1.0 + n2 % 30.0
+        if method == "agresti-min":
+            alternative = "two-sided"  # one two-sided test: no one-sided version
     r = _quiet(
         lambda: ss.compare_proportions(
             p1,
