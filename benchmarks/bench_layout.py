@@ -33,7 +33,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special
+
+# The floors are the sibling benchmarks' own, so that 'old / floor' reads like their tables.
+from bench_compare import inline_newcombe
+from bench_multiple import floor as floor_adjust
+from bench_proportion import floor_wald, floor_wilson
+from bench_shares import inline_wald as floor_shares_wald
 
 Z = 1.959963984540054  # standard normal 0.975 quantile
 HERE = Path(__file__).resolve().parent
@@ -50,45 +55,6 @@ def load_package(root, name):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
-
-
-# --------------------------------------------------------------------------- floors
-def floor_wald(p, n):
-    half = Z * np.sqrt(p * (1.0 - p) / n)
-    return np.clip(p - half, 0, 1), np.clip(p + half, 0, 1)
-
-
-def floor_wilson(p, n):
-    z2n = Z * Z / n
-    centre = (p + z2n / 2.0) / (1.0 + z2n)
-    half = Z / (1.0 + z2n) * np.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
-    return centre - half, centre + half
-
-
-def floor_newcombe(p1, n1, p2, n2):
-    (l1, u1), (l2, u2) = floor_wilson(p1, n1), floor_wilson(p2, n2)
-    d = p2 - p1
-    return (
-        d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
-        d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
-    )
-
-
-def floor_shares_wald(p_a, p_b, n):
-    d = p_b - p_a
-    se = np.sqrt((p_a + p_b - d * d) / n)
-    stat = d / se
-    return d - Z * se, d + Z * se, 2.0 * special.ndtr(-np.abs(stat))
-
-
-def floor_holm(p):
-    m = p.shape[-1]
-    order = np.argsort(p, axis=-1)
-    ps = np.take_along_axis(p, order, axis=-1)
-    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * ps, axis=-1))
-    out = np.empty_like(adj)
-    np.put_along_axis(out, order, adj, axis=-1)
-    return out
 
 
 # --------------------------------------------------------------------------- data
@@ -164,7 +130,7 @@ def cases(d, size):
             "compare_proportions newcombe (+ z-pooled test)",
             size,
             lambda ss: ss.compare_proportions(p1, n1, p2, n2),
-            lambda: floor_newcombe(p1, n1, p2, n2),
+            lambda: inline_newcombe(p1 * n1, n1, p2 * n2, n2, Z),
             lambda r: np.concatenate([bounds(r), r.pvalue]),
         )
     )
@@ -220,8 +186,8 @@ def cases(d, size):
     )
     flat, table = d["flat"], d["table"]
     for method in ("holm", "bh"):
-        floor = (lambda: floor_holm(flat)) if method == "holm" else None
-        floor2 = (lambda: floor_holm(table)) if method == "holm" else None
+        floor = lambda m=method: floor_adjust(flat, m)  # noqa: E731
+        floor2 = lambda m=method: floor_adjust(table, m)  # noqa: E731
         out.append(
             (
                 f"adjust_pvalues {method}, 1 family",

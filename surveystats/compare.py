@@ -338,6 +338,44 @@ def _jeffreys_perks(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
     )
 
 
+def _exact_unconditional(name, x1, n1, x2, n2, a_lo, a_hi):
+    # imported here: the module imports compare's restricted MLE
+    from ._unconditional_interval import MAX_TOTAL, exact_difference_interval
+
+    (x1r, n1r, x2r, n2r), shape = _whole_table(x1, n1, x2, n2)
+    if x1r.size and float(np.max(n1r + n2r)) > MAX_TOTAL:
+        raise InvalidOptionError(
+            f"method={name!r} is an exact method for small samples: n1 + n2 must be at most "
+            f"{MAX_TOTAL} (got {float(np.max(n1r + n2r)):g}); use 'miettinen-nurminen'"
+        )
+    low, high = exact_difference_interval(x1r, n1r, x2r, n2r, a_lo, a_hi, name)
+    return low.reshape(shape), high.reshape(shape)
+
+
+def _chan_zhang(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Chan & Zhang (1999) exact unconditional interval: inverts two one-sided exact tests of
+    ``p2 - p1 = delta`` at ``alpha/2`` each, tables ordered by the score statistic, p-values
+    maximized over the nuisance parameter; as R ``exact2x2::uncondExact2x2(parmtype =
+    "difference", method = "score", tsmethod = "central")``.  Counts are rounded to whole
+    numbers (``_unconditional_interval.py``)."""
+    return _exact_unconditional("chan-zhang", x1, n1, x2, n2, a_lo, a_hi)
+
+
+def _agresti_min(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Agresti & Min (2001) exact unconditional interval: inverts one two-sided exact test
+    (squared score statistic) at level ``alpha``; as R ``exact2x2::uncondExact2x2(parmtype =
+    "difference", method = "score", tsmethod = "square")``.  Two-sided only."""
+    return _exact_unconditional("agresti-min", x1, n1, x2, n2, a_lo, a_hi)
+
+
+def _santner_snell(p1, x1, n1, p2, x2, n2, a_lo, a_hi):
+    """Santner & Snell (1980) exact unconditional interval: as 'chan-zhang' with the raw
+    difference ``p2 - p1`` as the ordering statistic; as R ``exact2x2::uncondExact2x2(
+    parmtype = "difference", method = "simple", tsmethod = "central")`` with ties counted
+    exactly (R compares the raw differences in floating point and can drop tied tables)."""
+    return _exact_unconditional("santner-snell", x1, n1, x2, n2, a_lo, a_hi)
+
+
 METHODS = {
     "wald": _wald,
     "wald-cc": _wald_cc,
@@ -349,7 +387,14 @@ METHODS = {
     "hauck-anderson": _hauck_anderson,
     "haldane": _haldane,
     "jeffreys-perks": _jeffreys_perks,
+    "chan-zhang": _chan_zhang,
+    "agresti-min": _agresti_min,
+    "santner-snell": _santner_snell,
 }
+
+_TWO_SIDED_ONLY = ("agresti-min",)  # inverts one two-sided test: no one-sided version
+_EXACT_METHODS = ("chan-zhang", "agresti-min", "santner-snell")
+_EXACT_MAX_N = 10_000  # per sample; the cost grows as (n1 + n2)^1.5 per table
 
 
 # --------------------------------------------------------------------------- ratio p2 / p1
@@ -754,7 +799,11 @@ def compare_proportions(
         Interval for ``p2 - p1``, one of ``METHODS``: 'newcombe' (default; Wilson-based hybrid
         score, Newcombe's method 10), 'newcombe-cc', 'wald', 'wald-cc', 'agresti-caffo',
         'miettinen-nurminen', 'farrington-manning', 'hauck-anderson', 'haldane',
-        'jeffreys-perks' (Newcombe's methods 3 and 4).
+        'jeffreys-perks' (Newcombe's methods 3 and 4), and the exact unconditional intervals
+        'chan-zhang' (score statistic, two one-sided tests), 'agresti-min' (score statistic,
+        one two-sided test; two-sided only) and 'santner-snell' (raw difference, two one-sided
+        tests), as R ``exact2x2::uncondExact2x2``; these round counts to whole numbers and are
+        for small samples (the cost grows with ``(n1 + n2)^1.5`` per table).
     test : str
         One of ``TESTS``: 'z-pooled' (default; R ``prop.test(correct = FALSE)``),
         'z-unpooled', 'chi2-yates' (R ``prop.test(correct = TRUE)``), 'fisher' (exact, as R
@@ -815,12 +864,24 @@ def compare_proportions(
     ...                            test="miettinen-nurminen", null_difference=-0.10)
     >>> round(r.low, 4), round(r.high, 4), round(r.pvalue, 4)
     (-0.2009, -0.1145, 0.0091)
+
+    A small pilot, 2 of 7 against 6 of 13: the exact unconditional interval of Chan & Zhang
+    keeps 95% coverage whatever the true shares (StatXact: -0.3108, 0.5787):
+
+    >>> r = ss.compare_proportions(2 / 7, 7, 6 / 13, 13, method="chan-zhang")
+    >>> round(r.low, 4), round(r.high, 4)
+    (-0.3108, 0.5787)
     """
     method = check_choice("method", method, METHODS)
     test = check_choice("test", test, TESTS)
     ratio_method = check_choice("ratio_method", ratio_method, RATIO_METHODS)
     level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
+    if method in _TWO_SIDED_ONLY and alternative != "two-sided":
+        raise InvalidOptionError(
+            f"method={method!r} inverts a two-sided test and has no one-sided version "
+            f"(alternative={alternative!r}); use 'chan-zhang' for a one-sided exact bound"
+        )
     inputs = Inputs(
         p1=p1, n1=n1, p2=p2, n2=n2, deff1=deff1, deff2=deff2, null_difference=null_difference
     )
@@ -830,6 +891,15 @@ def compare_proportions(
         inputs.sample_size(name)
     for name in ("deff1", "deff2"):
         inputs.positive(name)
+    if method in _EXACT_METHODS:
+        for name in ("n1", "n2"):
+            inputs.where(
+                name,
+                inputs[name] > _EXACT_MAX_N,
+                f"is above {_EXACT_MAX_N}, the largest sample method={method!r} takes "
+                "(an exact method for small samples)",
+                1.0,
+            )
     inputs.inside("null_difference", -1.0, 1.0, 0.0)
     d0 = inputs.raw("null_difference")
     if test in _TESTS_OF_EQUALITY and np.any(d0 != 0.0):

@@ -183,6 +183,9 @@ def test_proportion_interval_contains_its_estimate(method, p, n, deff, level, al
     assert 0.0 <= r.low <= r.high <= 1.0
 
 
+EXACT_DIFFERENCE_METHODS = ("chan-zhang", "agresti-min", "santner-snell")
+
+
 @pytest.mark.parametrize("method", list(METHODS))
 @SETTINGS
 @given(
@@ -197,6 +200,12 @@ def test_proportion_interval_contains_its_estimate(method, p, n, deff, level, al
 def test_difference_interval_contains_its_estimate(
     method, p1, p2, n1, n2, level, alternative, ratio_method
 ):
+    if method in EXACT_DIFFERENCE_METHODS:
+        # exact unconditional intervals refuse n1 + n2 > 20000 and cost (n1 + n2)^1.5 per
+        # table: the same invariants on sizes folded into 1..31
+        n1, n2 = 1.0 + n1 % 30.0, 1.0 + n2 % 30.0
+        if method == "agresti-min":
+            alternative = "two-sided"  # one two-sided test: no one-sided version
     r = _quiet(
         lambda: ss.compare_proportions(
             p1,
@@ -302,7 +311,12 @@ def test_trend_pvalues_lie_in_0_1(p, n, deff, scale):
     scores = scale * np.arange(1.0, len(p) + 1.0)
     r = _quiet(lambda: ss.trend_test(p, n, scores=scores, deff=deff))
     if r is None:  # every wave 0% or every wave 100%: nothing to test, and it says so
-        assert all(v == 0.0 for v in p) or all(v == 1.0 for v in p) or len(set(p)) == 1
+        # Counts are whole numbers: trend_test snaps a count p * n / deff lying within 1e-9
+        # of a whole number onto it, so 1e-300 of 1,000 people is 0 people.
+        count = np.asarray(p) * (n / deff)
+        none = np.abs(count) <= 1e-9 * np.maximum(1.0, count)
+        everyone = np.abs(count - n / deff) <= 1e-9 * np.maximum(1.0, count)
+        assert none.all() or everyone.all() or len(set(p)) == 1
         return
     _assert_probability(r.pvalue, "trend pvalue")
     _assert_probability(r.homogeneity_pvalue, "homogeneity pvalue")

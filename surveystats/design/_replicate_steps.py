@@ -41,6 +41,7 @@ __all__ = [
     "TrimFactors",
     "calibrate_cells",
     "linear_lambda",
+    "model_grams",
     "newton_columns",
     "poststratify_cells",
     "rake_cells",
@@ -264,7 +265,9 @@ def rake_cells(counts, cell_levels, margins, *, max_iter, tolerance):
                     f"a margin is off by a relative {worst[r]:.3g} (tolerance {tolerance:g}); "
                     "a replicate may lack respondents in a crossed cell, or need more max_iter"
                 )
-        return table / counts, passes
+        # a cell with no weight in a replicate (its PSUs left out) keeps weight 0 there: its
+        # factor is 0, not 0 / 0 (which would make the whole replicate NaN)
+        return np.where(counts > 0, table / np.where(counts > 0, counts, 1.0), 0.0), passes
 
 
 def _stacked_ginv(gram: np.ndarray) -> np.ndarray:
@@ -276,7 +279,67 @@ def _stacked_ginv(gram: np.ndarray) -> np.ndarray:
     return np.linalg.pinv(gram / outer, rcond=1e-12, hermitian=True) / outer
 
 
-def newton_columns(method, x, d, targets, *, lower, upper, max_iter, tolerance):
+#: rows of the model matrix handled together when forming per-replicate Gram matrices
+_GRAM_ROWS = 2**15
+
+
+def _weighted_grams(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``x' diag(v_k) x`` for every column k of ``v``: (k, p, p), by BLAS products over blocks
+    of rows (an (rows, k, p) block at a time, so memory does not grow with the rows)."""
+    n, p = x.shape
+    k = v.shape[1]
+    gram = np.zeros((k, p, p))
+    for start in range(0, n, _GRAM_ROWS):  # blocks of rows: each one BLAS tensordot
+        stop = min(start + _GRAM_ROWS, n)
+        xs = x[start:stop]
+        weighted = xs[:, None, :] * v[start:stop, :, None]  # (rows, k, p)
+        gram += np.tensordot(weighted, xs, axes=([0], [0]))
+    return gram
+
+
+def model_grams(model):
+    """A function ``v -> x' diag(v_k) x`` (k, p, p) that uses the model's structure.
+
+    The categorical part of the model matrix is the indicator of a row's cell, so its blocks
+    are group sums of ``v`` (and of ``v`` times each numeric column) over the cells: about
+    ``(1 + q)(2 + q) / 2`` passes over rows x replicates for q numeric columns, instead of
+    ``p^2`` for the dense product.
+    """
+    from scipy import sparse
+
+    if model.cell_x is None:
+        numeric = model.numeric
+        return lambda v: _weighted_grams(numeric, v)
+    n = model.cells.shape[0]
+    indicator = sparse.csr_matrix(
+        (np.ones(n), (model.cells, np.arange(n))), shape=(model.n_cells, n)
+    )
+    cell_x = model.cell_x
+    numeric = model.numeric
+    m_cat = cell_x.shape[1]
+
+    def grams(v):
+        k = v.shape[1]
+        p = m_cat + (0 if numeric is None else numeric.shape[1])
+        out = np.empty((k, p, p))
+        cell_v = indicator @ v  # (cells, k)
+        out[:, :m_cat, :m_cat] = np.einsum("cp,ck,cq->kpq", cell_x, cell_v, cell_x)
+        if numeric is not None:
+            for a in range(numeric.shape[1]):  # q numeric columns: one or two
+                va = v * numeric[:, a : a + 1]
+                cross = cell_x.T @ (indicator @ va)  # (m_cat, k)
+                out[:, :m_cat, m_cat + a] = cross.T
+                out[:, m_cat + a, :m_cat] = cross.T
+                for b in range(a, numeric.shape[1]):
+                    nn = numeric[:, b] @ va
+                    out[:, m_cat + a, m_cat + b] = nn
+                    out[:, m_cat + b, m_cat + a] = nn
+        return out
+
+    return grams
+
+
+def newton_columns(method, x, d, targets, *, lower, upper, max_iter, tolerance, grams=None):
     """Calibrate every column of ``d`` (units x k starting weights) to ``targets``.
 
     R ``grake`` (survey 4.1.1), run for k replicates together: Newton's method on the
@@ -298,27 +361,30 @@ def newton_columns(method, x, d, targets, *, lower, upper, max_iter, tolerance):
     eta = np.zeros((x.shape[1], k))
     t = targets[:, None]
     g, dg = distance(x @ eta, lower, upper)
-    errors = relative_errors(x.T @ (d * g), t).max(axis=0)
+    achieved = x.T @ (d * g)
+    errors = relative_errors(achieved, t).max(axis=0)
     active = ~(errors < tolerance)
     iteration = 1
+    # every column is updated together (no copies of column subsets); a converged column's
+    # step is set to 0, so its multipliers stay where they converged, as R's per-replicate loop
+    grams = grams or (lambda v: _weighted_grams(x, v))
     while active.any():
-        cols = np.flatnonzero(active)
-        da, ga, dga = d[:, cols], g[:, cols], dg[:, cols]
-        misfit = t - x.T @ (da * ga)
-        gram = np.einsum("up,uk,uq->kpq", x, da * dga, x)
-        step = np.einsum("kpq,qk->pk", _stacked_ginv(gram), misfit)
-        new_eta = eta[:, cols] + step
-        ga, dga = distance(x @ new_eta, lower, upper)
-        bad = ~(np.isfinite(ga).all(axis=0) & np.isfinite(dga).all(axis=0))
-        while iteration < max_iter and bad.any():
+        gram = grams(d * dg)
+        step = np.einsum("kpq,qk->pk", _stacked_ginv(gram), t - achieved)
+        step[:, ~active] = 0.0
+        eta = eta + step
+        g, dg = distance(x @ eta, lower, upper)
+        bad = ~(np.isfinite(g).all(axis=0) & np.isfinite(dg).all(axis=0))
+        while iteration < max_iter and bad.any():  # R grake's step halving, per column
             iteration += 1
-            step[:, bad] /= 2.0
-            new_eta[:, bad] -= step[:, bad]
-            ga[:, bad], dga[:, bad] = distance(x @ new_eta[:, bad], lower, upper)
-            bad = ~(np.isfinite(ga).all(axis=0) & np.isfinite(dga).all(axis=0))
-        eta[:, cols], g[:, cols], dg[:, cols] = new_eta, ga, dga
-        errors[cols] = relative_errors(x.T @ (da * ga), t).max(axis=0)
-        active[cols] = ~(errors[cols] < tolerance)
+            step[:, ~bad] = 0.0
+            step /= 2.0
+            eta = eta - step
+            g, dg = distance(x @ eta, lower, upper)
+            bad = ~(np.isfinite(g).all(axis=0) & np.isfinite(dg).all(axis=0))
+        achieved = x.T @ (d * g)
+        errors = relative_errors(achieved, t).max(axis=0)
+        active = ~(errors < tolerance)
         iteration += 1
         if iteration > max_iter:
             break

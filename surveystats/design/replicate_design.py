@@ -36,6 +36,7 @@ from ._replicate_steps import (
     calibrate_cells,
     check_converged,
     linear_lambda,
+    model_grams,
     newton_columns,
     poststratify_cells,
     rake_cells,
@@ -943,6 +944,10 @@ def reweighted_rank(design) -> int:
             a = np.where(np.isfinite(a), a, 0.0)
             gram += a.T @ (s[units, None] * a)
         return user_weights_rank(gram)
+    if linear is not None:
+        gram = _linear_gram(design, cells, linear)
+        if gram is not None:
+            return user_weights_rank(gram)
     gram = np.zeros((n_rep, n_rep))
     if not all(s.row_local for s in design._reweighting):
         # a trimming in the chain: blocks of whole columns, every pair of blocks (rare: R
@@ -961,6 +966,36 @@ def reweighted_rank(design) -> int:
         w = np.where(np.isfinite(w), w, 0.0)
         gram += w.T @ w
     return user_weights_rank(gram)
+
+
+def _linear_gram(design, cells, linear):
+    """``W' W`` after cell steps and a final linear calibration, from per-unit sums.
+
+    ``W_ir = w_i A[u_i, r] (1 + x_i' lambda_r) = w_i A[u_i, r] z_i' Lambda_r`` with
+    ``z_i = (1, x_i)``, so ``W' W = sum_u (B_u L_u)(B_u L_u)'`` where ``M_u = L_u L_u'`` is the
+    unit's sum of ``w^2 z z'`` and ``B_u[r] = A[u, r] Lambda_r``: a (units * (p + 1)) x
+    replicates matrix instead of rows x replicates.  None when that is larger than the budget.
+    """
+    codes, n_units, unit_psu, unit_cells = _units(design, cells)
+    z = np.column_stack([np.ones(design.n_rows), linear.x])
+    q = z.shape[1]
+    n_rep = design.n_replicates
+    if n_units * q * n_rep > _REWEIGHT_CELLS:
+        return None
+    w2 = design._base_weights**2
+    moments = np.zeros((n_units, q, q))
+    for a in range(q):  # (p + 1)^2 group sums: p is a handful of model columns
+        for b in range(a, q):
+            moments[:, a, b] = moments[:, b, a] = np.bincount(
+                codes, weights=w2 * z[:, a] * z[:, b], minlength=n_units
+            )
+    values, vectors = np.linalg.eigh(moments)
+    roots = vectors * np.sqrt(np.clip(values, 0.0, None))[:, None, :]  # L_u, (units, q, q)
+    lam = np.vstack([np.ones((1, n_rep)), linear.lam])  # Lambda (q, replicates)
+    a = _unit_factors(design, cells, unit_psu, unit_cells, 0, n_rep)  # (units, replicates)
+    a = np.where(np.isfinite(a), a, 0.0)
+    c = np.einsum("ur,kr,ukj->ujr", a, lam, roots).reshape(n_units * q, n_rep)
+    return c.T @ c
 
 
 @dataclass(frozen=True, eq=False)
@@ -1038,21 +1073,27 @@ def _fit_calibration(design, step):
     p = x.shape[1]
     if method == "linear" and lower == -np.inf and upper == np.inf:
         j, k = np.triu_indices(p)
-        estimand = _ColumnsEstimand(
-            variables=np.column_stack([x[:, j] * x[:, k], x]),
-            domain=np.zeros(design.n_rows, dtype=np.int64),
-            n_domains=1,
-        )
-        totals = design._replicate_totals(estimand)
+        domain = np.zeros(design.n_rows, dtype=np.int64)
+        columns = [(a, b) for a, b in zip(j, k, strict=True)] + [(a, None) for a in range(p)]
+        parts = []
+        for start in range(0, len(columns), 8):  # 8 product columns (n x 8) at a time
+            chunk = columns[start : start + 8]
+            variables = np.column_stack(
+                [x[:, a] if b is None else x[:, a] * x[:, b] for a, b in chunk]
+            )
+            estimand = _ColumnsEstimand(variables=variables, domain=domain, n_domains=1)
+            parts.append(design._replicate_totals(estimand))
+        totals = np.concatenate(parts, axis=1)
         gram = np.empty((design.n_replicates, p, p))
         gram[:, j, k] = totals[:, : j.size]
         gram[:, k, j] = totals[:, : j.size]
         lam = linear_lambda(gram, totals[:, j.size :], targets)
         return ModelFactors("linear", x, lam)
     lam = np.empty((p, design.n_replicates))
+    grams = model_grams(model)
     for a, b in _replicate_blocks(design.n_replicates, design.n_rows):
         w = weight_block(design, a, b)
-        eta, _, converged, errors = newton_columns(method, x, w, targets, **options)
+        eta, _, converged, errors = newton_columns(method, x, w, targets, grams=grams, **options)
         check_converged(method, converged, errors, step.max_iter, step.tolerance, offset=a)
         lam[:, a:b] = eta
     return ModelFactors(method, x, lam, float(lower), float(upper))

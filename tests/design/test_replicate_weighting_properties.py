@@ -195,3 +195,34 @@ def test_units_path_equals_the_dense_path(monkeypatch, step):
     got = step(boot()).mean("api00", by="comp.imp")
     np.testing.assert_allclose(got.se, want.se, rtol=1e-11)
     np.testing.assert_allclose(got.estimate, want.estimate, rtol=1e-12)
+
+
+def test_rank_after_linear_calibration_from_unit_sums_equals_row_blocks(monkeypatch):
+    # degf from the per-unit moments of (1, x) equals the rank of the rows x replicates weights
+    step = lambda d: d.poststratify(STYPE).calibrate(CAL)  # noqa: E731
+    fast = step(ss.SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc").replicate("jkn"))
+    monkeypatch.setattr(rdmod, "_linear_gram", lambda *args: None)
+    slow = step(ss.SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc").replicate("jkn"))
+    assert fast.degf == slow.degf
+    assert (
+        fast.degf
+        == rdmod.user_weights_rank(
+            fast.replicate_weights().to_numpy().T @ fast.replicate_weights().to_numpy()
+        )
+        - 1
+    )
+
+
+def test_a_cell_empty_in_some_replicates_keeps_those_replicates():
+    # bootstrap replicates of apistrat (PSUs are schools) leave out every school of some small
+    # crossed cell stype x sch.wide x comp.imp (without an FPC a school not drawn has factor 0);
+    # raking must not turn those replicates into NaN
+    d = ss.SurveyDesign(STRAT, weights="pw", strata="stype")
+    rd = d.replicate("bootstrap", replicates=40, seed=3)
+    cells = STRAT["stype"] + STRAT["sch.wide"] + STRAT["comp.imp"]
+    before = rd.replicate_weights().groupby(cells.to_numpy()).sum().to_numpy()
+    assert (before == 0).any()  # the situation the test is about does occur
+    raked = rd.rake(STYPE | SCHWIDE | COMPIMP, tolerance=1e-12)
+    reps = raked.replicate_weights().to_numpy()
+    assert np.isfinite(reps).all()
+    assert np.isfinite(raked.mean("api00").se)
