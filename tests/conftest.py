@@ -13,3 +13,8 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# tests/reference/ holds the scripts that made the reference files (R, and Python run by hand
+# against scipy); pytest's --doctest-modules must not import them, or a full run would rerun
+# them and rewrite the committed references.
+collect_ignore = ["reference"]
